@@ -18,6 +18,14 @@ public final class SymmetricEigen {
     this.vectors = vectors;
   }
 
+  /** Eigenpairs given explicitly (for example Ritz pairs lifted back to the full space). */
+  public static SymmetricEigen of(double[] values, DenseMatrix vectors) {
+    if (vectors.cols != values.length) {
+      throw new IllegalArgumentException(values.length + " eigenvalues for " + vectors.shape() + " eigenvectors");
+    }
+    return new SymmetricEigen(values.clone(), vectors);
+  }
+
   /**
    * The {@code k} largest eigenpairs of the symmetric n x n matrix {@code a}; only its upper triangle is read,
    * and {@code a} is left unchanged.
@@ -35,7 +43,7 @@ public final class SymmetricEigen {
     intW info = new intW(0);
     double[] w = new double[n];
     double[] z = new double[n * k];
-    int[] isuppz = new int[2 * Math.max(1, k)];
+    int[] isuppz = new int[2 * Math.max(1, n)];
     // Workspace query, then the real call. Range "I" with indices [n-k+1, n] selects the k largest.
     double[] wq = new double[1];
     int[] iwq = new int[1];

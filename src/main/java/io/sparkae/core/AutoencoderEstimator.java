@@ -1,0 +1,171 @@
+package io.sparkae.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Base of every sparkae estimator: the shared Params (inputCol, outputCol, maxIter, tol, seed, blockSize), one
+ * {@link #validateAndTransformSchema} for {@code fit} and {@code transformSchema}, the data checks every fit needs
+ * (missing column, empty data), task errors turned back into their messages, and persistence of the unfitted
+ * estimator so that it can sit in a saved Pipeline.
+ *
+ * @param <M> the model the fit returns
+ */
+public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extends Estimator<M> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final IntParam maxIter;
+  private final DoubleParam tol;
+  private final LongParam seed;
+  private final IntParam blockSize;
+
+  protected AutoencoderEstimator(String uid) {
+    this.uid = uid;
+    inputCol = SharedParams.inputCol(this);
+    outputCol = SharedParams.outputCol(this);
+    maxIter = SharedParams.maxIter(this);
+    tol = SharedParams.tol(this);
+    seed = SharedParams.seed(this);
+    blockSize = SharedParams.blockSize(this);
+    setDefault(inputCol, "features");
+    setDefault(outputCol, "code");
+    setDefault(maxIter, 20);
+    setDefault(tol, 1e-6);
+    setDefault(seed, (long) getClass().getName().hashCode());
+    setDefault(blockSize, 0);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public IntParam blockSize() {
+    return blockSize;
+  }
+
+  public String getInputCol() {
+    return getOrDefault(inputCol);
+  }
+
+  public String getOutputCol() {
+    return getOrDefault(outputCol);
+  }
+
+  public int getMaxIter() {
+    return (Integer) getOrDefault(maxIter);
+  }
+
+  public double getTol() {
+    return (Double) getOrDefault(tol);
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  public int getBlockSize() {
+    return (Integer) getOrDefault(blockSize);
+  }
+
+  /** The concrete estimator, for fluent setters. */
+  @SuppressWarnings("unchecked")
+  protected <E> E self() {
+    return (E) this;
+  }
+
+  /**
+   * Schema checks shared by {@code fit} and {@code transformSchema}: the input column exists and holds vectors,
+   * the output column does not exist yet. Subclasses add param-to-param checks and call this.
+   */
+  protected StructType validateAndTransformSchema(StructType schema) {
+    InputColumn.requireVector(schema, getInputCol());
+    InputColumn.requireAbsent(schema, getOutputCol(), "output");
+    return schema.add(getOutputCol(), org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return validateAndTransformSchema(schema);
+  }
+
+  /** Validates, finds d and the image shape, runs {@link #fitImpl} and turns task failures into their messages. */
+  @Override
+  public final M fit(Dataset<?> dataset) {
+    validateAndTransformSchema(dataset.schema());
+    StructField field = InputColumn.requireVector(dataset.schema(), getInputCol());
+    long start = System.nanoTime();
+    try {
+      int d = InputColumn.dimension(dataset, getInputCol());
+      return fitImpl(new FitInput(dataset, getInputCol(), d, InputColumn.imageShape(field).orElse(null), start));
+    } catch (RuntimeException e) {
+      throw SparkErrors.rethrow(e);
+    }
+  }
+
+  /** The fit itself, given checked input. */
+  protected abstract M fitImpl(FitInput input);
+
+  /** Provenance for a model fit on {@code input} with {@code rows} rows, taking this estimator's params. */
+  protected Provenance provenance(FitInput input, long rows) {
+    double fitSeconds = (System.nanoTime() - input.startNanos()) / 1e9;
+    int[] shape = input.imageShape();
+    return new Provenance(getClass().getName(), paramsAsJson(this), input.column(), rows, input.dim(),
+        shape == null ? 0 : shape[0], shape == null ? 0 : shape[1], fitSeconds, java.time.Instant.now().toString(),
+        Version.SPARKAE, org.apache.spark.SparkBuildInfo.spark_version());
+  }
+
+  /** Every param with a value (set or default), JSON-encoded, by name. */
+  public static Map<String, String> paramsAsJson(org.apache.spark.ml.param.Params p) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ParamPair<?> pair : CollectionConverters.asJava(p.extractParamMap().toSeq())) {
+      @SuppressWarnings("unchecked")
+      Param<Object> param = (Param<Object>) pair.param();
+      out.put(param.name(), param.jsonEncode(pair.value()));
+    }
+    return out;
+  }
+
+  @Override
+  public MLWriter write() {
+    return new ParamsWriter(this);
+  }
+
+  /** The data of a fit after the schema checks: the dataset, its vector column, d and the image shape or null. */
+  public record FitInput(Dataset<?> data, String column, int dim, int[] imageShape, long startNanos) {}
+}

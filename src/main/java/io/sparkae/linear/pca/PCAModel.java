@@ -1,0 +1,95 @@
+package io.sparkae.linear.pca;
+
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.ModelData;
+import io.sparkae.core.Provenance;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+
+/**
+ * A fitted PCA: mean mu, orthonormal components W (d x k, columns by decreasing variance, each column's
+ * largest-magnitude entry positive), component variances and the total variance of the training data. Encodes
+ * z = W^T (x - mu) (whitened on request), decodes W z + mu. Immutable.
+ */
+public final class PCAModel extends AutoencoderModel<PCAModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final PcaAutoencoder ae;
+  private final double totalVariance;
+
+  public PCAModel(String uid, PcaAutoencoder ae, double totalVariance, Provenance provenance) {
+    super(uid, provenance);
+    this.ae = ae;
+    this.totalVariance = totalVariance;
+  }
+
+  @Override
+  public PcaAutoencoder autoencoder() {
+    return ae;
+  }
+
+  public int k() {
+    return ae.codeSize();
+  }
+
+  /** The mean mu (a copy). */
+  public double[] mean() {
+    return ae.mean();
+  }
+
+  /** The components W, d x k (a copy). */
+  public DenseMatrix components() {
+    return ae.components();
+  }
+
+  /** Variance of the data along each component: the top k eigenvalues of the covariance. */
+  public double[] explainedVariance() {
+    return ae.variances();
+  }
+
+  /** Each component's share of the total variance (what Spark MLlib's PCAModel calls explainedVariance). */
+  public double[] explainedVarianceRatio() {
+    double[] v = ae.variances();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = totalVariance > 0 ? v[i] / totalVariance : 0;
+    }
+    return v;
+  }
+
+  /** Total variance of the training data (trace of the covariance). */
+  public double totalVariance() {
+    return totalVariance;
+  }
+
+  @Override
+  protected ModelData data() {
+    return new ModelData()
+        .put("mean", ae.mean())
+        .put("components", ae.components())
+        .put("variances", ae.variances())
+        .put("totalVariance", totalVariance)
+        .put("whiten", ae.whiten() ? 1.0 : 0.0);
+  }
+
+  @Override
+  public PCAModel copy(ParamMap extra) {
+    return copyParamsTo(new PCAModel(uid(), ae, totalVariance, provenance()), extra);
+  }
+
+  public static MLReader<PCAModel> read() {
+    return StageReader.model(PCAModel.class, (uid, data, prov) -> {
+      DenseMatrix w = data.matrix("components");
+      int d = w.rows;
+      int k = w.cols;
+      PcaAutoencoder ae = new PcaAutoencoder(data.matrix("mean", d, 1).values, w,
+          data.matrix("variances", k, 1).values, data.scalar("whiten") != 0);
+      return new PCAModel(uid, ae, data.scalar("totalVariance"), prov);
+    });
+  }
+
+  public static PCAModel load(String path) {
+    return read().load(path);
+  }
+}

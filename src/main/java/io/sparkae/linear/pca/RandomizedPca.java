@@ -1,0 +1,199 @@
+package io.sparkae.linear.pca;
+
+import io.sparkae.data.Block;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linalg.Orthonormalize;
+import io.sparkae.linalg.SymmetricEigen;
+import java.util.Iterator;
+import java.util.SplittableRandom;
+
+/**
+ * Randomized PCA for wide data (Halko, Martinsson and Tropp 2011, "Finding structure with randomness",
+ * Algorithms 4.3/4.4 and 5.3), run as subspace iteration on the covariance C = Xc^T Xc / (n - 1) without ever
+ * forming a d x d matrix. With l = k + oversampling:
+ * <pre>
+ *   Q_0 = orth(Omega),  Omega ~ N(0, 1)^{d x l}
+ *   Y_t = Xc^T (Xc Q_{t-1})  (one distributed round: every block adds T X^T with T = Q^T Xc_block)
+ *   Q_t = orth(Y_t)          for t = 1..q, then Y_{q+1} = Xc^T Xc Q_q
+ *   B = Q_q^T Y_{q+1} = V diag(s) V^T,  W = Q_q V[:, 1..k],  variances = s / (n - 1)
+ * </pre>
+ * Bases are kept transposed (l x d) so that a sparse row touches contiguous memory.
+ */
+final class RandomizedPca {
+  private RandomizedPca() {}
+
+  /**
+   * Broadcast state of a product round: the mean and the current basis Q^T (l x d). A class, not a record: Kryo
+   * cannot serialize records.
+   */
+  static final class State implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final double[] mean;
+    private final DenseMatrix qt;
+
+    State(double[] mean, DenseMatrix qt) {
+      this.mean = mean;
+      this.qt = qt;
+    }
+
+    double[] mean() {
+      return mean;
+    }
+
+    DenseMatrix qt() {
+      return qt;
+    }
+  }
+
+  /** A partition's part of Y^T = Q^T Xc^T Xc (l x d), and the centred sum of squares. */
+  static final class Product implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final DenseMatrix yt;
+    double sumSquares;
+
+    Product(int l, int d) {
+      yt = new DenseMatrix(l, d);
+    }
+
+    Product merge(Product o) {
+      yt.addScaled(1.0, o.yt);
+      sumSquares += o.sumSquares;
+      return this;
+    }
+  }
+
+  /** Count and sum of the rows of one partition (first pass), packed [n, sum_1..sum_d]. */
+  static double[] sums(Iterator<Block> blocks, int d) {
+    double[] out = new double[d + 1];
+    boolean any = false;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      any = true;
+      out[0] += b.size;
+      if (b.isSparse()) {
+        for (int p = 0; p < b.sparse.nnz(); p++) {
+          out[1 + b.sparse.colIdx[p]] += b.sparse.values[p];
+        }
+      } else {
+        for (int j = 0; j < b.size; j++) {
+          int off = j * d;
+          for (int i = 0; i < d; i++) {
+            out[1 + i] += b.dense.values[off + i];
+          }
+        }
+      }
+    }
+    return any ? out : null;
+  }
+
+  /** Y^T += T X^T - (T 1) mu^T with T = Q^T X - (Q^T mu) 1^T, i.e. the block's part of Q^T Xc^T Xc. */
+  static Product product(State s, Iterator<Block> blocks, int d) {
+    DenseMatrix qt = s.qt();
+    int l = qt.rows;
+    double[] qmu = qt.multiply(s.mean());
+    double muNorm2 = 0;
+    for (double m : s.mean()) {
+      muNorm2 += m * m;
+    }
+    Product out = new Product(l, d);
+    DenseMatrix t = null;
+    double[] tSum = new double[l];
+    boolean any = false;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      any = true;
+      int n = b.size;
+      if (t == null || t.cols < n) {
+        t = new DenseMatrix(l, n);
+      }
+      DenseMatrix tn = t.cols == n ? t : new DenseMatrix(l, n, t.values);
+      if (b.isSparse()) {
+        b.sparse.multiplyTransposed(qt, tn);
+      } else {
+        DenseMatrix xn = b.dense.cols == n ? b.dense : new DenseMatrix(d, n, b.dense.values);
+        DenseMatrix.gemm(1.0, qt, false, xn, false, 0.0, tn);
+      }
+      java.util.Arrays.fill(tSum, 0.0);
+      for (int j = 0; j < n; j++) {
+        for (int i = 0; i < l; i++) {
+          double v = tn.values[j * l + i] - qmu[i];
+          tn.values[j * l + i] = v;
+          tSum[i] += v;
+        }
+      }
+      if (b.isSparse()) {
+        b.sparse.addTransposedProduct(tn, out.yt);
+        for (int r = 0; r < n; r++) {
+          // ||x - mu||^2 = ||x||^2 - 2 x.mu + ||mu||^2 over the row's nonzeros.
+          double s2 = muNorm2;
+          for (int p = b.sparse.rowPtr[r]; p < b.sparse.rowPtr[r + 1]; p++) {
+            double v = b.sparse.values[p];
+            s2 += v * v - 2 * v * s.mean()[b.sparse.colIdx[p]];
+          }
+          out.sumSquares += s2;
+        }
+      } else {
+        DenseMatrix xn = b.dense.cols == n ? b.dense : new DenseMatrix(d, n, b.dense.values);
+        DenseMatrix.gemm(1.0, tn, false, xn, true, 1.0, out.yt);
+        for (int j = 0; j < n; j++) {
+          int off = j * d;
+          for (int i = 0; i < d; i++) {
+            double e = b.dense.values[off + i] - s.mean()[i];
+            out.sumSquares += e * e;
+          }
+        }
+      }
+      // The - (T 1) mu^T term.
+      double[] mu = s.mean();
+      for (int c = 0; c < d; c++) {
+        double m = mu[c];
+        if (m == 0) {
+          continue;
+        }
+        int off = c * l;
+        for (int i = 0; i < l; i++) {
+          out.yt.values[off + i] -= tSum[i] * m;
+        }
+      }
+    }
+    return any ? out : null;
+  }
+
+  /** Q_0^T: an orthonormal basis of a seeded Gaussian d x l matrix, transposed. */
+  static DenseMatrix initialBasis(int d, int l, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    DenseMatrix omega = new DenseMatrix(d, l);
+    for (int i = 0; i < omega.values.length; i++) {
+      omega.values[i] = gaussian(rnd);
+    }
+    return Orthonormalize.q(omega).transpose();
+  }
+
+  /** The next basis Q^T = orth(Y)^T from Y^T. */
+  static DenseMatrix nextBasis(DenseMatrix yt) {
+    return Orthonormalize.q(yt.transpose()).transpose();
+  }
+
+  /** Rayleigh-Ritz: the top k eigenpairs of Q^T C Q lifted back, as (components d x k, variances). */
+  static SymmetricEigen ritz(DenseMatrix qt, DenseMatrix yt, int k, long n) {
+    // B = Q^T Y = Qt * (Yt)^T, symmetric l x l (up to rounding; symmetrize).
+    DenseMatrix b = DenseMatrix.multiply(qt, false, yt, true);
+    int l = b.rows;
+    for (int j = 0; j < l; j++) {
+      for (int i = 0; i < j; i++) {
+        double v = 0.5 * (b.get(i, j) + b.get(j, i));
+        b.set(i, j, v);
+        b.set(j, i, v);
+      }
+    }
+    b.scale(1.0 / Math.max(1, n - 1));
+    return SymmetricEigen.top(b, k);
+  }
+
+  /** Box-Muller from a SplittableRandom (deterministic for a seed, unlike ThreadLocalRandom). */
+  static double gaussian(SplittableRandom rnd) {
+    double u1 = rnd.nextDouble();
+    double u2 = rnd.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

@@ -1,0 +1,36 @@
+# Shared by the jobs/ scripts (sourced, not run): repository root, Maven classpath, JVM options from conf/.
+SPARKAE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SPARKAE_CP_FILE="$SPARKAE_ROOT/target/classpath.txt"
+SPARKAE_STAMP="$SPARKAE_ROOT/target/.sparkae-built"
+
+# Compiles sparkae and resolves its classpath (Spark included) when missing or older than the sources.
+sparkae_build() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "sparkae: error: Maven (mvn) is needed to build sparkae; install Maven 3.8+ and Java 17" >&2
+    exit 1
+  fi
+  local stale=1
+  if [[ -f "$SPARKAE_STAMP" && -f "$SPARKAE_CP_FILE" ]]; then
+    if [[ -z "$(find "$SPARKAE_ROOT/src/main" "$SPARKAE_ROOT/pom.xml" -newer "$SPARKAE_STAMP" -print -quit)" ]]; then
+      stale=0
+    fi
+  fi
+  if [[ $stale == 1 ]]; then
+    echo "sparkae: building (mvn compile) ..." >&2
+    (cd "$SPARKAE_ROOT" && mvn -q -B -DskipTests compile dependency:build-classpath \
+        -Dmdep.outputFile="$SPARKAE_CP_FILE" -Dmdep.includeScope=compile >&2)
+    touch "$SPARKAE_STAMP"
+  fi
+}
+
+# The JVM module options Spark 4.2 needs on Java 17, read from conf/spark-defaults.conf (one source of truth).
+sparkae_java_opts() {
+  sed -n 's/^spark\.driver\.extraJavaOptions[[:space:]]*//p' "$SPARKAE_ROOT/conf/spark-defaults.conf"
+}
+
+# conf/spark-defaults.conf as -Dspark.key=value flags for an embedded (non spark-submit) driver.
+sparkae_spark_props() {
+  grep -E '^spark\.' "$SPARKAE_ROOT/conf/spark-defaults.conf" \
+    | grep -vE '^spark\.(driver|executor)\.extraJavaOptions|^spark\.driver\.memory' \
+    | awk '{k=$1; $1=""; sub(/^[ \t]+/, ""); printf "-D%s=%s\n", k, $0}'
+}

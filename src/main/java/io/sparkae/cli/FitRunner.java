@@ -1,0 +1,49 @@
+package io.sparkae.cli;
+
+import io.sparkae.core.AutoencoderEstimator;
+import io.sparkae.core.AutoencoderModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every {@code fit} subcommand does once it has built its estimator: load the input, fit, evaluate on the
+ * training (and validation) data, and write model/, metrics.json and figures/ into the output folder atomically.
+ */
+final class FitRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(FitRunner.class);
+
+  private FitRunner() {}
+
+  static int fit(String name, SparkOptions sparkOptions, InputOptions in, FitOptions out,
+      AutoencoderEstimator<?> estimator) {
+    SparkSession spark = sparkOptions.session("sparkae fit " + name);
+    try (OutputDir dir = new OutputDir(out.output, out.overwrite, spark.sparkContext().hadoopConfiguration())) {
+      Dataset<Row> data = in.load(spark);
+      LOG.info("fit {} on {} ({} partitions), output {}", name, in.input, data.rdd().getNumPartitions(), out.output);
+      AutoencoderModel<?> model = estimator.fit(data);
+      model.write().save(dir.path("model"));
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("model", name);
+      metrics.put("input", in.input);
+      metrics.put("fitSeconds", model.provenance().fitSeconds());
+      metrics.put("train", model.evaluate(data).toMap());
+      if (out.validation != null) {
+        InputOptions v = in.copyWithInput(out.validation);
+        metrics.put("validation", model.evaluate(v.load(spark)).toMap());
+      }
+      metrics.putAll(ModelReports.summary(model));
+      dir.writeText("metrics.json", Json.of(metrics));
+      if (!out.noReport) {
+        ModelReports.write(model, dir, "figures/");
+      }
+      dir.commit();
+      System.out.print(Json.of(metrics));
+      return 0;
+    }
+  }
+}

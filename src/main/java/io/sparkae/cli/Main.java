@@ -1,0 +1,81 @@
+package io.sparkae.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The spark-submit entry point: {@code sparkae fit|transform|evaluate|report|bench ...}. Commands only parse
+ * options, build an estimator, fit or transform, and write outputs. {@code --config FILE} supplies option values
+ * from a properties file (keys are long option names, e.g. {@code k=50}, optionally qualified by the command,
+ * e.g. {@code fit.pca.k=50}); options given on the command line win.
+ */
+@Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + io.sparkae.core.Version.SPARKAE,
+    description = "Representation learning on Apache Spark: every model is an autoencoder.",
+    subcommands = {FitCommand.class, TransformCommand.class, EvaluateCommand.class, ReportCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad usage or bad input. */
+  public static int run(String... args) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      Throwable t = io.sparkae.core.SparkErrors.inputError(e) != null ? io.sparkae.core.SparkErrors.inputError(e) : e;
+      commandLine.getErr().println("sparkae: error: " + t.getMessage());
+      if (Boolean.getBoolean("sparkae.stacktrace")) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return t instanceof IllegalArgumentException ? 2 : 1;
+    });
+    try {
+      Properties config = configFrom(args);
+      if (config != null) {
+        cmd.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("sparkae: error: " + e.getMessage());
+      return 2;
+    }
+    return cmd.execute(args);
+  }
+
+  /** The properties of {@code --config FILE} (or {@code --config=FILE}) if given. */
+  static Properties configFrom(String[] args) throws IOException {
+    String file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = args[i + 1];
+      } else if (args[i].startsWith("--config=")) {
+        file = args[i].substring("--config=".length());
+      }
+    }
+    if (file == null) {
+      return null;
+    }
+    if (!Files.isReadable(Paths.get(file))) {
+      throw new IllegalArgumentException("cannot read the job configuration file " + file);
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(Paths.get(file))) {
+      p.load(in);
+    }
+    return p;
+  }
+}

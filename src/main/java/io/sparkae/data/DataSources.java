@@ -1,0 +1,274 @@
+package io.sparkae.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry point from files to DataFrames: every source gives a {@code features} column of Spark ML vectors
+ * ({@link org.apache.spark.ml.linalg.VectorUDT}) and, where the source has labels, a {@code label} double column.
+ *
+ * <table>
+ * <caption>Formats</caption>
+ * <tr><th>format</th><th>reads</th></tr>
+ * <tr><td>{@code parquet}, {@code json}</td><td>a vector or number-array column (option {@code featuresCol},
+ *   default {@code features}, renamed to {@code features}); without one, all numeric fields assembled</td></tr>
+ * <tr><td>{@code csv}</td><td>numeric columns assembled with {@code VectorAssembler}; option {@code header}
+ *   (default false, as in Spark); any other column than {@code labelCol} that is not numeric is an error</td></tr>
+ * <tr><td>{@code libsvm}</td><td>Spark's libsvm source; option {@code numFeatures} passed on</td></tr>
+ * <tr><td>{@code idx}</td><td>IDX images (MNIST), pixels / 255; labels from option {@code labels} or the
+ *   {@code *-labels-idx1-ubyte[.gz]} file next to the images</td></tr>
+ * </table>
+ *
+ * <p>A null, empty or {@code auto} format is inferred from the name ({@link #inferFormat}). Options for every
+ * format: {@code labelCol} (default {@code label}, kept when present), {@code numPartitions} (repartition the
+ * result). Other options go to Spark's reader unchanged (e.g. {@code sep} for CSV). Image sources mark
+ * {@code features} with {@link #IMAGE_KEY} metadata; read it back with {@link #imageShape}.
+ *
+ * <p>A missing path, an unknown format and a column of the wrong type give {@link IllegalArgumentException}s that
+ * name the path or column, the value found and what was expected.
+ */
+public final class DataSources {
+  private static final Logger LOG = LoggerFactory.getLogger(DataSources.class);
+
+  /** The name of the output vector column. */
+  public static final String FEATURES = "features";
+  /** The name of the output label column (double). */
+  public static final String LABEL = "label";
+  /** Metadata key on {@code features} marking image rows: a Metadata with longs {@code height}, {@code width}. */
+  public static final String IMAGE_KEY = "sparkae.image";
+  /** The formats {@link #load} knows, besides {@code auto}. */
+  public static final List<String> FORMATS = List.of("parquet", "json", "csv", "libsvm", "idx");
+
+  /** Options this class interprets itself; the rest go to Spark's reader. */
+  private static final Set<String> OWN_OPTIONS =
+      Set.of("featurescol", "labelcol", "numpartitions", "labels", "numfeatures", "header", "inferschema");
+
+  private DataSources() {}
+
+  /**
+   * Loads {@code path} as {@code features} (and {@code label} where there is one).
+   *
+   * @param spark the session
+   * @param path a file or directory, plain path or Hadoop URI ({@code file:}, {@code hdfs://})
+   * @param format one of {@link #FORMATS}, or null / "" / "auto" to infer it from the name
+   * @param options source options (see the class comment); may be null
+   * @return a DataFrame with {@code features} and possibly {@code label}
+   * @throws IllegalArgumentException if the path is missing, the format unknown, or a column has the wrong type
+   */
+  public static Dataset<Row> load(SparkSession spark, String path, String format, Map<String, String> options) {
+    Map<String, String> opts = options == null ? Map.of() : options;
+    if (path == null || path.isEmpty()) {
+      throw new IllegalArgumentException("no data path given: expected a file or directory");
+    }
+    boolean auto = format == null || format.isBlank() || format.equalsIgnoreCase("auto");
+    if (!auto && !FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("unknown format '" + format + "' for " + path
+          + ": expected one of auto, " + String.join(", ", FORMATS));
+    }
+    requireExists(spark, path, format);
+    String fmt = auto ? inferFormat(spark, path) : format.toLowerCase(Locale.ROOT);
+    String where = fmt + " source " + path;
+    Dataset<Row> df = switch (fmt) {
+      case "parquet" -> tabular(opts, where, reader(spark, opts).parquet(path));
+      case "json" -> json(spark, path, opts, where);
+      case "csv" -> csv(spark, path, opts, where);
+      case "libsvm" -> libsvm(spark, path, opts);
+      case "idx" -> IdxSource.load(spark, path, opts);
+      default -> throw new IllegalStateException("format '" + fmt + "' is listed but not handled");
+    };
+    String parts = opts.get("numPartitions");
+    if (parts != null) {
+      df = df.repartition(positiveInt(parts, "numPartitions", path));
+    }
+    LOG.info("loaded {} with columns {}", where, Arrays.toString(df.columns()));
+    return df;
+  }
+
+  /**
+   * The format a path's name implies: by extension, after dropping a {@code .gz}: {@code .parquet},
+   * {@code .json} / {@code .jsonl}, {@code .csv}, {@code .libsvm} / {@code .svm}; else {@code idx} if the name
+   * contains {@code idx} or {@code ubyte} (e.g. {@code train-images-idx3-ubyte.gz}). A directory takes the format of
+   * the first data file in it (names starting with {@code _} or {@code .} are skipped, as Spark does).
+   */
+  public static String inferFormat(SparkSession spark, String path) {
+    Path p = new Path(path);
+    Optional<String> byName = formatOfName(p.getName());
+    if (byName.isPresent()) {
+      return byName.get();
+    }
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.isDirectory(p)) {
+        FileStatus[] files = fs.listStatus(p);
+        Arrays.sort(files);
+        for (FileStatus f : files) {
+          String name = f.getPath().getName();
+          if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+            Optional<String> inside = formatOfName(name);
+            if (inside.isPresent()) {
+              return inside.get();
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path + " to infer its format: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("cannot infer the format of " + path + " from its name: expected a name"
+        + " ending in .parquet, .json, .csv, .libsvm or .svm (optionally .gz), or containing idx or ubyte,"
+        + " or a directory of such files; or pass one of " + String.join(", ", FORMATS));
+  }
+
+  /** The {height, width} of image rows if {@code f} carries {@link #IMAGE_KEY} metadata, else empty. */
+  public static Optional<int[]> imageShape(StructField f) {
+    Metadata m = f.metadata();
+    if (m == null || !m.contains(IMAGE_KEY)) {
+      return Optional.empty();
+    }
+    Metadata shape = m.getMetadata(IMAGE_KEY);
+    return Optional.of(new int[] {(int) shape.getLong("height"), (int) shape.getLong("width")});
+  }
+
+  /** Returns {@code df} with {@code column} marked as {@code height x width} images (other metadata kept). */
+  public static Dataset<Row> withImageShape(Dataset<Row> df, String column, int height, int width) {
+    StructField f = VectorColumns.field(df, column, "the DataFrame");
+    Metadata merged = new MetadataBuilder().withMetadata(f.metadata())
+        .putMetadata(IMAGE_KEY, imageMetadata(height, width).getMetadata(IMAGE_KEY)).build();
+    return df.withColumn(column, df.col("`" + column + "`"), merged);
+  }
+
+  /** Field metadata holding only the image shape. */
+  static Metadata imageMetadata(int height, int width) {
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException("image shape must be positive, found " + height + " x " + width);
+    }
+    Metadata shape = new MetadataBuilder().putLong("height", height).putLong("width", width).build();
+    return new MetadataBuilder().putMetadata(IMAGE_KEY, shape).build();
+  }
+
+  private static Optional<String> formatOfName(String fileName) {
+    String lower = fileName.toLowerCase(Locale.ROOT);
+    String name = lower;
+    if (name.endsWith(".gz")) {
+      name = name.substring(0, name.length() - 3);
+    }
+    if (name.endsWith(".parquet")) {
+      return Optional.of("parquet");
+    } else if (name.endsWith(".json") || name.endsWith(".jsonl")) {
+      return Optional.of("json");
+    } else if (name.endsWith(".csv")) {
+      return Optional.of("csv");
+    } else if (name.endsWith(".libsvm") || name.endsWith(".svm")) {
+      return Optional.of("libsvm");
+    }
+    return lower.contains("idx") || lower.contains("ubyte") ? Optional.of("idx") : Optional.empty();
+  }
+
+  private static void requireExists(SparkSession spark, String path, String format) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("no data at " + path + (format == null ? "" : " (format " + format + ")")
+            + ": the path does not exist, expected a file or directory");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A reader carrying the options that are not ours (delimiters, encodings ...). */
+  private static DataFrameReader reader(SparkSession spark, Map<String, String> opts) {
+    Map<String, String> passed = new HashMap<>();
+    opts.forEach((k, v) -> {
+      if (!OWN_OPTIONS.contains(k.toLowerCase(Locale.ROOT))) {
+        passed.put(k, v);
+      }
+    });
+    return spark.read().options(passed);
+  }
+
+  /** Parquet or JSON: a named vector column if there is one, else the numeric fields assembled. */
+  private static Dataset<Row> tabular(Map<String, String> opts, String where, Dataset<Row> df) {
+    String featuresCol = opts.getOrDefault("featuresCol", FEATURES);
+    String labelCol = labelCol(df, opts, where);
+    boolean hasFeatures = Arrays.asList(df.columns()).contains(featuresCol);
+    if (hasFeatures) {
+      return VectorColumns.fromVectorColumn(df, featuresCol, labelCol, where);
+    }
+    if (opts.containsKey("featuresCol")) {
+      VectorColumns.field(df, featuresCol, where); // throws, listing the columns there are
+    }
+    return VectorColumns.assemble(df, labelCol, where);
+  }
+
+  private static Dataset<Row> json(SparkSession spark, String path, Map<String, String> opts, String where) {
+    Dataset<Row> df = reader(spark, opts).json(path);
+    StructType typed = VectorColumns.withVectorTypes(df.schema());
+    if (!typed.equals(df.schema())) {
+      // Vectors written by Spark come back as {type, size, indices, values} structs: let the parser build them.
+      df = reader(spark, opts).schema(typed).json(path);
+    }
+    return tabular(opts, where, df);
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, String path, Map<String, String> opts, String where) {
+    Dataset<Row> df = reader(spark, opts)
+        .option("header", opts.getOrDefault("header", "false"))
+        .option("inferSchema", "true")
+        .csv(path);
+    return VectorColumns.assemble(df, labelCol(df, opts, where), where);
+  }
+
+  private static Dataset<Row> libsvm(SparkSession spark, String path, Map<String, String> opts) {
+    DataFrameReader r = reader(spark, opts).format("libsvm");
+    if (opts.containsKey("numFeatures")) {
+      r = r.option("numFeatures", positiveInt(opts.get("numFeatures"), "numFeatures", path));
+    }
+    return r.load(path).select(FEATURES, LABEL);
+  }
+
+  /** The label column: option {@code labelCol} (which must exist), else {@code label} if present, else null. */
+  private static String labelCol(Dataset<Row> df, Map<String, String> opts, String where) {
+    String named = opts.get("labelCol");
+    if (named != null) {
+      VectorColumns.field(df, named, where);
+      return named;
+    }
+    return Arrays.asList(df.columns()).contains(LABEL) ? LABEL : null;
+  }
+
+  private static int positiveInt(String value, String option, String path) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("option " + option + " for " + path + " must be a positive integer, found '"
+        + value + "'");
+  }
+}

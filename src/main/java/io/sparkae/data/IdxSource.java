@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 final class IdxSource {
   private static final Logger LOG = LoggerFactory.getLogger(IdxSource.class);
 
-  /** Target size of one slice's pixels: Spark warns about tasks above 1000 KiB. */
-  static final int SLICE_BYTES = 1 << 20;
+  /** Largest pixel payload of one slice: Spark warns about tasks above 1000 KiB, and a task carries its slice. */
+  static final int SLICE_BYTES = 900 << 10;
 
   private IdxSource() {}
 

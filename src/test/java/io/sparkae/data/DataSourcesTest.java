@@ -69,6 +69,12 @@ class DataSourcesTest {
     }
     assertEquals(0.0, min, 0.0);
     assertEquals(1.0, max, 0.0);
+
+    // The image shape survives a Parquet round trip, so a cached copy of MNIST is still known to be images.
+    String parquet = tmp.resolve("mnist.parquet").toString();
+    df.limit(10).write().parquet(parquet);
+    Dataset<Row> back = DataSources.load(spark, parquet, null, Map.of());
+    assertArrayEquals(new int[] {28, 28}, DataSources.imageShape(back.schema().apply("features")).orElseThrow());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -19,6 +21,8 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** IDX reading: the shipped sample, gzip versus raw, and the exact messages for broken files. No Spark needed. */
 class IdxReaderTest {
@@ -168,6 +172,27 @@ class IdxReaderTest {
     Files.write(labels, gzip(idx(IdxReader.LABELS_MAGIC, new int[] {1}, new byte[] {3})));
     Optional<String> found = IdxReader.findLabels(images.toString(), conf);
     assertTrue(found.isPresent() && found.get().endsWith("t10k-labels.idx1-ubyte.gz"), "found " + found);
+  }
+
+  /** The full sets that {@code data/fetch} brings read whole; skipped where they have not been fetched. */
+  @ParameterizedTest
+  @ValueSource(strings = {"mnist", "fashion-mnist"})
+  void fetchedDataSetsReadWhole(String name) {
+    Path dir = LocalSpark.basedir().resolve("data").resolve(name);
+    assumeTrue(Files.isDirectory(dir), "run data/fetch " + name + " to check the full " + name);
+    for (String part : List.of("train", "t10k")) {
+      IdxImages images = IdxReader.readImages(dir.resolve(part + "-images-idx3-ubyte.gz").toString());
+      int[] labels = IdxReader.readLabels(dir.resolve(part + "-labels-idx1-ubyte.gz").toString());
+      int n = part.equals("train") ? 60000 : 10000;
+      assertEquals(List.of(n, 28, 28), List.of(images.count(), images.height(), images.width()));
+      assertEquals(n, labels.length);
+      assertTrue(Arrays.stream(labels).allMatch(y -> y >= 0 && y <= 9), name + " " + part + " labels in 0..9");
+      if (name.equals("mnist") && part.equals("train")) {
+        IdxImages sample = IdxReader.readImages(IMAGES.toString());
+        assertArrayEquals(sample.pixels(), Arrays.copyOf(images.pixels(), sample.pixels().length));
+        assertArrayEquals(IdxReader.readLabels(LABELS.toString()), Arrays.copyOf(labels, 10000));
+      }
+    }
   }
 
   /** An IDX file: magic, dimensions, payload. */

@@ -39,7 +39,7 @@ final class FitPca implements Callable<Integer> {
   int oversampling = 10;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PCA pca = new PCA().setK(k).setWhiten(whiten).setSolver(solver).setRandomizedThreshold(randomizedThreshold)
         .setPowerIterations(powerIterations).setOversampling(oversampling).setSeed(output.seed);
     return FitRunner.fit("pca", spark, input, output, pca);

@@ -20,7 +20,7 @@ final class FitRunner {
   private FitRunner() {}
 
   static int fit(String name, SparkOptions sparkOptions, InputOptions in, FitOptions out,
-      AutoencoderEstimator<?> estimator) {
+      AutoencoderEstimator<?> estimator) throws java.io.IOException {
     SparkSession spark = sparkOptions.session("sparkae fit " + name);
     try (OutputDir dir = new OutputDir(out.output, out.overwrite, spark.sparkContext().hadoopConfiguration())) {
       Dataset<Row> data = in.load(spark);

@@ -8,7 +8,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -17,9 +16,6 @@ import org.apache.spark.sql.types.StructType;
  * count check for empty data, the vector size d, and the image shape when a data source tagged the column.
  */
 public final class InputColumn {
-  /** Column metadata key that data sources set on image rows: a Metadata with longs height and width. */
-  public static final String IMAGE_KEY = "sparkae.image";
-
   private InputColumn() {}
 
   /** Fails unless {@code column} exists in {@code schema} and holds Spark ML vectors. */
@@ -69,15 +65,8 @@ public final class InputColumn {
     return v.size();
   }
 
-  /** {height, width} when the column's metadata says rows are images. */
+  /** {height, width} when the column's metadata says rows are images (set by the data sources). */
   public static Optional<int[]> imageShape(StructField f) {
-    Metadata m = f.metadata();
-    if (m != null && m.contains(IMAGE_KEY)) {
-      Metadata im = m.getMetadata(IMAGE_KEY);
-      if (im.contains("height") && im.contains("width")) {
-        return Optional.of(new int[] {(int) im.getLong("height"), (int) im.getLong("width")});
-      }
-    }
-    return Optional.empty();
+    return io.sparkae.data.DataSources.imageShape(f);
   }
 }

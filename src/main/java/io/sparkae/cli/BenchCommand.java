@@ -3,6 +3,7 @@ package io.sparkae.cli;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -10,14 +11,15 @@ import picocli.CommandLine.Parameters;
  * {@code sparkae bench NAME [ARGS]}: runs the benchmark class {@code io.sparkae.bench.<Name>Bench} (for example
  * {@code pca} runs PcaBench), which compares sparkae with its peer in the same run and prints ratios.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
     description = "Run a benchmark against the peer library (pca, kmeans, ...); see jobs/bench.")
 final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "benchmark name, e.g. pca or kmeans")
   String name;
 
-  @Parameters(index = "1..*", description = "arguments passed to the benchmark")
-  List<String> args = List.of();
+  /** Everything after the name goes to the benchmark untouched (its own options, --help included). */
+  @CommandLine.Unmatched
+  List<String> args = new java.util.ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

@@ -91,7 +91,8 @@ public final class ModelData {
     try {
       Dataset<Row> df = spark.read().parquet(dir);
       rows = df.select("name", "rows", "cols", "values").collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException (a missing or unreadable folder) is a checked exception thrown undeclared.
       throw new IllegalArgumentException("corrupt model at " + modelPath + ": cannot read data/ (" + e.getMessage()
           + ")", e);
     }

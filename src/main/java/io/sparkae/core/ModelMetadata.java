@@ -114,6 +114,9 @@ public final class ModelMetadata {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("corrupt model at " + path + ": metadata is not valid JSON ("
           + e.getOriginalMessage() + ")", e);
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": metadata fails its checksum (was it edited"
+          + " or damaged?)", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read the model at " + path + ": " + e.getMessage(), e);
     }

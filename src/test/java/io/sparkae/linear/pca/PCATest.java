@@ -177,4 +177,40 @@ class PCATest extends SparkTest {
     double ratio = m.explainedVarianceRatio()[0] + m.explainedVarianceRatio()[1];
     assertEquals(ratio, ev.explainedVariance(), 1e-9);
   }
+
+  @Test
+  void sparseWideRowsTakeTheCsrPathAndMatchTheExactSolver() {
+    // 1500 columns; each row is g times one of 4 planted sparse directions (8 fixed columns each) plus two small
+    // noise entries elsewhere: sparse rows with a clear rank-4 structure.
+    java.util.SplittableRandom r = new java.util.SplittableRandom(77);
+    int d = 1500;
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      int j = r.nextInt(4);
+      double g = Planted.gaussian(r) * (4 - j);
+      java.util.TreeMap<Integer, Double> m = new java.util.TreeMap<>();
+      for (int c = 0; c < 8; c++) {
+        m.put(j * 100 + c * 7, g * (1 + 0.1 * c));
+      }
+      m.put(1000 + r.nextInt(250), 0.05 * Planted.gaussian(r));
+      m.put(1250 + r.nextInt(250), 0.05 * Planted.gaussian(r));
+      rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.sparse(d,
+          m.keySet().stream().mapToInt(Integer::intValue).toArray(),
+          m.values().stream().mapToDouble(Double::doubleValue).toArray())));
+    }
+    Dataset<Row> df = spark().createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("features",
+        org.apache.spark.ml.linalg.SQLDataTypes.VectorType())).repartition(2).cache();
+    PCAModel exact = new PCA().setK(4).setSolver("exact").fit(df);
+    PCA randomized = new PCA().setK(4).setRandomizedThreshold(1000).setPowerIterations(3);
+    assertTrue(randomized.usesRandomized(d));
+    PCAModel rand = randomized.fit(df);
+    PCAModel again = randomized.fit(df);
+    for (int j = 0; j < 4; j++) {
+      assertEquals(exact.explainedVariance()[j], rand.explainedVariance()[j], 1e-9 * exact.explainedVariance()[0]);
+    }
+    assertEquals(exact.totalVariance(), rand.totalVariance(), 1e-9 * exact.totalVariance());
+    assertTrue(Planted.largestPrincipalAngleSine(exact.components(), rand.components()) < 1e-6);
+    assertEquals(0.0, rand.components().maxAbsDiff(again.components()), "same seed, same model");
+    df.unpersist();
+  }
 }

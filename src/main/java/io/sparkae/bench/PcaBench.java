@@ -99,12 +99,7 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
         () -> new PCA().setK(k).setSolver("exact").fit(df));
     BenchSupport.Timed<org.apache.spark.ml.feature.PCAModel> theirs = BenchSupport.best(repeats,
         () -> new org.apache.spark.ml.feature.PCA().setInputCol("features").setOutputCol("pca").setK(k).fit(df));
-    double[] a = ours.value().explainedVarianceRatio();
-    double[] b = theirs.value().explainedVariance().toArray();
-    double diff = 0;
-    for (int j = 0; j < k; j++) {
-      diff = Math.max(diff, Math.abs(a[j] - b[j]));
-    }
+    double diff = maxRatioDifference(ours.value(), theirs.value());
     System.out.printf(Locale.ROOT, "mnist %d x 784, k=%d: sparkae %s, MLlib %s, MLlib/sparkae %s, "
         + "max |explained variance ratio difference| %.2e%n", n, k, ours.describe(), theirs.describe(),
         BenchSupport.ratio(ours, theirs), diff);
@@ -124,17 +119,23 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
             .fit(df));
     String diff = "";
     if (ours.ok() && theirs.ok()) {
-      double[] a = ours.value().explainedVarianceRatio();
-      double[] b = theirs.value().explainedVariance().toArray();
-      double m = 0;
-      for (int j = 0; j < k; j++) {
-        m = Math.max(m, Math.abs(a[j] - b[j]));
-      }
-      diff = String.format(Locale.ROOT, ", max |explained variance ratio difference| %.2e", m);
+      diff = String.format(Locale.ROOT, ", max |explained variance ratio difference| %.2e",
+          maxRatioDifference(ours.value(), theirs.value()));
     }
     System.out.printf(Locale.ROOT, "%s, k=%d: sparkae %s (randomized), MLlib %s, MLlib/sparkae %s%s%n", name, k,
         ours.describe(), theirs.describe(), BenchSupport.ratio(ours, theirs), diff);
     df.unpersist();
+  }
+
+  /** Largest difference between the two models' explained variance ratios. */
+  private static double maxRatioDifference(PCAModel ours, org.apache.spark.ml.feature.PCAModel theirs) {
+    double[] a = ours.explainedVarianceRatio();
+    double[] b = theirs.explainedVariance().toArray();
+    double m = 0;
+    for (int j = 0; j < Math.min(a.length, b.length); j++) {
+      m = Math.max(m, Math.abs(a[j] - b[j]));
+    }
+    return m;
   }
 
   /**

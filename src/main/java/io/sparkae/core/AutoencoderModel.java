@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -274,7 +275,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     int d = ae.inputSize();
     int blockRows = getBlockSize();
     try {
-      RoundLoop<Vector, Autoencoder, double[]> loop = new RoundLoop<>(InputColumn.vectors(dataset, column), 0L,
+      RoundLoop<InternalRow, Autoencoder, double[]> loop = new RoundLoop<>(InputColumn.internalRows(dataset, column), 0L,
           (state, rows, ctx) -> lossStats(state, rows, new Blocker(column, d, blockRows, false, ctx.partition())),
           ModelEvaluation::merge);
       double[] s = loop.round(ae, 1);
@@ -288,11 +289,11 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     }
   }
 
-  private static double[] lossStats(Autoencoder ae, Iterator<Vector> rows, Blocker blocker) {
+  private static double[] lossStats(Autoencoder ae, Iterator<InternalRow> rows, Blocker blocker) {
     int d = ae.inputSize();
     double[] loss = new double[blocker.blockRows()];
     ModelEvaluation acc = new ModelEvaluation(d);
-    Iterator<Block> blocks = blocker.blocks(rows, true);
+    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }

@@ -44,6 +44,14 @@ public final class InputColumn {
     }
   }
 
+  /**
+   * The column's rows in Spark SQL's internal format, for {@link io.sparkae.data.RowCursor#ofInternalRows}: the
+   * fast path of every fit (no Vector object and no array allocated per row).
+   */
+  public static JavaRDD<org.apache.spark.sql.catalyst.InternalRow> internalRows(Dataset<?> data, String column) {
+    return data.select(column).queryExecution().toRdd().toJavaRDD();
+  }
+
   /** The vectors of the column as an RDD. */
   public static JavaRDD<Vector> vectors(Dataset<?> data, String column) {
     return data.select(column).toJavaRDD().map((Row r) -> r.isNullAt(0) ? null : (Vector) r.get(0));

@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
@@ -26,6 +24,8 @@ public final class Blocker {
   private final int blockRows;
   private final boolean sparseWhenWide;
   private final int partition;
+  /** Points at one vector at a time for {@link #check(Vector, long)} and {@link #copyInto(Vector, double[], int)}. */
+  private final RowCursor.VectorCursor single = new RowCursor.VectorCursor(null);
 
   /**
    * @param column the input column's name, for error messages
@@ -56,81 +56,79 @@ public final class Blocker {
    * reused for every block, so a consumer must finish with a block before asking for the next one.
    */
   public Iterator<Block> blocks(Iterator<Vector> rows, boolean reuse) {
+    return blocks(RowCursor.ofVectors(rows), reuse);
+  }
+
+  /** Blocks over the rows of a cursor; see {@link #blocks(Iterator, boolean)}. */
+  public Iterator<Block> blocks(RowCursor rows, boolean reuse) {
     return new Iterator<>() {
       private long position = 0;
       private DenseMatrix buffer;
+      private boolean pending = rows.advance();
 
       @Override
       public boolean hasNext() {
-        return rows.hasNext();
+        return pending;
       }
 
       @Override
       public Block next() {
-        if (!rows.hasNext()) {
+        if (!pending) {
           throw new NoSuchElementException();
         }
-        Vector first = rows.next();
-        check(first, position);
-        if (sparseWhenWide && first instanceof SparseVector) {
-          return sparseBlock(first);
+        checkShape(rows, position);
+        if (sparseWhenWide && rows.isSparse()) {
+          checkValues(rows, position);
+          return sparseBlock();
         }
         DenseMatrix x = reuse && buffer != null ? buffer : new DenseMatrix(dim, blockRows);
         if (reuse) {
           buffer = x;
         }
         int n = 0;
-        Vector v = first;
         while (true) {
-          copyInto(v, x.values, n * dim);
+          // Shape checked before the copy, values after it, in one tight loop over the block's column.
+          copyInto(rows, x.values, n * dim);
+          checkFinite(x.values, n * dim, position);
           n++;
           position++;
-          if (n == blockRows || !rows.hasNext()) {
+          pending = rows.advance();
+          if (n == blockRows || !pending) {
             break;
           }
-          v = rows.next();
-          check(v, position);
+          checkShape(rows, position);
         }
         return Block.dense(x, n);
       }
 
-      private Block sparseBlock(Vector first) {
+      private Block sparseBlock() {
         int[] rowPtr = new int[blockRows + 1];
         int[] idx = new int[Math.max(16, blockRows * 8)];
         double[] val = new double[idx.length];
         int n = 0;
         int nnz = 0;
-        Vector v = first;
         while (true) {
-          int need = nnz + (v instanceof SparseVector ? ((SparseVector) v).indices().length : dim);
-          if (need > idx.length) {
-            int cap = Math.max(need, idx.length * 2);
+          int stored = rows.stored();
+          if (nnz + stored > idx.length) {
+            int cap = Math.max(nnz + stored, idx.length * 2);
             idx = Arrays.copyOf(idx, cap);
             val = Arrays.copyOf(val, cap);
           }
-          if (v instanceof SparseVector) {
-            SparseVector s = (SparseVector) v;
-            int[] si = s.indices();
-            System.arraycopy(si, 0, idx, nnz, si.length);
-            System.arraycopy(s.values(), 0, val, nnz, si.length);
-            nnz += si.length;
-          } else {
-            double[] dv = v.toArray();
-            for (int j = 0; j < dim; j++) {
-              if (dv[j] != 0) {
-                idx[nnz] = j;
-                val[nnz++] = dv[j];
-              }
+          for (int p = 0; p < stored; p++) {
+            double v = rows.value(p);
+            if (v != 0) {
+              idx[nnz] = rows.index(p);
+              val[nnz++] = v;
             }
           }
           n++;
           rowPtr[n] = nnz;
           position++;
-          if (n == blockRows || !rows.hasNext()) {
+          pending = rows.advance();
+          if (n == blockRows || !pending) {
             break;
           }
-          v = rows.next();
-          check(v, position);
+          check(rows, position);
         }
         return Block.sparse(new CsrMatrix(n, dim, Arrays.copyOf(rowPtr, n + 1), idx, val));
       }
@@ -139,44 +137,76 @@ public final class Blocker {
 
   /** Blocks over all rows, allocated fresh, collected in a list (for caching blocks of a partition). */
   public List<Block> allBlocks(Iterator<Vector> rows) {
+    return allBlocks(RowCursor.ofVectors(rows));
+  }
+
+  /** Blocks over all rows of a cursor, allocated fresh, collected in a list. */
+  public List<Block> allBlocks(RowCursor rows) {
     List<Block> out = new ArrayList<>();
     blocks(rows, false).forEachRemaining(out::add);
     return out;
   }
 
-  /** Copies row v (already checked) into dst[offset, offset + d). */
-  public void copyInto(Vector v, double[] dst, int offset) {
-    if (v instanceof DenseVector) {
-      System.arraycopy(((DenseVector) v).values(), 0, dst, offset, dim);
-    } else {
-      SparseVector s = (SparseVector) v;
-      Arrays.fill(dst, offset, offset + dim, 0.0);
-      int[] idx = s.indices();
-      double[] val = s.values();
-      for (int p = 0; p < idx.length; p++) {
-        dst[offset + idx[p]] = val[p];
+  private void copyInto(RowCursor r, double[] dst, int offset) {
+    if (!r.isSparse()) {
+      r.copyDense(dst, offset);
+      return;
+    }
+    Arrays.fill(dst, offset, offset + dim, 0.0);
+    int stored = r.stored();
+    for (int p = 0; p < stored; p++) {
+      dst[offset + r.index(p)] = r.value(p);
+    }
+  }
+
+  /** Checks the cursor's current row, as {@link #check(Vector, long)}. */
+  public void check(RowCursor r, long position) {
+    checkShape(r, position);
+    checkValues(r, position);
+  }
+
+  private void checkShape(RowCursor r, long position) {
+    if (r.isNull()) {
+      throw new IllegalArgumentException(where(position) + " is null");
+    }
+    if (r.size() != dim) {
+      throw new IllegalArgumentException(
+          where(position) + " has size " + r.size() + ", expected " + dim + " (vectors of different sizes)");
+    }
+  }
+
+  private void checkValues(RowCursor r, long position) {
+    int stored = r.stored();
+    for (int p = 0; p < stored; p++) {
+      double x = r.value(p);
+      if (Double.isNaN(x) || Double.isInfinite(x)) {
+        throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + r.index(p)
+            + " (NaN and infinite values are not allowed)");
       }
     }
   }
 
-  /** Checks one row; the position counts rows from 0 within the partition. */
-  public void check(Vector v, long position) {
-    if (v == null) {
-      throw new IllegalArgumentException(where(position) + " is null");
-    }
-    if (v.size() != dim) {
-      throw new IllegalArgumentException(
-          where(position) + " has size " + v.size() + ", expected " + dim + " (vectors of different sizes)");
-    }
-    double[] vals = v instanceof SparseVector ? ((SparseVector) v).values() : ((DenseVector) v).values();
-    for (int p = 0; p < vals.length; p++) {
-      double x = vals[p];
+  /** Fails on the first NaN or infinite value of the row copied to {@code values[offset, offset + d)}. */
+  private void checkFinite(double[] values, int offset, long position) {
+    for (int i = 0; i < dim; i++) {
+      double x = values[offset + i];
       if (Double.isNaN(x) || Double.isInfinite(x)) {
-        int index = v instanceof SparseVector ? ((SparseVector) v).indices()[p] : p;
-        throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + index
+        throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + i
             + " (NaN and infinite values are not allowed)");
       }
     }
+  }
+
+  /** Copies row v (already checked) into dst[offset, offset + d). */
+  public void copyInto(Vector v, double[] dst, int offset) {
+    single.set(v);
+    copyInto(single, dst, offset);
+  }
+
+  /** Checks one row; the position counts rows from 0 within the partition. */
+  public void check(Vector v, long position) {
+    single.set(v);
+    check(single, position);
   }
 
   private String where(long position) {

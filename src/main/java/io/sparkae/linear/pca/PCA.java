@@ -7,11 +7,12 @@ import io.sparkae.core.Seeds;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.SymmetricEigen;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -183,7 +184,7 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
       throw new IllegalArgumentException("k = " + kk + " is larger than the number of features d = " + d
           + " in column '" + input.column() + "'");
     }
-    JavaRDD<Vector> rows = InputColumn.vectors(input.data(), input.column());
+    JavaRDD<InternalRow> rows = InputColumn.internalRows(input.data(), input.column());
     boolean randomized = usesRandomized(d);
     LOG.info("PCA fit: k={}, d={}, solver={}, whiten={}, partitions={}, column '{}'", kk, d,
         randomized ? "randomized" : "exact", getWhiten(), rows.getNumPartitions(), input.column());
@@ -197,9 +198,9 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
 
   private record Result(long n, double[] mean, SymmetricEigen eigen, double totalVariance) {}
 
-  private Result fitExact(JavaRDD<Vector> rows, String column, int d, int kk) {
+  private Result fitExact(JavaRDD<InternalRow> rows, String column, int d, int kk) {
     int blockRows = getBlockSize();
-    RoundLoop<Vector, Integer, CovarianceStats> loop = new RoundLoop<>(rows, getSeed(),
+    RoundLoop<InternalRow, Integer, CovarianceStats> loop = new RoundLoop<>(rows, getSeed(),
         (dim, it, ctx) -> covariance(it, new Blocker(column, dim, blockRows, false, ctx.partition()), dim),
         CovarianceStats::merge);
     CovarianceStats st = loop.round(d, 1);
@@ -212,8 +213,8 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
     return new Result(st.n, st.mean, SymmetricEigen.top(cov, kk), total);
   }
 
-  private static CovarianceStats covariance(Iterator<Vector> it, Blocker blocker, int d) {
-    Iterator<Block> blocks = blocker.blocks(it, true);
+  private static CovarianceStats covariance(Iterator<InternalRow> it, Blocker blocker, int d) {
+    Iterator<Block> blocks = blocker.blocks(RowCursor.ofInternalRows(it), true);
     if (!blocks.hasNext()) {
       return null;
     }
@@ -226,11 +227,12 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
     return st;
   }
 
-  private Result fitRandomized(JavaRDD<Vector> rows, String column, int d, int kk) {
+  private Result fitRandomized(JavaRDD<InternalRow> rows, String column, int d, int kk) {
     int blockRows = getBlockSize();
     int l = Math.min(d, kk + getOversampling());
     JavaRDD<Block> blocks = rows.mapPartitionsWithIndex(
-        (p, it) -> new Blocker(column, d, blockRows, true, p).allBlocks(it).iterator(), true)
+        (p, it) -> new Blocker(column, d, blockRows, true, p).allBlocks(RowCursor.ofInternalRows(it)).iterator(),
+        true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Pass 1: count and mean.

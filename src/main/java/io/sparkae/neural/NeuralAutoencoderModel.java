@@ -13,7 +13,7 @@ import org.apache.spark.ml.util.MLReader;
  * loss per round, mean over the round's minibatches; validation loss per epoch when validation data was set).
  * Immutable. Saved arrays: "encoderSizes", "activations" (hidden, code, output as {@link Activation} ordinals),
  * "loss" ({@link Loss} ordinal), "tied", "topK", "l1", "parameters", "trainLoss", "validationLoss",
- * "roundsPerEpoch".
+ * "roundsPerEpoch", "sampleInputs".
  */
 public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoencoderModel> {
   private static final long serialVersionUID = 1L;
@@ -22,14 +22,22 @@ public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoenc
   private final double[] trainLoss;
   private final double[] validationLoss;
   private final int roundsPerEpoch;
+  private final DenseMatrix sampleInputs;
 
+  /** @param sampleInputs a few training rows (d x m, m may be 0) kept for the report's reconstruction figure */
   public NeuralAutoencoderModel(String uid, NetworkAutoencoder ae, double[] trainLoss, double[] validationLoss,
-      int roundsPerEpoch, Provenance provenance) {
+      int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {
     super(uid, provenance);
     this.ae = ae;
     this.trainLoss = trainLoss.clone();
     this.validationLoss = validationLoss.clone();
     this.roundsPerEpoch = roundsPerEpoch;
+    this.sampleInputs = sampleInputs.copy();
+  }
+
+  /** A few training rows (d x m), for showing inputs beside their reconstructions (a copy). */
+  public DenseMatrix sampleInputs() {
+    return sampleInputs.copy();
   }
 
   @Override
@@ -83,13 +91,14 @@ public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoenc
         .put("parameters", pd)
         .put("trainLoss", trainLoss)
         .put("validationLoss", validationLoss)
-        .put("roundsPerEpoch", roundsPerEpoch);
+        .put("roundsPerEpoch", roundsPerEpoch)
+        .put("sampleInputs", sampleInputs);
   }
 
   @Override
   public NeuralAutoencoderModel copy(ParamMap extra) {
     return copyParamsTo(new NeuralAutoencoderModel(uid(), ae, trainLoss, validationLoss, roundsPerEpoch,
-        provenance()), extra);
+        sampleInputs, provenance()), extra);
   }
 
   public static MLReader<NeuralAutoencoderModel> read() {
@@ -110,7 +119,7 @@ public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoenc
         p[i] = (float) pd[i];
       }
       return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), data.vector("trainLoss"),
-          data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), prov);
+          data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov);
     });
   }
 

@@ -52,6 +52,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   private final DoubleParam learningRateDecay;
   private final IntParam decayEvery;
   private final DoubleParam weightDecay;
+  private final IntParam pretrainEpochs;
   private transient Dataset<?> validationData;
 
   public NeuralAutoencoder() {
@@ -96,6 +97,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
     decayEvery = new IntParam(this, "decayEvery", "epochs between learning rate decays (>= 1, default: 1)",
         ParamValidators.gtEq(1));
     weightDecay = new DoubleParam(this, "weightDecay", "L2 weight decay (>= 0, default: 0)", ParamValidators.gtEq(0));
+    pretrainEpochs = new IntParam(this, "pretrainEpochs", "stacked autoencoder: epochs of greedy layer-wise "
+        + "pretraining per encoder layer before fine-tuning; 0 for none (default: 0)", ParamValidators.gtEq(0));
+    setDefault(pretrainEpochs, 0);
     setDefault(layers, new int[0]);
     setDefault(activation, "relu");
     setDefault(codeActivation, "");
@@ -143,6 +147,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public DoubleParam learningRateDecay() { return learningRateDecay; }
   public IntParam decayEvery() { return decayEvery; }
   public DoubleParam weightDecay() { return weightDecay; }
+  public IntParam pretrainEpochs() { return pretrainEpochs; }
 
   public int[] getLayers() { return ((int[]) getOrDefault(layers)).clone(); }
   public String getActivation() { return getOrDefault(activation); }
@@ -163,6 +168,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public double getLearningRateDecay() { return (Double) getOrDefault(learningRateDecay); }
   public int getDecayEvery() { return (Integer) getOrDefault(decayEvery); }
   public double getWeightDecay() { return (Double) getOrDefault(weightDecay); }
+  public int getPretrainEpochs() { return (Integer) getOrDefault(pretrainEpochs); }
 
   public NeuralAutoencoder setLayers(int... v) { set(layers, v.clone()); return this; }
   public NeuralAutoencoder setActivation(String v) { set(activation, v); return this; }
@@ -183,6 +189,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public NeuralAutoencoder setLearningRateDecay(double v) { set(learningRateDecay, v); return this; }
   public NeuralAutoencoder setDecayEvery(int v) { set(decayEvery, v); return this; }
   public NeuralAutoencoder setWeightDecay(double v) { set(weightDecay, v); return this; }
+  public NeuralAutoencoder setPretrainEpochs(int v) { set(pretrainEpochs, v); return this; }
   public NeuralAutoencoder setInputCol(String v) { set(inputCol(), v); return this; }
   public NeuralAutoencoder setOutputCol(String v) { set(outputCol(), v); return this; }
   public NeuralAutoencoder setSeed(long v) { set(seed(), v); return this; }
@@ -231,7 +238,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
         validation = AveragingTrainer.cache(InputColumn.vectors(validationData, input.column()), input.column(),
             input.dim(), getBlockSize());
       }
-      AveragingTrainer.Result r = trainer.fit(blocks, validation, null);
+      float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1
+          ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;
+      AveragingTrainer.Result r = trainer.fit(blocks, validation, init);
       NeuralAutoencoderModel model = new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params),
           r.trainLoss, r.validationLoss, r.roundsPerEpoch, samples(blocks, 12), provenance(input, r.rows));
       return copyValues(model, ParamMap.empty()).setParent(this);

@@ -106,7 +106,7 @@ class NeuralAutoencoderTest extends SparkTest {
     Dataset<Row> data = Planted.frame(spark(), rows, 3).cache();
     Dataset<Row> held = Planted.frame(spark(), planted(100, 6, 2, 0.1, 13), 1);
     NeuralAutoencoder est = new NeuralAutoencoder().setLayers(6, 4, 2).setActivation("softplus").setBatchSize(8)
-        .setAveragingFrequency(5).setEpochs(3).setLearningRate(0.01).setInputDropout(0.1).setSeed(77)
+        .setAveragingFrequency(9).setEpochs(3).setLearningRate(0.01).setInputDropout(0.1).setSeed(77)
         .setValidationData(held);
     NeuralAutoencoderModel a = est.fit(data);
     NeuralAutoencoderModel b = est.fit(data);
@@ -117,6 +117,21 @@ class NeuralAutoencoderTest extends SparkTest {
     assertEquals(3, a.validationLoss().length);
     assertTrue(a.validationLoss()[2] < a.validationLoss()[0], Arrays.toString(a.validationLoss()));
     assertEquals(3 * a.roundsPerEpoch(), a.trainLoss().length);
+  }
+
+  @Test
+  void greedyLayerWisePretrainingHelpsADeepNetwork() {
+    double[][] rows = planted(600, 10, 3, 0.1, 29);
+    Dataset<Row> data = Planted.frame(spark(), rows, 2).cache();
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(10, 8, 3).setActivation("tanh")
+        .setCodeActivation("identity").setBatchSize(16).setAveragingFrequency(10).setEpochs(1).setLearningRate(0.01)
+        .setSeed(5);
+    double plain = est.fit(data).evaluate(data).meanLoss();
+    NeuralAutoencoderModel stacked = est.setPretrainEpochs(3).fit(data);
+    double pretrained = stacked.evaluate(data).meanLoss();
+    data.unpersist();
+    assertTrue(pretrained < plain, "pretrained " + pretrained + " vs plain " + plain);
+    assertEquals(3, GreedyPretrainer.stage(stacked.architecture(), 1).size(1));
   }
 
   @Test

@@ -78,6 +78,19 @@ final class FitAutoencoder implements Callable<Integer> {
   @Option(names = "--weight-decay", description = "L2 weight decay (default: 0)")
   double weightDecay;
 
+  @Option(names = "--pretrain-epochs", description = "stacked: greedy layer-wise pretraining epochs per layer "
+      + "before fine-tuning (default: 0)")
+  int pretrainEpochs;
+
+  @Option(names = "--checkpoint-dir", description = "write the trainer's checkpoint into this folder")
+  String checkpointDir = "";
+
+  @Option(names = "--checkpoint-every", description = "rounds between checkpoints (default: 10)")
+  int checkpointEvery = 10;
+
+  @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir if there is one")
+  boolean resume;
+
   @Option(names = "--block-size", description = "rows per cached block (default: about 8 MB per block)")
   int blockSize;
 
@@ -87,7 +100,9 @@ final class FitAutoencoder implements Callable<Integer> {
         .setCodeActivation(codeActivation).setOutputActivation(outputActivation).setLoss(loss).setTiedWeights(tied)
         .setTopK(topK).setL1(l1).setEpochs(epochs).setBatchSize(batchSize).setAveragingFrequency(averagingFrequency)
         .setOptimizer(optimizer).setLearningRate(lr).setMomentum(momentum).setLearningRateDecay(lrDecay)
-        .setDecayEvery(decayEvery).setWeightDecay(weightDecay).setBlockSize(blockSize).setSeed(output.seed);
+        .setDecayEvery(decayEvery).setWeightDecay(weightDecay).setBlockSize(blockSize).setSeed(output.seed)
+        .setPretrainEpochs(pretrainEpochs).setCheckpointDir(checkpointDir).setCheckpointInterval(checkpointEvery)
+        .setResume(resume);
     if (denoise != null) {
       String[] kv = denoise.split(":", 2);
       double v;

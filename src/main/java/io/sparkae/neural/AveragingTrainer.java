@@ -31,6 +31,9 @@ public final class AveragingTrainer {
   private final Network net;
   private final TrainingConfig cfg;
   private final int epochs;
+  private String checkpointDir;
+  private int checkpointEvery;
+  private boolean resume;
 
   /** The broadcast state of a round: parameters, optimizer state, first step and learning rate. */
   static final class State implements java.io.Serializable {
@@ -77,6 +80,20 @@ public final class AveragingTrainer {
     this.net = net;
     this.cfg = cfg;
     this.epochs = epochs;
+  }
+
+  /**
+   * Writes a {@link Checkpoint} into {@code dir} every {@code every} rounds and after the last one; with
+   * {@code resume}, a fit starts from the checkpoint found there (if any) instead of from scratch.
+   */
+  public AveragingTrainer withCheckpoints(String dir, int every, boolean resume) {
+    if (every < 1) {
+      throw new IllegalArgumentException("checkpoint interval = " + every + " must be >= 1 round");
+    }
+    this.checkpointDir = dir;
+    this.checkpointEvery = every;
+    this.resume = resume;
+    return this;
   }
 
   /** Caches the rows of {@code column} as float blocks of {@code blockRows} rows (0: Blocker's default). */
@@ -133,9 +150,27 @@ public final class AveragingTrainer {
     float[] opt = new float[cfg.optimizer.stateSize(arch.numParams())];
     double[] trainLoss = new double[rounds];
     double[] validationLoss = new double[validation == null ? 0 : epochs];
+    int firstRound = 1;
+    org.apache.hadoop.conf.Configuration conf = blocks.context().hadoopConfiguration();
+    Checkpoint ck = checkpointDir != null && resume ? Checkpoint.read(checkpointDir, conf) : null;
+    if (ck != null) {
+      if (ck.params.length != params.length || ck.optimizer.length != opt.length || ck.roundsPerEpoch != roundsPerEpoch
+          || ck.round > rounds) {
+        throw new IllegalArgumentException("the checkpoint in " + checkpointDir + " (round " + ck.round + ", "
+            + ck.params.length + " parameters, " + ck.roundsPerEpoch + " rounds per epoch) does not fit this fit ("
+            + rounds + " rounds, " + params.length + " parameters, " + roundsPerEpoch + " rounds per epoch)");
+      }
+      params = ck.params;
+      opt = ck.optimizer;
+      System.arraycopy(ck.trainLoss, 0, trainLoss, 0, ck.round);
+      System.arraycopy(ck.validationLoss, 0, validationLoss, 0, Math.min(ck.validationLoss.length,
+          validationLoss.length));
+      firstRound = ck.round + 1;
+      LOG.info("resuming from the checkpoint of round {} in {}", ck.round, checkpointDir);
+    }
     long start = System.nanoTime();
     long seen = 0;
-    for (int round = 1; round <= rounds; round++) {
+    for (int round = firstRound; round <= rounds; round++) {
       int epoch = (round - 1) / roundsPerEpoch;
       long t0 = System.nanoTime();
       PartitionSums sums = loop.round(new State(params, opt, (long) (round - 1) * h, cfg.learningRate(epoch)), round);
@@ -155,7 +190,8 @@ public final class AveragingTrainer {
       boolean epochEnd = round % roundsPerEpoch == 0;
       String line = String.format(Locale.ROOT, "neural autoencoder epoch %d/%d round %d/%d: train loss %.6g, %.0f "
           + "samples/s, ~%.1f s left", epoch + 1, epochs, round, rounds, loss,
-          sums.samples / Math.max(1e-9, (System.nanoTime() - t0) / 1e9), secs / round * (rounds - round));
+          sums.samples / Math.max(1e-9, (System.nanoTime() - t0) / 1e9),
+          secs / (round - firstRound + 1) * (rounds - round));
       if (epochEnd && validation != null) {
         validationLoss[epoch] = meanLoss(validation, params);
         line += String.format(Locale.ROOT, ", validation loss %.6g", validationLoss[epoch]);
@@ -164,6 +200,10 @@ public final class AveragingTrainer {
         LOG.info(line);
       } else {
         LOG.debug(line);
+      }
+      if (checkpointDir != null && (round % checkpointEvery == 0 || round == rounds)) {
+        new Checkpoint(round, roundsPerEpoch, params, opt, java.util.Arrays.copyOf(trainLoss, round),
+            validationLoss).write(checkpointDir, conf);
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;

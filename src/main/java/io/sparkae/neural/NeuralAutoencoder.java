@@ -53,6 +53,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   private final IntParam decayEvery;
   private final DoubleParam weightDecay;
   private final IntParam pretrainEpochs;
+  private final Param<String> checkpointDir;
+  private final IntParam checkpointInterval;
+  private final BooleanParam resume;
   private transient Dataset<?> validationData;
 
   public NeuralAutoencoder() {
@@ -100,6 +103,15 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
     pretrainEpochs = new IntParam(this, "pretrainEpochs", "stacked autoencoder: epochs of greedy layer-wise "
         + "pretraining per encoder layer before fine-tuning; 0 for none (default: 0)", ParamValidators.gtEq(0));
     setDefault(pretrainEpochs, 0);
+    checkpointDir = new Param<>(this, "checkpointDir", "folder for the trainer's checkpoint; empty for none "
+        + "(default: empty)");
+    checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1, default: 10)",
+        ParamValidators.gtEq(1));
+    resume = new BooleanParam(this, "resume", "continue from the checkpoint in checkpointDir if there is one "
+        + "(default: false)");
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, 10);
+    setDefault(resume, false);
     setDefault(layers, new int[0]);
     setDefault(activation, "relu");
     setDefault(codeActivation, "");
@@ -148,6 +160,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public IntParam decayEvery() { return decayEvery; }
   public DoubleParam weightDecay() { return weightDecay; }
   public IntParam pretrainEpochs() { return pretrainEpochs; }
+  public Param<String> checkpointDir() { return checkpointDir; }
+  public IntParam checkpointInterval() { return checkpointInterval; }
+  public BooleanParam resume() { return resume; }
 
   public int[] getLayers() { return ((int[]) getOrDefault(layers)).clone(); }
   public String getActivation() { return getOrDefault(activation); }
@@ -169,6 +184,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public int getDecayEvery() { return (Integer) getOrDefault(decayEvery); }
   public double getWeightDecay() { return (Double) getOrDefault(weightDecay); }
   public int getPretrainEpochs() { return (Integer) getOrDefault(pretrainEpochs); }
+  public String getCheckpointDir() { return getOrDefault(checkpointDir); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+  public boolean getResume() { return (Boolean) getOrDefault(resume); }
 
   public NeuralAutoencoder setLayers(int... v) { set(layers, v.clone()); return this; }
   public NeuralAutoencoder setActivation(String v) { set(activation, v); return this; }
@@ -190,6 +208,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public NeuralAutoencoder setDecayEvery(int v) { set(decayEvery, v); return this; }
   public NeuralAutoencoder setWeightDecay(double v) { set(weightDecay, v); return this; }
   public NeuralAutoencoder setPretrainEpochs(int v) { set(pretrainEpochs, v); return this; }
+  public NeuralAutoencoder setCheckpointDir(String v) { set(checkpointDir, v); return this; }
+  public NeuralAutoencoder setCheckpointInterval(int v) { set(checkpointInterval, v); return this; }
+  public NeuralAutoencoder setResume(boolean v) { set(resume, v); return this; }
   public NeuralAutoencoder setInputCol(String v) { set(inputCol(), v); return this; }
   public NeuralAutoencoder setOutputCol(String v) { set(outputCol(), v); return this; }
   public NeuralAutoencoder setSeed(long v) { set(seed(), v); return this; }
@@ -229,6 +250,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   protected NeuralAutoencoderModel fitImpl(FitInput input) {
     Architecture arch = architecture(input.dim(), input.column());
     AveragingTrainer trainer = new AveragingTrainer(new Network(arch), trainingConfig(), getEpochs());
+    if (!getCheckpointDir().isEmpty()) {
+      trainer.withCheckpoints(getCheckpointDir(), getCheckpointInterval(), getResume());
+    }
     JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.vectors(input.data(), input.column()),
         input.column(), input.dim(), getBlockSize());
     JavaRDD<FloatBlock> validation = null;
@@ -238,7 +262,8 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
         validation = AveragingTrainer.cache(InputColumn.vectors(validationData, input.column()), input.column(),
             input.dim(), getBlockSize());
       }
-      float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1
+      boolean resuming = getResume() && !getCheckpointDir().isEmpty();
+      float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1 && !resuming
           ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;
       AveragingTrainer.Result r = trainer.fit(blocks, validation, init);
       NeuralAutoencoderModel model = new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params),

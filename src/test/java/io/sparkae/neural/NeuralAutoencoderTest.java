@@ -135,6 +135,21 @@ class NeuralAutoencoderTest extends SparkTest {
   }
 
   @Test
+  void resumedFitEqualsUninterruptedFit(@TempDir Path dir) {
+    Dataset<Row> data = Planted.frame(spark(), planted(300, 6, 2, 0.1, 31), 2).cache();
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(6, 3).setActivation("tanh").setBatchSize(16)
+        .setAveragingFrequency(4).setEpochs(2).setLearningRateDecay(0.5).setLearningRate(0.01).setSeed(6);
+    NeuralAutoencoderModel whole = est.fit(data);
+    String ck = dir.resolve("ck").toString();
+    est.copy(org.apache.spark.ml.param.ParamMap.empty()).setEpochs(1).setCheckpointDir(ck).setCheckpointInterval(2)
+        .fit(data);
+    NeuralAutoencoderModel resumed = est.setCheckpointDir(ck).setResume(true).fit(data);
+    data.unpersist();
+    assertArrayEquals(whole.autoencoder().parameters(), resumed.autoencoder().parameters(), 0f);
+    assertArrayEquals(whole.trainLoss(), resumed.trainLoss(), 0.0);
+  }
+
+  @Test
   void kSparseCodesHaveExactlyKNonzeros() {
     double[][] rows = planted(300, 10, 4, 0.1, 17);
     NeuralAutoencoderModel m = new NeuralAutoencoder().setLayers(10, 8).setActivation("relu")

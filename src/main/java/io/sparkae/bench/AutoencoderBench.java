@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code jobs/bench autoencoder}: the neural autoencoder's trainer on MNIST (784-256-32-256-784, relu, sigmoid
  * output, squared error, Adam). Measures in one run: sgemm peak (one 1024^3 call, best of 3) and the network's own
- * forward+backward rate at batch 128 on one thread, as a fraction of that peak; training samples/s with 1 and 2
+ * forward+backward+Adam rate at batch 128 called from one thread (OpenBLAS may use its own threads), as a fraction of that peak; training samples/s with 1 and 2
  * partitions; and the test loss after the same number of epochs for averaging frequencies H = 1, 4, 16, 64.
  */
 @Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer benchmark")
@@ -73,7 +73,7 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
     System.out.printf(Locale.ROOT, "# sparkae neural autoencoder bench: %s, BLAS %s, data %s%n", arch,
         Blas.implementation(), path);
     System.out.printf(Locale.ROOT, "sgemm peak (1024^3, one call): %.1f GFLOP/s%n", peak / 1e9);
-    System.out.printf(Locale.ROOT, "network at batch %d, one thread: %.0f samples/s = %.1f GFLOP/s = %.0f%% of peak"
+    System.out.printf(Locale.ROOT, "network at batch %d, called from one JVM thread: %.0f samples/s = %.1f GFLOP/s = %.0f%% of peak"
         + " (%.2f MFLOP per example)%n", batch, local, local * flops / 1e9, 100 * local * flops / peak, flops / 1e6);
     Dataset<Row>[] split = DataSources.load(spark, path, "idx", Map.of()).select("features")
         .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
@@ -86,7 +86,7 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
       AveragingTrainer t = new AveragingTrainer(net, config(16), 1);
       AveragingTrainer.Result r = t.fit(train, null, null);
       System.out.printf(Locale.ROOT, "%d partition(s), H = 16, 1 epoch of %d rows: %.0f samples/s = %.1f GFLOP/s "
-          + "= %.0f%% of one-thread sgemm peak%n", partitions, r.rows, r.samplesPerSecond,
+          + "= %.0f%% of sgemm peak%n", partitions, r.rows, r.samplesPerSecond,
           r.samplesPerSecond * flops / 1e9, 100 * r.samplesPerSecond * flops / peak);
       if (partitions == 2) {
         for (int h : hs) {

@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code jobs/bench autoencoder}: the neural autoencoder's trainer on MNIST (784-256-32-256-784, relu, sigmoid
  * output, squared error, Adam). Measures in one run: sgemm peak (one 1024^3 call, best of 3) and the network's own
- * forward+backward+Adam rate at batch 128 called from one thread (OpenBLAS may use its own threads), as a fraction of that peak; training samples/s with 1 and 2
- * partitions; and the test loss after the same number of epochs for averaging frequencies H = 1, 4, 16, 64.
+ * forward+backward+Adam rate at batch 128 called from one thread (OpenBLAS may use its own threads), as a
+ * fraction of that peak; training samples/s with 1 and 2 partitions; and the test loss after the same number
+ * of epochs for averaging frequencies H = 1, 4, 16, 64.
  */
-@Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer benchmark")
+@Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer bench")
 public final class AutoencoderBench implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--mnist", description = "MNIST training images (default: data/mnist/train-images-idx3-ubyte.gz, "
       + "else the shipped 10,000-row sample)")
@@ -73,8 +74,9 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
     System.out.printf(Locale.ROOT, "# sparkae neural autoencoder bench: %s, BLAS %s, data %s%n", arch,
         Blas.implementation(), path);
     System.out.printf(Locale.ROOT, "sgemm peak (1024^3, one call): %.1f GFLOP/s%n", peak / 1e9);
-    System.out.printf(Locale.ROOT, "network at batch %d, called from one JVM thread: %.0f samples/s = %.1f GFLOP/s = %.0f%% of peak"
-        + " (%.2f MFLOP per example)%n", batch, local, local * flops / 1e9, 100 * local * flops / peak, flops / 1e6);
+    System.out.printf(Locale.ROOT, "network at batch %d, called from one JVM thread: %.0f samples/s = %.1f GFLOP/s "
+        + "= %.0f%% of peak (%.2f MFLOP per example)%n", batch, local, local * flops / 1e9,
+        100 * local * flops / peak, flops / 1e6);
     Dataset<Row>[] split = DataSources.load(spark, path, "idx", Map.of()).select("features")
         .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
     int d = arch.inputSize();
@@ -109,7 +111,7 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
     return TrainingConfig.simple(batch, h, Optimizer.adam(), lr, 42);
   }
 
-  /** FLOPs of one forward and backward pass per example: 2 in out forward, 2 in out for dW, 2 in out for dX (l &gt; 0). */
+  /** FLOPs per example of forward and backward: 2 in out forward, 2 in out for dW, 2 in out for dX (l &gt; 0). */
   static double flopsPerExample(Architecture a) {
     double f = 0;
     for (int l = 0; l < a.layers(); l++) {

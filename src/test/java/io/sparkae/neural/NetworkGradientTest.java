@@ -104,6 +104,24 @@ class NetworkGradientTest {
   }
 
   @Test
+  void optimizersFollowTheirUpdateRules() {
+    float[] p = {1f, -2f};
+    float[] g = {0.5f, -4f};
+    float[] adam = new float[Optimizer.adam().stateSize(2)];
+    Optimizer.adam().step(p, g, adam, 0.1f);
+    // Adam's first step is lr * sign(g) (up to eps).
+    assertEquals(0.9f, p[0], 1e-6f);
+    assertEquals(-1.9f, p[1], 1e-6f);
+    assertEquals(1f, adam[4], 0f, "step count kept in the state");
+    float[] q = {1f};
+    float[] v = new float[1];
+    Optimizer sgd = Optimizer.sgd(0.5);
+    sgd.step(q, new float[] {1f}, v, 0.1f);
+    sgd.step(q, new float[] {1f}, v, 0.1f);
+    assertEquals(1f - 0.1f - 0.1f * 1.5f, q[0], 1e-6f, "heavy ball: v = 0.5 v + g");
+  }
+
+  @Test
   void lossesMatchTheirFormulas() {
     float[] a = {-30f, 0f, 2f};
     float[] x = {1f, 0.5f, 0f};

@@ -4,6 +4,7 @@ import io.sparkae.core.AutoencoderModel;
 import io.sparkae.core.Provenance;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.pca.PCAModel;
+import io.sparkae.neural.NeuralAutoencoderModel;
 import io.sparkae.report.ImageGrid;
 import io.sparkae.report.ScreePlot;
 import java.io.IOException;
@@ -42,6 +43,9 @@ final class ModelReports {
       out.put("explainedVariance", pca.explainedVariance());
       out.put("totalVariance", pca.totalVariance());
     }
+    if (model instanceof NeuralAutoencoderModel nn) {
+      out.putAll(NeuralReports.summary(nn));
+    }
     return out;
   }
 
@@ -65,6 +69,11 @@ final class ModelReports {
           Path grid = scratch.resolve("components.png");
           componentGrid(pca, p, grid);
           written.add(copy(dir, grid, prefix));
+        }
+      }
+      if (model instanceof NeuralAutoencoderModel nn) {
+        for (Path f : NeuralReports.figures(nn, p, scratch)) {
+          written.add(copy(dir, f, prefix));
         }
       }
       return written;

@@ -1,0 +1,168 @@
+package io.sparkae.bench;
+
+import io.sparkae.core.InputColumn;
+import io.sparkae.data.DataSources;
+import io.sparkae.linalg.Blas;
+import io.sparkae.neural.Activation;
+import io.sparkae.neural.Architecture;
+import io.sparkae.neural.AveragingTrainer;
+import io.sparkae.neural.FloatBlock;
+import io.sparkae.neural.Loss;
+import io.sparkae.neural.Network;
+import io.sparkae.neural.Optimizer;
+import io.sparkae.neural.TrainingConfig;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobs/bench autoencoder}: the neural autoencoder's trainer on MNIST (784-256-32-256-784, relu, sigmoid
+ * output, squared error, Adam). Measures in one run: sgemm peak (one 1024^3 call, best of 3) and the network's own
+ * forward+backward+Adam rate at batch 128 called from one thread (OpenBLAS may use its own threads), as a
+ * fraction of that peak; training samples/s with 1 and 2 partitions; and the test loss after the same number
+ * of epochs for averaging frequencies H = 1, 4, 16, 64.
+ */
+@Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer bench")
+public final class AutoencoderBench implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--mnist", description = "MNIST training images (default: data/mnist/train-images-idx3-ubyte.gz, "
+      + "else the shipped 10,000-row sample)")
+  String mnist;
+
+  @Option(names = "--layers", split = ",", description = "encoder sizes (default: 784,256,32)")
+  int[] layers = {784, 256, 32};
+
+  @Option(names = "--batch-size", description = "minibatch size (default: 128)")
+  int batch = 128;
+
+  @Option(names = "--epochs", description = "epochs per H setting (default: 2)")
+  int epochs = 2;
+
+  @Option(names = "--h", split = ",", description = "averaging frequencies (default: 1,4,16,64)")
+  int[] hs = {1, 4, 16, 64};
+
+  @Option(names = "--lr", description = "Adam learning rate (default: 0.001)")
+  double lr = 1e-3;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new AutoencoderBench()).execute(args);
+    if (code != 0) {
+      throw new IllegalStateException("autoencoder benchmark failed (exit " + code + ")");
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
+        .appName("sparkae bench autoencoder").getOrCreate();
+    String path = mnist != null ? mnist : Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz"))
+        ? "data/mnist/train-images-idx3-ubyte.gz" : "data/mnist-sample/train-images-idx3-ubyte.gz";
+    Architecture arch = new Architecture(layers, Activation.RELU, Activation.RELU, Activation.SIGMOID,
+        Loss.SQUARED_ERROR, false, 0, 0);
+    Network net = new Network(arch);
+    double peak = sgemmPeak();
+    double flops = flopsPerExample(arch);
+    double local = localRate(net);
+    System.out.printf(Locale.ROOT, "# sparkae neural autoencoder bench: %s, BLAS %s, data %s%n", arch,
+        Blas.implementation(), path);
+    System.out.printf(Locale.ROOT, "sgemm peak (1024^3, one call): %.1f GFLOP/s%n", peak / 1e9);
+    System.out.printf(Locale.ROOT, "network at batch %d, called from one JVM thread: %.0f samples/s = %.1f GFLOP/s "
+        + "= %.0f%% of peak (%.2f MFLOP per example)%n", batch, local, local * flops / 1e9,
+        100 * local * flops / peak, flops / 1e6);
+    Dataset<Row>[] split = DataSources.load(spark, path, "idx", Map.of()).select("features")
+        .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
+    int d = arch.inputSize();
+    JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.vectors(split[1], "features"), "features", d, 0);
+    for (int partitions : new int[] {1, 2}) {
+      JavaRDD<FloatBlock> train = AveragingTrainer.cache(
+          InputColumn.vectors(split[0].repartition(partitions), "features"), "features", d, 0);
+      train.count();
+      AveragingTrainer t = new AveragingTrainer(net, config(16), 1);
+      AveragingTrainer.Result r = t.fit(train, null, null);
+      System.out.printf(Locale.ROOT, "%d partition(s), H = 16, 1 epoch of %d rows: %.0f samples/s = %.1f GFLOP/s "
+          + "= %.0f%% of sgemm peak%n", partitions, r.rows, r.samplesPerSecond,
+          r.samplesPerSecond * flops / 1e9, 100 * r.samplesPerSecond * flops / peak);
+      if (partitions == 2) {
+        for (int h : hs) {
+          long t0 = System.nanoTime();
+          AveragingTrainer th = new AveragingTrainer(net, config(h), epochs);
+          AveragingTrainer.Result rh = th.fit(train, null, null);
+          double secs = (System.nanoTime() - t0) / 1e9;
+          System.out.printf(Locale.ROOT, "2 partitions, H = %d, %d epochs: test loss %.4f, final train loss %.4f, "
+              + "%.1f s, %.0f samples/s%n", h, epochs, th.meanLoss(test, rh.params),
+              rh.trainLoss[rh.trainLoss.length - 1], secs, rh.samplesPerSecond);
+        }
+      }
+      train.unpersist(false);
+    }
+    test.unpersist(false);
+    return 0;
+  }
+
+  private TrainingConfig config(int h) {
+    return TrainingConfig.simple(batch, h, Optimizer.adam(), lr, 42);
+  }
+
+  /** FLOPs per example of forward and backward: 2 in out forward, 2 in out for dW, 2 in out for dX (l &gt; 0). */
+  static double flopsPerExample(Architecture a) {
+    double f = 0;
+    for (int l = 0; l < a.layers(); l++) {
+      double io = (double) a.size(l) * a.size(l + 1);
+      f += 2 * io + 2 * io + (l > 0 ? 2 * io : 0);
+    }
+    return f;
+  }
+
+  private static double sgemmPeak() {
+    int n = 1024;
+    float[] a = new float[n * n];
+    float[] b = new float[n * n];
+    float[] c = new float[n * n];
+    SplittableRandom r = new SplittableRandom(1);
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) r.nextDouble();
+      b[i] = (float) r.nextDouble();
+    }
+    double best = Double.MAX_VALUE;
+    for (int k = 0; k < 3; k++) {
+      long t0 = System.nanoTime();
+      Blas.blas().sgemm("N", "N", n, n, n, 1f, a, n, b, n, 0f, c, n);
+      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    }
+    return 2.0 * n * n * n / best;
+  }
+
+  /** Samples/s of forward + backward + Adam on one thread at the bench's batch size (best of 3 runs of 20). */
+  private double localRate(Network net) {
+    Architecture a = net.architecture();
+    float[] p = net.initialize(1);
+    float[] g = new float[p.length];
+    float[] opt = new float[Optimizer.adam().stateSize(p.length)];
+    Network.Workspace ws = net.workspace(batch);
+    SplittableRandom r = new SplittableRandom(2);
+    float[] x = new float[a.inputSize() * batch];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble();
+    }
+    double best = Double.MAX_VALUE;
+    for (int rep = 0; rep < 3; rep++) {
+      long t0 = System.nanoTime();
+      for (int s = 0; s < 20; s++) {
+        System.arraycopy(x, 0, ws.acts[0], 0, x.length);
+        net.forward(p, ws, batch);
+        net.backward(p, g, ws, x, batch, 0f);
+        Optimizer.adam().step(p, g, opt, 1e-3f);
+      }
+      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    }
+    return 20.0 * batch / best;
+  }
+}

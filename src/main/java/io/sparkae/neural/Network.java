@@ -1,0 +1,242 @@
+package io.sparkae.neural;
+
+import io.sparkae.linalg.Blas;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Forward and backward passes of an {@link Architecture} on minibatch blocks: column-major float matrices,
+ * features x batch (example j in column j). Every dense layer is one level-3 {@code sgemm} forward and two
+ * backward (weights gradient {@code dW = delta a^T}, input gradient {@code W^T delta}); the parameters and their
+ * gradient are flat float arrays of {@link Architecture#numParams()} entries addressed through the layer offsets.
+ *
+ * <p>The training objective of a minibatch of n examples is the mean per-example loss
+ * {@code (1/n) sum_j [l(x_j, xhat_j) + l1 ||z_j||_1] + (weightDecay / 2) sum_l ||W_l||_F^2}, where xhat is
+ * computed from the (possibly corrupted) input and compared with the clean target x. With top-k the code keeps its
+ * k largest entries per example and the gradient flows through those only (Makhzani and Frey 2013).
+ *
+ * <p>Knows only arrays and BLAS. Not thread-safe through its {@link Workspace}: one workspace per thread.
+ */
+public final class Network implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Architecture arch;
+
+  public Network(Architecture arch) {
+    this.arch = arch;
+  }
+
+  public Architecture architecture() {
+    return arch;
+  }
+
+  /** Buffers for batches of up to {@code capacity} examples: activations a_0..a_L, two gradient buffers, masks. */
+  public static final class Workspace {
+    final int capacity;
+    /** a_l, sizes[l] x capacity; a_0 is the (corrupted) input the caller fills. */
+    public final float[][] acts;
+    final float[] deltaA;
+    final float[] deltaB;
+    final boolean[] keep;
+    final float[] column;
+
+    Workspace(Architecture a, int capacity) {
+      this.capacity = capacity;
+      acts = new float[a.layers() + 1][];
+      for (int l = 0; l <= a.layers(); l++) {
+        acts[l] = new float[a.size(l) * capacity];
+      }
+      deltaA = new float[a.maxSize() * capacity];
+      deltaB = new float[a.maxSize() * capacity];
+      keep = a.topK() > 0 ? new boolean[a.codeSize() * capacity] : null;
+      column = new float[a.codeSize()];
+    }
+
+    public int capacity() {
+      return capacity;
+    }
+  }
+
+  public Workspace workspace(int capacity) {
+    return new Workspace(arch, capacity);
+  }
+
+  /**
+   * Fresh parameters: weights from He (normal, std sqrt(2 / fan_in); He et al. 2015) for rectifier layers and
+   * Xavier/Glorot (uniform, limit sqrt(6 / (fan_in + fan_out)); Glorot and Bengio 2010) otherwise; biases 0.
+   */
+  public float[] initialize(long seed) {
+    float[] p = new float[arch.numParams()];
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int l = 0; l < arch.layers(); l++) {
+      if (!arch.ownsWeights(l)) {
+        continue;
+      }
+      int in = arch.size(l);
+      int out = arch.size(l + 1);
+      int off = arch.weightOffset(l);
+      boolean he = arch.activation(l).rectifier();
+      double std = Math.sqrt(2.0 / in);
+      double limit = Math.sqrt(6.0 / (in + out));
+      for (int i = 0; i < in * out; i++) {
+        p[off + i] = (float) (he ? std * r.nextGaussian() : limit * (2 * r.nextDouble() - 1));
+      }
+    }
+    return p;
+  }
+
+  /** Computes a_{from+1}..a_{to} for n examples from a_from (filled by the caller); top-k applies at the code. */
+  public void forward(float[] p, Workspace ws, int n, int from, int to) {
+    checkBatch(ws, n);
+    for (int l = from; l < to; l++) {
+      int in = arch.size(l);
+      int out = arch.size(l + 1);
+      float[] a = ws.acts[l];
+      float[] y = ws.acts[l + 1];
+      int b = arch.biasOffset(l);
+      for (int j = 0; j < n; j++) {
+        System.arraycopy(p, b, y, j * out, out);
+      }
+      if (arch.transposed(l)) {
+        Blas.blas().sgemm("T", "N", out, n, in, 1f, p, arch.weightOffset(l), in, a, 0, in, 1f, y, 0, out);
+      } else {
+        Blas.blas().sgemm("N", "N", out, n, in, 1f, p, arch.weightOffset(l), out, a, 0, in, 1f, y, 0, out);
+      }
+      arch.activation(l).apply(y, 0, out * n);
+      if (l + 1 == arch.codeLayer() && arch.topK() > 0 && arch.topK() < out) {
+        topK(y, out, n, ws);
+      }
+    }
+  }
+
+  /** The whole network: a_1..a_L from a_0. */
+  public void forward(float[] p, Workspace ws, int n) {
+    forward(p, ws, n, 0, arch.layers());
+  }
+
+  /** Keeps the k largest entries of each column of the code (ties broken by lowest index), zeroes the rest. */
+  private void topK(float[] z, int m, int n, Workspace ws) {
+    int k = arch.topK();
+    float[] col = ws.column;
+    for (int j = 0; j < n; j++) {
+      int off = j * m;
+      System.arraycopy(z, off, col, 0, m);
+      Arrays.sort(col);
+      float t = col[m - k];
+      int above = 0;
+      for (int i = 0; i < m; i++) {
+        if (z[off + i] > t) {
+          above++;
+        }
+      }
+      int ties = k - above;
+      for (int i = 0; i < m; i++) {
+        float v = z[off + i];
+        boolean keep = v > t || (v == t && ties-- > 0);
+        ws.keep[off + i] = keep;
+        if (!keep) {
+          z[off + i] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * After {@link #forward(float[], Workspace, int)}: the summed loss of the n examples against {@code target}
+   * (d x n), {@code sum_j l(x_j, xhat_j) + l1 ||z_j||_1}, and {@code grad := gradient of the minibatch objective}
+   * (mean over the batch, plus weight decay on the weights). {@code grad} is overwritten.
+   */
+  public double backward(float[] p, float[] grad, Workspace ws, float[] target, int n, float weightDecay) {
+    checkBatch(ws, n);
+    int layers = arch.layers();
+    int c = arch.codeLayer();
+    float s = 1f / n;
+    Arrays.fill(grad, 0f);
+    float[] delta = ws.deltaA;
+    float[] prev = ws.deltaB;
+    int d = arch.size(layers);
+    double loss = arch.loss().evaluate(ws.acts[layers], target, d, n, delta, s, null);
+    if (arch.loss() == Loss.SQUARED_ERROR) {
+      arch.output().backward(ws.acts[layers], delta, 0, d * n);
+    }
+    float l1 = arch.l1();
+    if (l1 > 0) {
+      float[] z = ws.acts[c];
+      double pen = 0;
+      for (int i = 0; i < arch.codeSize() * n; i++) {
+        pen += Math.abs(z[i]);
+      }
+      loss += l1 * pen;
+    }
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = arch.size(l);
+      int out = arch.size(l + 1);
+      float[] a = ws.acts[l];
+      int w = arch.weightOffset(l);
+      if (arch.transposed(l)) {
+        // W_l = M^T with M (in x out) the mirror's block: dM += a delta^T.
+        Blas.blas().sgemm("N", "T", in, out, n, 1f, a, 0, in, delta, 0, out, 1f, grad, w, in);
+      } else {
+        Blas.blas().sgemm("N", "T", out, in, n, 1f, delta, 0, out, a, 0, in, 1f, grad, w, out);
+      }
+      int b = arch.biasOffset(l);
+      for (int j = 0; j < n; j++) {
+        int off = j * out;
+        for (int i = 0; i < out; i++) {
+          grad[b + i] += delta[off + i];
+        }
+      }
+      if (l == 0) {
+        break;
+      }
+      if (arch.transposed(l)) {
+        Blas.blas().sgemm("N", "N", in, n, out, 1f, p, w, in, delta, 0, out, 0f, prev, 0, in);
+      } else {
+        Blas.blas().sgemm("T", "N", in, n, out, 1f, p, w, out, delta, 0, out, 0f, prev, 0, in);
+      }
+      if (l == c) {
+        codeGradient(a, prev, in * n, s, ws.keep);
+      }
+      arch.activation(l - 1).backward(a, prev, 0, in * n);
+      float[] t = delta;
+      delta = prev;
+      prev = t;
+    }
+    if (weightDecay > 0) {
+      for (int l = 0; l < layers; l++) {
+        if (arch.ownsWeights(l)) {
+          int off = arch.weightOffset(l);
+          int len = arch.size(l) * arch.size(l + 1);
+          for (int i = off; i < off + len; i++) {
+            grad[i] += weightDecay * p[i];
+          }
+        }
+      }
+    }
+    return loss;
+  }
+
+  /** Adds the L1 code penalty's gradient (s * l1 * sign z) and masks entries top-k dropped. */
+  private void codeGradient(float[] z, float[] g, int len, float s, boolean[] keep) {
+    float l1 = arch.l1();
+    if (l1 > 0) {
+      float step = s * l1;
+      for (int i = 0; i < len; i++) {
+        g[i] += z[i] > 0 ? step : z[i] < 0 ? -step : 0f;
+      }
+    }
+    if (arch.topK() > 0 && arch.topK() < arch.codeSize()) {
+      for (int i = 0; i < len; i++) {
+        if (!keep[i]) {
+          g[i] = 0f;
+        }
+      }
+    }
+  }
+
+  private static void checkBatch(Workspace ws, int n) {
+    if (n < 1 || n > ws.capacity) {
+      throw new IllegalArgumentException("batch of " + n + " examples for a workspace of " + ws.capacity);
+    }
+  }
+}

@@ -1,0 +1,309 @@
+package io.sparkae.neural;
+
+import io.sparkae.core.AutoencoderEstimator;
+import io.sparkae.core.InputColumn;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * Neural autoencoder trained by data-parallel minibatch SGD with parameter averaging ({@link AveragingTrainer}).
+ * With encoder sizes {@code layers = (d, h_1, ..., h_m)} and mirrored decoder, it minimises over the weights
+ * W_l, b_l the mean per-example loss
+ * <pre>
+ *   (1/n) sum_i [ l(x_i, g(f(x~_i))) + l1 ||f(x~_i)||_1 ] + (weightDecay / 2) sum_l ||W_l||_F^2
+ * </pre>
+ * where f is the encoder (a_{l+1} = act(W_l a_l + b_l)), g the decoder, l the squared error {@code ||x - x^||_2^2}
+ * or the binary cross-entropy from logits, and x~ the input corrupted by masking or Gaussian noise for a denoising
+ * autoencoder (Vincent et al. 2008). Options: tied weights (W_{L-1-l} = W_l^T), k-sparse codes keeping the k
+ * largest entries (Makhzani and Frey 2013), the L1 code penalty (a sparse autoencoder, Ng 2011). Reference for
+ * autoencoders: Hinton and Salakhutdinov 2006. Optimizers: SGD with momentum, Adam (Kingma and Ba 2015).
+ */
+public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoencoderModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final IntArrayParam layers;
+  private final Param<String> activation;
+  private final Param<String> codeActivation;
+  private final Param<String> outputActivation;
+  private final Param<String> loss;
+  private final BooleanParam tiedWeights;
+  private final IntParam topK;
+  private final DoubleParam l1;
+  private final DoubleParam inputDropout;
+  private final DoubleParam inputNoise;
+  private final IntParam batchSize;
+  private final IntParam averagingFrequency;
+  private final IntParam epochs;
+  private final Param<String> optimizer;
+  private final DoubleParam learningRate;
+  private final DoubleParam momentum;
+  private final DoubleParam learningRateDecay;
+  private final IntParam decayEvery;
+  private final DoubleParam weightDecay;
+  private final IntParam pretrainEpochs;
+  private final Param<String> checkpointDir;
+  private final IntParam checkpointInterval;
+  private final BooleanParam resume;
+  private transient Dataset<?> validationData;
+
+  public NeuralAutoencoder() {
+    this(Identifiable.randomUID("sparkae-neural"));
+  }
+
+  @SuppressWarnings("unchecked")
+  public NeuralAutoencoder(String uid) {
+    super(uid);
+    String[] acts = {"identity", "linear", "relu", "sigmoid", "tanh", "softplus"};
+    layers = new IntArrayParam(this, "layers", "encoder sizes d, h_1, ..., code; the decoder mirrors them "
+        + "(required, d first)");
+    activation = new Param<>(this, "activation", "hidden activation: identity, relu, sigmoid, tanh, softplus "
+        + "(default: relu)", ParamValidators.inArray(acts));
+    codeActivation = new Param<>(this, "codeActivation", "activation of the code layer; empty for the hidden "
+        + "activation (default: empty)", ParamValidators.inArray(withEmpty(acts)));
+    outputActivation = new Param<>(this, "outputActivation", "last layer's activation for the squared error "
+        + "(default: identity; cross-entropy always uses logits)", ParamValidators.inArray(acts));
+    loss = new Param<>(this, "loss", "squared or bce (binary cross-entropy from logits, x in [0, 1]) "
+        + "(default: squared)", ParamValidators.inArray(new String[] {"squared", "bce"}));
+    tiedWeights = new BooleanParam(this, "tiedWeights", "decoder weights are the encoder's transposed "
+        + "(default: false)");
+    topK = new IntParam(this, "topK", "k-sparse code: keep the k largest entries; 0 for all (default: 0)",
+        ParamValidators.gtEq(0));
+    l1 = new DoubleParam(this, "l1", "weight of the L1 penalty on the code (>= 0, default: 0)",
+        ParamValidators.gtEq(0));
+    inputDropout = new DoubleParam(this, "inputDropout", "denoising: probability of zeroing each input, in [0, 1) "
+        + "(default: 0)", ParamValidators.inRange(0, 1, true, false));
+    inputNoise = new DoubleParam(this, "inputNoise", "denoising: std of Gaussian noise added to inputs (>= 0, "
+        + "default: 0)", ParamValidators.gtEq(0));
+    batchSize = new IntParam(this, "batchSize", "minibatch size (>= 1, default: 64)", ParamValidators.gtEq(1));
+    averagingFrequency = new IntParam(this, "averagingFrequency", "local minibatch steps between parameter "
+        + "averages (>= 1, default: 4)", ParamValidators.gtEq(1));
+    epochs = new IntParam(this, "epochs", "passes over the data (>= 1, default: 10)", ParamValidators.gtEq(1));
+    optimizer = new Param<>(this, "optimizer", "adam or sgd (with momentum) (default: adam)",
+        ParamValidators.inArray(new String[] {"adam", "sgd"}));
+    learningRate = new DoubleParam(this, "learningRate", "step size (> 0, default: 0.001)", ParamValidators.gt(0));
+    momentum = new DoubleParam(this, "momentum", "sgd momentum in [0, 1) (default: 0.9)",
+        ParamValidators.inRange(0, 1, true, false));
+    learningRateDecay = new DoubleParam(this, "learningRateDecay", "learning rate factor every decayEvery epochs, "
+        + "in (0, 1] (default: 1)", ParamValidators.inRange(0, 1, false, true));
+    decayEvery = new IntParam(this, "decayEvery", "epochs between learning rate decays (>= 1, default: 1)",
+        ParamValidators.gtEq(1));
+    weightDecay = new DoubleParam(this, "weightDecay", "L2 weight decay (>= 0, default: 0)", ParamValidators.gtEq(0));
+    pretrainEpochs = new IntParam(this, "pretrainEpochs", "stacked autoencoder: epochs of greedy layer-wise "
+        + "pretraining per encoder layer before fine-tuning; 0 for none (default: 0)", ParamValidators.gtEq(0));
+    setDefault(pretrainEpochs, 0);
+    checkpointDir = new Param<>(this, "checkpointDir", "folder for the trainer's checkpoint; empty for none "
+        + "(default: empty)");
+    checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1, default: 10)",
+        ParamValidators.gtEq(1));
+    resume = new BooleanParam(this, "resume", "continue from the checkpoint in checkpointDir if there is one "
+        + "(default: false)");
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, 10);
+    setDefault(resume, false);
+    setDefault(layers, new int[0]);
+    setDefault(activation, "relu");
+    setDefault(codeActivation, "");
+    setDefault(outputActivation, "identity");
+    setDefault(loss, "squared");
+    setDefault(tiedWeights, false);
+    setDefault(topK, 0);
+    setDefault(l1, 0.0);
+    setDefault(inputDropout, 0.0);
+    setDefault(inputNoise, 0.0);
+    setDefault(batchSize, 64);
+    setDefault(averagingFrequency, 4);
+    setDefault(epochs, 10);
+    setDefault(optimizer, "adam");
+    setDefault(learningRate, 1e-3);
+    setDefault(momentum, 0.9);
+    setDefault(learningRateDecay, 1.0);
+    setDefault(decayEvery, 1);
+    setDefault(weightDecay, 0.0);
+  }
+
+  private static String[] withEmpty(String[] a) {
+    String[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = "";
+    return out;
+  }
+
+  // Params (Spark finds them through these public no-argument methods).
+  public IntArrayParam layers() { return layers; }
+  public Param<String> activation() { return activation; }
+  public Param<String> codeActivation() { return codeActivation; }
+  public Param<String> outputActivation() { return outputActivation; }
+  public Param<String> loss() { return loss; }
+  public BooleanParam tiedWeights() { return tiedWeights; }
+  public IntParam topK() { return topK; }
+  public DoubleParam l1() { return l1; }
+  public DoubleParam inputDropout() { return inputDropout; }
+  public DoubleParam inputNoise() { return inputNoise; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam averagingFrequency() { return averagingFrequency; }
+  public IntParam epochs() { return epochs; }
+  public Param<String> optimizer() { return optimizer; }
+  public DoubleParam learningRate() { return learningRate; }
+  public DoubleParam momentum() { return momentum; }
+  public DoubleParam learningRateDecay() { return learningRateDecay; }
+  public IntParam decayEvery() { return decayEvery; }
+  public DoubleParam weightDecay() { return weightDecay; }
+  public IntParam pretrainEpochs() { return pretrainEpochs; }
+  public Param<String> checkpointDir() { return checkpointDir; }
+  public IntParam checkpointInterval() { return checkpointInterval; }
+  public BooleanParam resume() { return resume; }
+
+  public int[] getLayers() { return ((int[]) getOrDefault(layers)).clone(); }
+  public String getActivation() { return getOrDefault(activation); }
+  public String getCodeActivation() { return getOrDefault(codeActivation); }
+  public String getOutputActivation() { return getOrDefault(outputActivation); }
+  public String getLoss() { return getOrDefault(loss); }
+  public boolean getTiedWeights() { return (Boolean) getOrDefault(tiedWeights); }
+  public int getTopK() { return (Integer) getOrDefault(topK); }
+  public double getL1() { return (Double) getOrDefault(l1); }
+  public double getInputDropout() { return (Double) getOrDefault(inputDropout); }
+  public double getInputNoise() { return (Double) getOrDefault(inputNoise); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
+  public int getEpochs() { return (Integer) getOrDefault(epochs); }
+  public String getOptimizer() { return getOrDefault(optimizer); }
+  public double getLearningRate() { return (Double) getOrDefault(learningRate); }
+  public double getMomentum() { return (Double) getOrDefault(momentum); }
+  public double getLearningRateDecay() { return (Double) getOrDefault(learningRateDecay); }
+  public int getDecayEvery() { return (Integer) getOrDefault(decayEvery); }
+  public double getWeightDecay() { return (Double) getOrDefault(weightDecay); }
+  public int getPretrainEpochs() { return (Integer) getOrDefault(pretrainEpochs); }
+  public String getCheckpointDir() { return getOrDefault(checkpointDir); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+  public boolean getResume() { return (Boolean) getOrDefault(resume); }
+
+  public NeuralAutoencoder setLayers(int... v) { set(layers, v.clone()); return this; }
+  public NeuralAutoencoder setActivation(String v) { set(activation, v); return this; }
+  public NeuralAutoencoder setCodeActivation(String v) { set(codeActivation, v); return this; }
+  public NeuralAutoencoder setOutputActivation(String v) { set(outputActivation, v); return this; }
+  public NeuralAutoencoder setLoss(String v) { set(loss, v); return this; }
+  public NeuralAutoencoder setTiedWeights(boolean v) { set(tiedWeights, v); return this; }
+  public NeuralAutoencoder setTopK(int v) { set(topK, v); return this; }
+  public NeuralAutoencoder setL1(double v) { set(l1, v); return this; }
+  public NeuralAutoencoder setInputDropout(double v) { set(inputDropout, v); return this; }
+  public NeuralAutoencoder setInputNoise(double v) { set(inputNoise, v); return this; }
+  public NeuralAutoencoder setBatchSize(int v) { set(batchSize, v); return this; }
+  public NeuralAutoencoder setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
+  public NeuralAutoencoder setEpochs(int v) { set(epochs, v); return this; }
+  public NeuralAutoencoder setOptimizer(String v) { set(optimizer, v); return this; }
+  public NeuralAutoencoder setLearningRate(double v) { set(learningRate, v); return this; }
+  public NeuralAutoencoder setMomentum(double v) { set(momentum, v); return this; }
+  public NeuralAutoencoder setLearningRateDecay(double v) { set(learningRateDecay, v); return this; }
+  public NeuralAutoencoder setDecayEvery(int v) { set(decayEvery, v); return this; }
+  public NeuralAutoencoder setWeightDecay(double v) { set(weightDecay, v); return this; }
+  public NeuralAutoencoder setPretrainEpochs(int v) { set(pretrainEpochs, v); return this; }
+  public NeuralAutoencoder setCheckpointDir(String v) { set(checkpointDir, v); return this; }
+  public NeuralAutoencoder setCheckpointInterval(int v) { set(checkpointInterval, v); return this; }
+  public NeuralAutoencoder setResume(boolean v) { set(resume, v); return this; }
+  public NeuralAutoencoder setInputCol(String v) { set(inputCol(), v); return this; }
+  public NeuralAutoencoder setOutputCol(String v) { set(outputCol(), v); return this; }
+  public NeuralAutoencoder setSeed(long v) { set(seed(), v); return this; }
+  public NeuralAutoencoder setBlockSize(int v) { set(blockSize(), v); return this; }
+
+  /** Held-out rows (same input column) whose loss is computed after every epoch; null for none. Not a Param. */
+  public NeuralAutoencoder setValidationData(Dataset<?> v) {
+    validationData = v;
+    return this;
+  }
+
+  /** The network these params describe, for input size {@code d}; checks the layers against d. */
+  public Architecture architecture(int d, String column) {
+    int[] sizes = getLayers();
+    if (sizes.length < 2) {
+      throw new IllegalArgumentException("set layers to at least (d, code size), e.g. setLayers(" + d + ", 32); found "
+          + Arrays.toString(sizes));
+    }
+    if (sizes[0] != d) {
+      throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " start with " + sizes[0]
+          + " inputs but column '" + column + "' holds vectors of size " + d);
+    }
+    Activation hidden = Activation.parse(getActivation());
+    Activation code = getCodeActivation().isEmpty() ? hidden : Activation.parse(getCodeActivation());
+    return new Architecture(sizes, hidden, code, Activation.parse(getOutputActivation()), Loss.parse(getLoss()),
+        getTiedWeights(), getTopK(), getL1());
+  }
+
+  /** The training settings these params describe. */
+  public TrainingConfig trainingConfig() {
+    return new TrainingConfig(getBatchSize(), getAveragingFrequency(), Optimizer.parse(getOptimizer(), getMomentum()),
+        getLearningRate(), getLearningRateDecay(), getDecayEvery(), getWeightDecay(), getInputDropout(),
+        getInputNoise(), getSeed());
+  }
+
+  @Override
+  protected NeuralAutoencoderModel fitImpl(FitInput input) {
+    Architecture arch = architecture(input.dim(), input.column());
+    AveragingTrainer trainer = new AveragingTrainer(new Network(arch), trainingConfig(), getEpochs());
+    if (!getCheckpointDir().isEmpty()) {
+      trainer.withCheckpoints(getCheckpointDir(), getCheckpointInterval(), getResume());
+    }
+    JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.vectors(input.data(), input.column()),
+        input.column(), input.dim(), getBlockSize());
+    JavaRDD<FloatBlock> validation = null;
+    try {
+      if (validationData != null) {
+        InputColumn.requireVector(validationData.schema(), input.column());
+        validation = AveragingTrainer.cache(InputColumn.vectors(validationData, input.column()), input.column(),
+            input.dim(), getBlockSize());
+      }
+      boolean resuming = getResume() && !getCheckpointDir().isEmpty();
+      float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1 && !resuming
+          ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;
+      AveragingTrainer.Result r = trainer.fit(blocks, validation, init);
+      NeuralAutoencoderModel model = new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params),
+          r.trainLoss, r.validationLoss, r.roundsPerEpoch, samples(blocks, 12), provenance(input, r.rows));
+      return copyValues(model, ParamMap.empty()).setParent(this);
+    } finally {
+      blocks.unpersist(false);
+      if (validation != null) {
+        validation.unpersist(false);
+      }
+    }
+  }
+
+  /** Up to {@code max} rows of the first cached block, d x m. */
+  private static DenseMatrix samples(JavaRDD<FloatBlock> blocks, int max) {
+    java.util.List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
+    if (first.isEmpty()) {
+      return new DenseMatrix(0, 0);
+    }
+    FloatBlock b = first.get(0);
+    int m = Math.min(max, b.size);
+    DenseMatrix out = new DenseMatrix(b.dim, m);
+    for (int i = 0; i < b.dim * m; i++) {
+      out.values[i] = b.values[i];
+    }
+    return out;
+  }
+
+  @Override
+  public NeuralAutoencoder copy(ParamMap extra) {
+    NeuralAutoencoder c = copyValues(new NeuralAutoencoder(uid()), extra);
+    c.validationData = validationData;
+    return c;
+  }
+
+  public static MLReader<NeuralAutoencoder> read() {
+    return StageReader.estimator(NeuralAutoencoder.class);
+  }
+
+  public static NeuralAutoencoder load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,205 @@
+package io.sparkae.neural;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.data.Blocker;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linear.pca.PCA;
+import io.sparkae.testing.Planted;
+import io.sparkae.testing.SparkTest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NeuralAutoencoderTest extends SparkTest {
+
+  private static double[][] planted(int n, int d, int k, double noise, long seed) {
+    DenseMatrix u = Planted.orthonormal(d, k, seed);
+    double[] scales = new double[k];
+    for (int j = 0; j < k; j++) {
+      scales[j] = 3.0 - 0.5 * j;
+    }
+    double[] mu = new double[d];
+    for (int i = 0; i < d; i++) {
+      mu[i] = 0.5 + 0.1 * i;
+    }
+    return Planted.lowRank(n, u, scales, mu, noise, seed + 1);
+  }
+
+  /** Rows in order, in exactly {@code partitions} partitions (coalesce keeps the order). */
+  private static Dataset<Row> ordered(double[][] rows, int partitions) {
+    List<Row> list = new ArrayList<>();
+    for (double[] x : rows) {
+      list.add(RowFactory.create(Vectors.dense(x)));
+    }
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    return spark().createDataFrame(list, schema).coalesce(partitions);
+  }
+
+  @Test
+  void linearAutoencoderReachesPcaReconstructionError() {
+    // Noise 0.3: the decoder's weights along noise directions decay at a rate set by the noise variance.
+    double[][] rows = planted(1000, 12, 3, 0.3, 5);
+    Dataset<Row> data = Planted.frame(spark(), rows, 2).cache();
+    double pca = new PCA().setK(3).fit(data).evaluate(data).meanLoss();
+    NeuralAutoencoderModel m = new NeuralAutoencoder().setLayers(12, 3).setActivation("identity").setBatchSize(8)
+        .setAveragingFrequency(32).setEpochs(14).setLearningRate(0.05).setLearningRateDecay(0.5).setDecayEvery(2)
+        .setSeed(3).fit(data);
+    double ae = m.evaluate(data).meanLoss();
+    data.unpersist();
+    assertTrue(ae <= pca * 1.01, "linear autoencoder " + ae + " vs PCA " + pca);
+    assertTrue(ae >= pca * 0.999, "cannot beat PCA by much: " + ae + " vs " + pca);
+  }
+
+  @Test
+  void onePartitionAveragingEqualsPlainMinibatchTraining() {
+    double[][] rows = planted(300, 8, 3, 0.2, 9);
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(8, 5, 3).setActivation("tanh").setBatchSize(16)
+        .setAveragingFrequency(3).setEpochs(2).setLearningRate(0.01).setLearningRateDecay(0.5).setInputNoise(0.1)
+        .setBlockSize(64).setSeed(21);
+    Dataset<Row> data = ordered(rows, 1);
+    NeuralAutoencoderModel m = est.fit(data);
+
+    // The same steps without Spark: the partition's rows in order, in blocks of 64, partition index 0.
+    List<FloatBlock> blocks = new ArrayList<>();
+    List<Vector> vs = new ArrayList<>();
+    for (Row r : data.collectAsList()) {
+      vs.add((Vector) r.get(0));
+    }
+    new Blocker("features", 8, 64, false, 0).blocks(vs.iterator(), false)
+        .forEachRemaining(b -> blocks.add(FloatBlock.of(b)));
+    Architecture arch = est.architecture(8, "features");
+    TrainingConfig cfg = est.trainingConfig();
+    Network net = new Network(arch);
+    LocalTrainer local = new LocalTrainer(net, cfg, blocks, 0);
+    float[] p = new AveragingTrainer(net, cfg, 2).initialParameters();
+    float[] opt = new float[cfg.optimizer.stateSize(p.length)];
+    int roundsPerEpoch = (local.stepsPerEpoch() + 2) / 3;
+    assertEquals(roundsPerEpoch, m.roundsPerEpoch());
+    double[] losses = new double[2 * roundsPerEpoch];
+    for (int round = 1; round <= 2 * roundsPerEpoch; round++) {
+      LocalTrainer.Stats s = local.run(p, opt, (round - 1) * 3L, 3, cfg.learningRate((round - 1) / roundsPerEpoch));
+      losses[round - 1] = s.lossSum / s.samples;
+    }
+    assertArrayEquals(p, m.autoencoder().parameters(), 0f, "bit for bit");
+    assertArrayEquals(losses, m.trainLoss(), 0.0);
+  }
+
+  @Test
+  void sameSeedSameParametersAndValidationCurve() {
+    double[][] rows = planted(400, 6, 2, 0.1, 13);
+    Dataset<Row> data = Planted.frame(spark(), rows, 3).cache();
+    Dataset<Row> held = Planted.frame(spark(), planted(100, 6, 2, 0.1, 13), 1);
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(6, 4, 2).setActivation("softplus").setBatchSize(8)
+        .setAveragingFrequency(9).setEpochs(3).setLearningRate(0.01).setInputDropout(0.1).setSeed(77)
+        .setValidationData(held);
+    NeuralAutoencoderModel a = est.fit(data);
+    NeuralAutoencoderModel b = est.fit(data);
+    NeuralAutoencoderModel c = est.copy(org.apache.spark.ml.param.ParamMap.empty()).setSeed(78).fit(data);
+    data.unpersist();
+    assertArrayEquals(a.autoencoder().parameters(), b.autoencoder().parameters(), 0f);
+    assertFalse(Arrays.equals(a.autoencoder().parameters(), c.autoencoder().parameters()));
+    assertEquals(3, a.validationLoss().length);
+    assertTrue(a.validationLoss()[2] < a.validationLoss()[0], Arrays.toString(a.validationLoss()));
+    assertEquals(3 * a.roundsPerEpoch(), a.trainLoss().length);
+  }
+
+  @Test
+  void greedyLayerWisePretrainingHelpsADeepNetwork() {
+    double[][] rows = planted(600, 10, 3, 0.1, 29);
+    Dataset<Row> data = Planted.frame(spark(), rows, 2).cache();
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(10, 8, 3).setActivation("tanh")
+        .setCodeActivation("identity").setBatchSize(16).setAveragingFrequency(10).setEpochs(1).setLearningRate(0.01)
+        .setSeed(5);
+    double plain = est.fit(data).evaluate(data).meanLoss();
+    NeuralAutoencoderModel stacked = est.setPretrainEpochs(3).fit(data);
+    double pretrained = stacked.evaluate(data).meanLoss();
+    data.unpersist();
+    assertTrue(pretrained < plain, "pretrained " + pretrained + " vs plain " + plain);
+    assertEquals(3, GreedyPretrainer.stage(stacked.architecture(), 1).size(1));
+  }
+
+  @Test
+  void resumedFitEqualsUninterruptedFit(@TempDir Path dir) {
+    Dataset<Row> data = Planted.frame(spark(), planted(300, 6, 2, 0.1, 31), 2).cache();
+    NeuralAutoencoder est = new NeuralAutoencoder().setLayers(6, 3).setActivation("tanh").setBatchSize(16)
+        .setAveragingFrequency(4).setEpochs(2).setLearningRateDecay(0.5).setLearningRate(0.01).setSeed(6);
+    NeuralAutoencoderModel whole = est.fit(data);
+    String ck = dir.resolve("ck").toString();
+    est.copy(org.apache.spark.ml.param.ParamMap.empty()).setEpochs(1).setCheckpointDir(ck).setCheckpointInterval(2)
+        .fit(data);
+    NeuralAutoencoderModel resumed = est.setCheckpointDir(ck).setResume(true).fit(data);
+    data.unpersist();
+    assertArrayEquals(whole.autoencoder().parameters(), resumed.autoencoder().parameters(), 0f);
+    assertArrayEquals(whole.trainLoss(), resumed.trainLoss(), 0.0);
+  }
+
+  @Test
+  void kSparseCodesHaveExactlyKNonzeros() {
+    double[][] rows = planted(300, 10, 4, 0.1, 17);
+    NeuralAutoencoderModel m = new NeuralAutoencoder().setLayers(10, 8).setActivation("relu")
+        .setCodeActivation("identity").setTopK(3).setTiedWeights(true).setEpochs(2).setSeed(4)
+        .fit(Planted.frame(spark(), rows, 2));
+    List<Row> codes = m.transform(Planted.frame(spark(), rows, 2)).select("code").collectAsList();
+    assertEquals(300, codes.size());
+    for (Row r : codes) {
+      assertEquals(3, ((Vector) r.get(0)).numNonzeros(), r.toString());
+    }
+  }
+
+  @Test
+  void saveLoadRoundTrip(@TempDir Path dir) throws java.io.IOException {
+    double[][] rows = planted(200, 5, 2, 0.1, 19);
+    Dataset<Row> data = Planted.frame(spark(), rows, 2);
+    NeuralAutoencoderModel m = new NeuralAutoencoder().setLayers(5, 3, 2).setActivation("sigmoid").setLoss("bce")
+        .setL1(0.01).setOptimizer("sgd").setLearningRate(0.05).setEpochs(2).setSeed(8).fit(data)
+        .setLossCol("loss");
+    String path = dir.resolve("model").toString();
+    m.write().save(path);
+    NeuralAutoencoderModel back = NeuralAutoencoderModel.load(path);
+    assertArrayEquals(m.autoencoder().parameters(), back.autoencoder().parameters(), 0f);
+    assertArrayEquals(m.trainLoss(), back.trainLoss(), 0.0);
+    assertEquals(m.architecture().toString(), back.architecture().toString());
+    assertEquals("loss", back.getLossCol());
+    AutoencoderModel<?> any = io.sparkae.core.Models.load(spark(), path);
+    assertTrue(any instanceof NeuralAutoencoderModel);
+    double[] x = rows[0];
+    assertArrayEquals(m.autoencoder().encode(x), back.autoencoder().encode(x), 0.0);
+    assertEquals(m.autoencoder().loss(x), back.autoencoder().loss(x), 0.0);
+    assertFalse(m.autoencoder().squaredErrorLoss());
+  }
+
+  @Test
+  void badInputGetsClearMessages() {
+    Dataset<Row> data = Planted.frame(spark(), planted(100, 6, 2, 0.1, 23), 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new NeuralAutoencoder().setLayers(7, 3).fit(data));
+    assertTrue(e.getMessage().contains("start with 7 inputs but column 'features' holds vectors of size 6"),
+        e.getMessage());
+    DivergedException nan = assertThrows(DivergedException.class, () -> new NeuralAutoencoder().setLayers(6, 3)
+        .setActivation("identity").setOptimizer("sgd").setMomentum(0).setLearningRate(1e4).setEpochs(3)
+        .fit(data));
+    assertTrue(nan.getMessage().matches("training diverged in round \\d+ \\(epoch \\d+\\).*"), nan.getMessage());
+    for (float v : nan.lastGoodParameters()) {
+      assertTrue(Float.isFinite(v));
+    }
+    Dataset<Row> empty = data.limit(0);
+    e = assertThrows(IllegalArgumentException.class, () -> new NeuralAutoencoder().setLayers(6, 3).fit(empty));
+    assertTrue(e.getMessage().startsWith("empty data"), e.getMessage());
+  }
+}

@@ -18,7 +18,7 @@ sparkae_build() {
   if [[ $stale == 1 ]]; then
     echo "sparkae: building (mvn compile) ..." >&2
     (cd "$SPARKAE_ROOT" && mvn -q -B -DskipTests compile dependency:build-classpath \
-        -Dmdep.outputFile="$SPARKAE_CP_FILE" -Dmdep.includeScope=compile >&2)
+        -Dmdep.outputFile="$SPARKAE_CP_FILE" -DincludeScope=compile >&2)
     touch "$SPARKAE_STAMP"
   fi
 }

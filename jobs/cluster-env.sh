@@ -26,9 +26,14 @@ sparkae_no_ansi() {
   sed -u 's/\x1b\[[0-9;]*m//g'
 }
 
-# Writes target/spark-classpath.txt (colon-separated jars) when missing or older than pom.xml.
-# SPARKAE_MVN_ARGS adds Maven flags (for example -o for offline).
+# Prints the classpath (colon-separated jars, Spark included): SPARKAE_CLASSPATH when set, else
+# target/spark-classpath.txt, written by Maven when missing or older than pom.xml. SPARKAE_MVN_ARGS adds Maven flags
+# (for example -o for offline).
 sparkae_spark_classpath() {
+  if [[ -n ${SPARKAE_CLASSPATH:-} ]]; then
+    echo "$SPARKAE_CLASSPATH"
+    return 0
+  fi
   if [[ ! -s "$SPARKAE_SPARK_CP_FILE" || "$SPARKAE_ROOT/pom.xml" -nt "$SPARKAE_SPARK_CP_FILE" ]]; then
     sparkae_need mvn
     sparkae_info "resolving the Maven classpath into ${SPARKAE_SPARK_CP_FILE#"$SPARKAE_ROOT"/} ..."

@@ -38,10 +38,12 @@ sparkae_spark_classpath() {
     sparkae_need mvn
     sparkae_info "resolving the Maven classpath into ${SPARKAE_SPARK_CP_FILE#"$SPARKAE_ROOT"/} ..."
     mkdir -p "$SPARKAE_ROOT/target"
+    # -DincludeScope=compile: compile and provided (Spark) scope. (-Dmdep.includeScope is not the plugin's
+    # property: it is ignored, and test jars come along.)
     # shellcheck disable=SC2086
-    (cd "$SPARKAE_ROOT" && mvn -q -B -Dstyle.color=never ${SPARKAE_MVN_ARGS:-} dependency:build-classpath -DincludeScope=compile \
-        -Dmdep.outputFile="$SPARKAE_SPARK_CP_FILE" 2>&1 | sparkae_no_ansi >&2) \
-      || sparkae_die "mvn dependency:build-classpath failed (offline without the dependencies? try SPARKAE_MVN_ARGS=)"
+    (cd "$SPARKAE_ROOT" && mvn -q -B -Dstyle.color=never ${SPARKAE_MVN_ARGS:-} dependency:build-classpath \
+        -DincludeScope=compile -Dmdep.outputFile="$SPARKAE_SPARK_CP_FILE" 2>&1 | sparkae_no_ansi >&2) \
+      || sparkae_die "mvn dependency:build-classpath failed (see Maven's output above)"
     [[ -s "$SPARKAE_SPARK_CP_FILE" ]] || sparkae_die "Maven wrote an empty classpath to $SPARKAE_SPARK_CP_FILE"
   fi
   cat "$SPARKAE_SPARK_CP_FILE"

@@ -67,7 +67,7 @@ sparkae_conf_value() {
 # True when the pid is alive and its command line contains the given text.
 sparkae_pid_is() {
   local pid=$1 text=$2
-  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$text"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$text"
 }
 
 # Makes DIR/jars a folder of symlinks to the classpath's jars: the SPARK_HOME a standalone worker (or a

@@ -3,8 +3,16 @@ package io.sparkae.cluster;
 import io.sparkae.core.Seeds;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.testing.Planted;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -45,6 +53,16 @@ public final class ClusterData {
 
   /** A "features" vector column with spec.partitions() partitions. */
   public static Dataset<Row> frame(SparkSession spark, Spec spec) {
+    return frame(spark, spec, null);
+  }
+
+  /**
+   * The same rows; with a {@code killHookDir}, the first attempt to generate the last partition also writes
+   * {@code killHookDir/kill-me} ("appId executorId") and then waits up to 120 s, so that a test can kill the
+   * executor while it runs a task of the job. It does so once per folder (the file {@code hooked} marks it): the
+   * retried task and later recomputations go ahead at once, and generate the same rows.
+   */
+  public static Dataset<Row> frame(SparkSession spark, Spec spec, String killHookDir) {
     DenseMatrix u = Planted.orthonormal(spec.d(), spec.k(), spec.seed());
     double[] uValues = u.values;
     double[] scales = new double[spec.k()];
@@ -62,6 +80,9 @@ public final class ClusterData {
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(parts, spec.partitions())
         .mapPartitionsWithIndex((p, ignored) -> {
+          if (killHookDir != null && p == spec.partitions() - 1 && TaskContext.get().attemptNumber() == 0) {
+            waitToBeKilled(Path.of(killHookDir));
+          }
           DenseMatrix basis = new DenseMatrix(spec.d(), spec.k(), uValues);
           double[][] x = Planted.lowRank(spec.rowsPerPartition(), basis, scales, mu, spec.noise(),
               Seeds.derive(spec.seed(), 0, p));
@@ -73,5 +94,18 @@ public final class ClusterData {
         }, true);
     StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
     return spark.createDataFrame(rows, schema);
+  }
+
+  private static void waitToBeKilled(Path dir) throws IOException, InterruptedException {
+    try {
+      Files.createFile(dir.resolve("hooked"));
+    } catch (FileAlreadyExistsException once) {
+      return;
+    }
+    Path tmp = dir.resolve("kill-me.tmp");
+    Files.writeString(tmp, SparkEnv.get().conf().getAppId() + " " + SparkEnv.get().executorId() + "\n",
+        StandardCharsets.UTF_8);
+    Files.move(tmp, dir.resolve("kill-me"), StandardCopyOption.ATOMIC_MOVE);
+    Thread.sleep(120_000);
   }
 }

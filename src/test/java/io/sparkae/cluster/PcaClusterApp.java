@@ -2,9 +2,7 @@ package io.sparkae.cluster;
 
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,18 +22,18 @@ import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The test-only application the cluster tests submit with SparkSubmit: waits for its executors, records who they
  * are (pid, parent pid, command line, where they loaded sparkae from), fits PCA on {@link ClusterData} and saves the
- * model. With {@code --kill-after-jobs J} it names, in the file {@code kill-me}, the executor that runs a task of
- * the J-th Spark job of the fit, so that the test can kill that executor in the middle of the fit.
+ * model. With {@code --kill-hook true}, the executor that first generates the last partition during the fit names
+ * itself in {@code DIR/kill-me} and waits to be killed (see {@link ClusterData#frame(SparkSession,
+ * ClusterData.Spec, String)}).
  *
  * <pre>
  * PcaClusterApp --data P,R,D,K,NOISE,SEED --k K --solver exact|randomized --power-iterations Q --executors N
- *               --out DIR [--kill-after-jobs J]
+ *               --out DIR [--kill-hook true]
  * </pre>
  *
  * Writes DIR/model (the PCAModel) and DIR/result.properties.
@@ -70,13 +68,13 @@ public final class PcaClusterApp {
           (sessionUp - mainStart) / 1e3, (executorsUp - sessionUp) / 1e3,
           (System.currentTimeMillis() - executorsUp) / 1e3));
 
-      Watcher watcher = new Watcher(a.has("--kill-after-jobs") ? Integer.parseInt(a.get("--kill-after-jobs")) : 0,
-          out.resolve("kill-me"), jsc.sc().applicationId());
+      Watcher watcher = new Watcher();
       jsc.sc().addSparkListener(watcher);
 
       PCA pca = new PCA().setK(Integer.parseInt(a.get("--k"))).setSolver(a.get("--solver"))
           .setPowerIterations(Integer.parseInt(a.get("--power-iterations"))).setSeed(42);
-      var data = ClusterData.frame(spark, ClusterData.Spec.parse(a.get("--data")));
+      boolean killHook = a.has("--kill-hook") && Boolean.parseBoolean(a.get("--kill-hook"));
+      var data = ClusterData.frame(spark, ClusterData.Spec.parse(a.get("--data")), killHook ? out.toString() : null);
       long fitStart = System.currentTimeMillis();
       watcher.fitStarted = true;
       PCAModel model = pca.fit(data);
@@ -84,7 +82,7 @@ public final class PcaClusterApp {
       model.write().save(out.resolve("model").toString());
       // Listener events arrive asynchronously; give a removal a moment to be reported.
       long deadline = System.currentTimeMillis() + 5000;
-      while (watcher.killRequested.get() && watcher.removed.get() == 0 && System.currentTimeMillis() < deadline) {
+      while (killHook && watcher.removed.get() == 0 && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
       result.setProperty("fitStartMillis", Long.toString(fitStart));
@@ -158,44 +156,20 @@ public final class PcaClusterApp {
         + ";log4j=" + System.getProperty("log4j.configurationFile") + ";pca=" + codeSource;
   }
 
-  /** Counts executor and task events during the fit and names the executor to kill. */
+  /** Counts jobs, failed tasks and executors added or removed during the fit. */
   static final class Watcher extends SparkListener {
-    final int killAfterJobs;
-    final Path killFile;
-    final String appId;
     volatile boolean fitStarted;
     final AtomicInteger jobs = new AtomicInteger();
     final AtomicInteger added = new AtomicInteger();
     final AtomicInteger removed = new AtomicInteger();
     final AtomicLong removedAt = new AtomicLong();
     final AtomicInteger failedTasks = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicBoolean killRequested = new java.util.concurrent.atomic.AtomicBoolean();
     final List<String> reasons = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    Watcher(int killAfterJobs, Path killFile, String appId) {
-      this.killAfterJobs = killAfterJobs;
-      this.killFile = killFile;
-      this.appId = appId;
-    }
 
     @Override
     public void onJobStart(SparkListenerJobStart e) {
       if (fitStarted) {
         jobs.incrementAndGet();
-      }
-    }
-
-    @Override
-    public void onTaskStart(SparkListenerTaskStart e) {
-      if (killAfterJobs > 0 && fitStarted && jobs.get() >= killAfterJobs && killRequested.compareAndSet(false, true)) {
-        String line = appId + " " + e.taskInfo().executorId() + "\n";
-        try {
-          Path tmp = killFile.resolveSibling(killFile.getFileName() + ".tmp");
-          Files.writeString(tmp, line, StandardCharsets.UTF_8);
-          Files.move(tmp, killFile, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
-          throw new java.io.UncheckedIOException(ex);
-        }
       }
     }
 

@@ -84,24 +84,27 @@ class PcaOnClusterTest extends SparkTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void fitSurvivesAnExecutorKilledMidFit() throws Exception {
-    // Randomized solver: a count/mean pass, then powerIterations + 1 product rounds over cached blocks, one
-    // Spark job each. The 4th job of the fit is the second product round.
-    ClusterData.Spec spec = new ClusterData.Spec(4, 8000, 200, 5, 0.5, 13);
-    int powerIterations = 10;
+    // Randomized solver: a pass for count and mean that also caches the rows as blocks, then powerIterations + 1
+    // product rounds over the cached blocks. The task that first generates the last partition (in the first pass,
+    // after its executor cached another partition) waits for this test to kill its executor: the task fails and
+    // is retried elsewhere, the cached blocks of the dead executor are recomputed from the lineage.
+    ClusterData.Spec spec = new ClusterData.Spec(4, 5000, 200, 5, 0.5, 13);
+    int powerIterations = 8;
     Path out = dir.resolve("kill");
     long t0 = System.nanoTime();
-    Process driver = submit(spec, "randomized", powerIterations, out, List.of("--kill-after-jobs", "4"));
+    Process driver = submit(spec, "randomized", powerIterations, out, List.of("--kill-hook", "true"));
 
     Path killFile = out.resolve("kill-me");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
     while (!Files.exists(killFile)) {
       if (!driver.isAlive()) {
-        fail("the driver exited (" + driver.exitValue() + ") before naming an executor to kill\n" + diagnostics());
+        fail("the driver exited (" + driver.exitValue() + ") before an executor asked to be killed\n"
+            + diagnostics());
       }
       if (System.nanoTime() > deadline) {
-        fail("no executor named for killing within 150 s\n" + diagnostics());
+        fail("no executor asked to be killed within 150 s\n" + diagnostics());
       }
-      Thread.sleep(20);
+      Thread.sleep(50);
     }
     String[] appAndExecutor = Files.readString(killFile, StandardCharsets.UTF_8).trim().split(" ");
     ProcessHandle victim = cluster.executor(appAndExecutor[0], appAndExecutor[1]).orElseThrow(() ->
@@ -116,8 +119,10 @@ class PcaOnClusterTest extends SparkTest {
     long fitEnd = Long.parseLong(r.getProperty("fitEndMillis"));
     assertTrue(fitStart <= killedAt && killedAt <= fitEnd,
         "the executor was killed during the fit: fit " + fitStart + ".." + fitEnd + ", kill at " + killedAt);
-    assertTrue(Integer.parseInt(r.getProperty("executorsRemoved")) >= 1,
-        "the driver saw the executor go: " + r);
+    assertTrue(Integer.parseInt(r.getProperty("executorsRemoved")) >= 1, "the driver saw the executor go: " + r);
+    assertTrue(Integer.parseInt(r.getProperty("failedTasks")) >= 1
+        && r.getProperty("failureReasons").contains("ExecutorLostFailure"),
+        "the running task failed with its executor and was retried: " + r);
     System.out.printf("kill test: executor %s (pid %d) killed %.1f s into a %.1f s fit; failed tasks %s (%s); "
         + "executors added after the start %s; jobs in the fit %s%n", appAndExecutor[1], victim.pid(),
         (killedAt - fitStart) / 1e3, (fitEnd - fitStart) / 1e3, r.getProperty("failedTasks"),

@@ -183,7 +183,8 @@ class ClusterScriptsTest {
   private static int freePortRun(int n) {
     SplittableRandom r = new SplittableRandom();
     for (int attempt = 0; attempt < 100; attempt++) {
-      int first = 20000 + r.nextInt(30000);
+      // Below Linux's ephemeral range (32768-60999), so that no outgoing connection takes one meanwhile.
+      int first = 20000 + r.nextInt(12000);
       List<ServerSocket> held = new ArrayList<>();
       try {
         for (int i = 0; i < n; i++) {

@@ -27,6 +27,11 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     int code = run(args);
+    // Stop Spark before exiting so that spark-submit and the cluster see a clean end of the application.
+    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
     if (code != 0) {
       System.exit(code);
     }

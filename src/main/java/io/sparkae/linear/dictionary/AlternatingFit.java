@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  * blocks and cached; round 0 draws the initial atoms (a seeded sample of m nonzero rows, scaled to unit norm);
  * every later round broadcasts the code solver (which holds Phi and Phi^T Phi), lets each partition compute its
  * {@link CodeStats}, tree-aggregates them, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
- * Atoms that fall out of use are replaced by the (unit-norm) residuals of poorly reconstructed rows, picked with a
+ * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly reconstructed rows, picked with a
  * seed derived from (seed, round), and logged.
  *
  * <p>Full batch ({@code fraction = 1}): A and B are the sums over all rows, and the fit stops when the objective
@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 final class AlternatingFit {
   /** Worst-reconstructed rows kept per round for atom replacement. */
   static final int WORST_ROWS = 32;
+  /** An atom whose |cosine| with an earlier atom exceeds this is a duplicate and gets replaced. */
+  static final double DUPLICATE_COSINE = 0.9;
 
   private AlternatingFit() {}
 
@@ -111,10 +113,15 @@ final class AlternatingFit {
       DenseMatrix next = coder.dictionary();
       List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps)
           : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
+      for (int j : DictionaryUpdate.duplicates(next, DUPLICATE_COSINE)) {
+        if (!dead.contains(j)) {
+          dead.add(j);
+        }
+      }
       if (!dead.isEmpty()) {
         replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
         out.replaced += dead.size();
-        log.info("{} round {}: {} unused atoms {} replaced by residuals of poorly reconstructed rows", s.name, round,
+        log.info("{} round {}: {} unused atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows", s.name, round,
             dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
       }
       double objective = (st.squaredError + coder.lambda() * st.l1) / st.n;

@@ -94,6 +94,25 @@ public final class DictionaryUpdate {
     return dead;
   }
 
+  /**
+   * Atoms that duplicate an earlier atom ({@code |phi_i^T phi_j| > threshold}, i < j): the later one of each pair.
+   * Clearing such atoms (Aharon, Elad, Bruckstein 2006, K-SVD section IV-E) keeps two atoms from sharing one
+   * direction of the data while another direction goes unrepresented.
+   */
+  public static List<Integer> duplicates(DenseMatrix phi, double threshold) {
+    DenseMatrix g = DenseMatrix.multiply(phi, true, phi, false);
+    List<Integer> out = new ArrayList<>();
+    for (int j = 0; j < phi.cols; j++) {
+      for (int i = 0; i < j; i++) {
+        if (Math.abs(g.get(i, j)) > threshold && !out.contains(i)) {
+          out.add(j);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Scales every nonzero column of phi to unit Euclidean norm (in place). */
   public static void normalizeColumns(DenseMatrix phi) {
     int d = phi.rows;

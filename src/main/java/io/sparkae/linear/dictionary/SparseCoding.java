@@ -269,6 +269,9 @@ public final class SparseCoding extends AutoencoderEstimator<SparseCodingModel> 
       LOG.info("sparse coding fit done: {} rounds, objective per row {}, {} atoms replaced", f.objectives.length,
           f.objectives.length == 0 ? Double.NaN : f.objectives[f.objectives.length - 1], f.replaced);
       return copyValues(model, ParamMap.empty()).setParent(this);
+    } catch (Exception e) {
+      // Spark's SparkException is checked but thrown undeclared, so the base class's RuntimeException catch misses it.
+      throw io.sparkae.core.SparkErrors.rethrow(e);
     } finally {
       blocks.unpersist(false);
     }

@@ -42,6 +42,7 @@ final class ModelReports {
       out.put("explainedVariance", pca.explainedVariance());
       out.put("totalVariance", pca.totalVariance());
     }
+    DictionaryReports.summary(model, out);
     return out;
   }
 
@@ -66,6 +67,9 @@ final class ModelReports {
           componentGrid(pca, p, grid);
           written.add(copy(dir, grid, prefix));
         }
+      }
+      for (Path f : DictionaryReports.figures(model, scratch)) {
+        written.add(copy(dir, f, prefix));
       }
       return written;
     } catch (IOException e) {

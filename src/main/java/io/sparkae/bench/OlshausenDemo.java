@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * global, Fourier-like components. Cuts seeded ZCA-whitened patches from a folder of photos
  * ({@code data/fetch images}), fits both, and writes {@code atoms.png}, {@code pca.png}, {@code objective.png}
  * and {@code summary.txt} into the output folder. Arguments: images folder, output folder, then optional
- * patches-per-image, atoms, lambda, rounds, patch size (defaults 1000, 144, 1.0, 10, 12).
+ * patches-per-image, atoms, lambda, rounds, patch size, ZCA epsilon (defaults 1000, 144, 1.0, 10, 12,
+ * 0.1).
  */
 public final class OlshausenDemo {
   private OlshausenDemo() {}
@@ -35,11 +36,12 @@ public final class OlshausenDemo {
     double lambda = args.length > 4 ? Double.parseDouble(args[4]) : 1.0;
     int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
     int p = args.length > 6 ? Integer.parseInt(args[6]) : 12;
+    double zcaEpsilon = args.length > 7 ? Double.parseDouble(args[7]) : 0.1;
     Files.createDirectories(out);
     SparkSession spark = SparkSession.builder().appName("sparkae olshausen demo").master("local[*]")
         .config("spark.ui.enabled", "false")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer").getOrCreate();
-    Dataset<Row> patches = ImagePatches.load(spark, images, p, perImage, "zca", 42, 2).cache();
+    Dataset<Row> patches = ImagePatches.load(spark, images, p, perImage, "zca", zcaEpsilon, 42, 2).cache();
     long n = patches.count();
     long t0 = System.nanoTime();
     SparseCodingModel sc = new SparseCoding().setNumAtoms(atoms).setLambda(lambda).setMaxIter(rounds).setTol(1e-4)

@@ -26,17 +26,26 @@ import org.apache.spark.sql.types.StructType;
  * ({@code 0.299 R + 0.587 G + 0.114 B}); from image number t (files in name order) {@code perImage} top-left
  * corners are drawn uniformly with a seed derived from (seed, t); each p x p patch (row-major, pixel (r, c) at
  * {@code r * p + c}) has its own mean removed and, with {@code whitening = "zca"}, is multiplied by the ZCA matrix
- * {@code E diag(1 / sqrt(l + eps)) E^T} of the patches' covariance (eigenpairs (l, E), eps = 1e-2 of the mean
- * eigenvalue; Bell, Sejnowski 1997). Rows: {@code features} (p*p, tagged as p x p images), {@code image} (file
- * name), {@code x}, {@code y} (the patch's corner). Patches are cut on the driver: meant for folders of tens of
+ * {@code E diag(1 / sqrt(l + eps)) E^T} of the patches' covariance (eigenpairs (l, E), eps a fraction
+ * (default 1e-2) of the mean eigenvalue; Bell, Sejnowski 1997). Rows: {@code features} (p*p, tagged as p x p
+ * images), {@code image} (file name), {@code x}, {@code y} (the patch's corner). Patches are cut on the driver: meant for folders of tens of
  * photos and up to a few hundred thousand patches.
  */
 public final class ImagePatches {
   private ImagePatches() {}
 
-  /** The patches as a DataFrame in {@code partitions} partitions. */
+  /** The patches as a DataFrame in {@code partitions} partitions (ZCA regulariser eps = 1e-2 mean eigenvalue). */
   public static Dataset<Row> load(SparkSession spark, String folder, int p, int perImage, String whitening,
       long seed, int partitions) {
+    return load(spark, folder, p, perImage, whitening, 1e-2, seed, partitions);
+  }
+
+  /**
+   * The patches as a DataFrame in {@code partitions} partitions; ZCA adds {@code zcaEpsilon} times the mean
+   * eigenvalue to every eigenvalue (larger values damp the high-frequency noise whitening would amplify).
+   */
+  public static Dataset<Row> load(SparkSession spark, String folder, int p, int perImage, String whitening,
+      double zcaEpsilon, long seed, int partitions) {
     if (p < 1 || perImage < 1) {
       throw new IllegalArgumentException("patch size and patches per image must be >= 1, found " + p + " and "
           + perImage);
@@ -81,7 +90,7 @@ public final class ImagePatches {
       }
     }
     if (whitening.equals("zca")) {
-      zca(patches, p * p);
+      zca(patches, p * p, zcaEpsilon);
     }
     List<Row> rows = new ArrayList<>(patches.size());
     for (int i = 0; i < patches.size(); i++) {
@@ -119,7 +128,7 @@ public final class ImagePatches {
   }
 
   /** Replaces every patch v by Z v, Z the ZCA matrix of the patches' covariance (patches are already centred). */
-  static void zca(List<double[]> patches, int d) {
+  static void zca(List<double[]> patches, int d, double epsilon) {
     DenseMatrix x = new DenseMatrix(d, patches.size());
     for (int j = 0; j < patches.size(); j++) {
       System.arraycopy(patches.get(j), 0, x.values, j * d, d);
@@ -132,7 +141,7 @@ public final class ImagePatches {
     for (double l : e.values) {
       meanEig += Math.max(0, l) / d;
     }
-    double eps = 1e-2 * meanEig + 1e-12;
+    double eps = epsilon * meanEig + 1e-12;
     DenseMatrix scaled = e.vectors.copy();
     for (int j = 0; j < d; j++) {
       double f = 1 / Math.sqrt(Math.max(0, e.values[j]) + eps);

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
  * blocks and cached; round 0 draws the initial atoms (a seeded sample of m nonzero rows, scaled to unit norm);
  * every later round broadcasts the code solver (which holds Phi and Phi^T Phi), lets each partition compute its
  * {@link CodeStats}, tree-aggregates them, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
- * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly reconstructed rows, picked with a
- * seed derived from (seed, round), and logged.
+ * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
+ * reconstructed rows, picked with a seed derived from (seed, round), and logged.
  *
  * <p>Full batch ({@code fraction = 1}): A and B are the sums over all rows, and the fit stops when the objective
  * per row decreases by less than {@code tol} relative to the previous round. Online ({@code fraction < 1}): each
@@ -121,8 +121,8 @@ final class AlternatingFit {
       if (!dead.isEmpty()) {
         replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
         out.replaced += dead.size();
-        log.info("{} round {}: {} unused atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows", s.name, round,
-            dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
+        log.info("{} round {}: {} atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows",
+            s.name, round, dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
       }
       double objective = (st.squaredError + coder.lambda() * st.l1) / st.n;
       boolean converged = fraction >= 1 && round > 1 && previous[0] - objective <= s.tol * Math.abs(previous[0]);

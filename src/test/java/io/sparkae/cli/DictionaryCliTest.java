@@ -51,9 +51,19 @@ class DictionaryCliTest extends SparkTest {
     Path nmf = dir.resolve("nmf");
     assertTrue(Main.run("fit", "nmf", "--input", raw, "--rank", "3", "--max-iter", "2", "--output",
         nmf.toString()) != 0, "centred patches hold negative values: NMF refuses them");
-    String mnist = System.getProperty("sparkae.basedir", ".") + "/data/mnist-sample/train-images-idx3-ubyte.gz";
-    assertEquals(0, Main.run("fit", "nmf", "--input", mnist, "--rank", "4", "--max-iter", "2", "--output",
-        nmf.toString(), "--partitions", "2"));
+    double[][] grey = new double[200][];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int i = 0; i < grey.length; i++) {
+      grey[i] = new double[10];
+      for (int j = 0; j < 10; j++) {
+        grey[i][j] = r.nextDouble();
+      }
+    }
+    String nonnegative = dir.resolve("nonnegative.parquet").toString();
+    io.sparkae.data.DataSources.withImageShape(io.sparkae.testing.Planted.frame(spark(), grey, 2), "features", 2, 5)
+        .write().parquet(nonnegative);
+    assertEquals(0, Main.run("fit", "nmf", "--input", nonnegative, "--rank", "3", "--max-iter", "3", "--output",
+        nmf.toString(), "--overwrite"));
     assertTrue(Files.size(nmf.resolve("figures/atoms.png")) > 500);
   }
 }

@@ -113,19 +113,17 @@ final class AlternatingFit {
       DenseMatrix next = coder.dictionary();
       List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps)
           : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
-      for (int j : DictionaryUpdate.duplicates(next, DUPLICATE_COSINE)) {
-        if (!dead.contains(j)) {
-          dead.add(j);
-        }
-      }
+      dead.addAll(DictionaryUpdate.duplicates(next, a, DUPLICATE_COSINE, dead));
       if (!dead.isEmpty()) {
         replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
         out.replaced += dead.size();
         log.info("{} round {}: {} atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows",
             s.name, round, dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
       }
-      double objective = (st.squaredError + coder.lambda() * st.l1) / st.n;
-      boolean converged = fraction >= 1 && round > 1 && previous[0] - objective <= s.tol * Math.abs(previous[0]);
+      double penalty = coder.solver() == SparseCoder.Solver.LASSO ? coder.lambda() : 0.0;
+      double objective = (st.squaredError + penalty * st.l1) / st.n;
+      double drop = previous[0] - objective;
+      boolean converged = fraction >= 1 && round > 1 && drop >= 0 && drop <= s.tol * Math.abs(previous[0]);
       previous[0] = objective;
       out.nonzeros = st.nonzeros;
       out.rows = st.n;

@@ -95,22 +95,29 @@ public final class DictionaryUpdate {
   }
 
   /**
-   * Atoms that duplicate an earlier atom ({@code |phi_i^T phi_j| > threshold}, i < j): the later one of each pair.
+   * Atoms that duplicate another live atom ({@code |phi_i^T phi_j| > threshold}): of each such pair the less used
+   * one (smaller {@code A_jj}), skipping atoms already in {@code excluded} (the unused ones, about to be replaced).
    * Clearing such atoms (Aharon, Elad, Bruckstein 2006, K-SVD section IV-E) keeps two atoms from sharing one
    * direction of the data while another direction goes unrepresented.
    */
-  public static List<Integer> duplicates(DenseMatrix phi, double threshold) {
+  public static List<Integer> duplicates(DenseMatrix phi, DenseMatrix a, double threshold, List<Integer> excluded) {
     DenseMatrix g = DenseMatrix.multiply(phi, true, phi, false);
-    List<Integer> out = new ArrayList<>();
-    for (int j = 0; j < phi.cols; j++) {
-      for (int i = 0; i < j; i++) {
-        if (Math.abs(g.get(i, j)) > threshold && !out.contains(i)) {
-          out.add(j);
-          break;
+    int m = phi.cols;
+    boolean[] out = new boolean[m];
+    for (int j : excluded) {
+      out[j] = true;
+    }
+    List<Integer> found = new ArrayList<>();
+    for (int j = 0; j < m; j++) {
+      for (int i = 0; i < j && !out[j]; i++) {
+        if (!out[i] && Math.abs(g.get(i, j)) > threshold) {
+          int drop = a.get(j, j) < a.get(i, i) ? j : i;
+          out[drop] = true;
+          found.add(drop);
         }
       }
     }
-    return out;
+    return found;
   }
 
   /** Scales every nonzero column of phi to unit Euclidean norm (in place). */

@@ -108,4 +108,27 @@ class SparseCodingTest extends SparkTest {
     assertEquals("nonzeros = 4 is larger than the number of features d = 3 in column 'features' (OMP needs "
         + "independent atoms)", omp.getMessage());
   }
+
+  @Test
+  void unusedAndDuplicateAtomsAreReplacedWithoutBreakingTheFit() {
+    // Rows are multiples of e_0 or e_1 only: with 4 atoms and one nonzero per code, two atoms suffice, so the
+    // others duplicate them or fall out of use (A_jj = 0) and must be replaced every round without NaN.
+    double[][] rows = new double[300][6];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+    for (int i = 0; i < rows.length; i++) {
+      rows[i][i % 2] = 1 + r.nextDouble();
+    }
+    SparseCodingModel m = new SparseCoding().setNumAtoms(4).setSolver("omp").setNonzeros(1).setMaxIter(4)
+        .setSeed(5).fit(Planted.frame(spark(), rows, 2));
+    DenseMatrix phi = m.dictionary();
+    DenseMatrix norms = DenseMatrix.multiply(phi, true, phi, false);
+    for (int j = 0; j < 4; j++) {
+      assertEquals(1.0, norms.get(j, j), 1e-12, "unit-norm atom " + j);
+    }
+    double[] h = m.objectiveHistory();
+    assertTrue(h[h.length - 1] < 1e-20, "both directions represented: objective " + java.util.Arrays.toString(h)
+        + " atoms " + java.util.Arrays.toString(phi.values));
+    assertEquals(1.0, PlantedDictionary.recovered(new DenseMatrix(6, 2, new double[] {1, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0}), phi, 0.999999));
+  }
 }

@@ -27,7 +27,7 @@ public final class FastIcaStep {
     return symmetricDecorrelation(next);
   }
 
-  /** {@code W (W^T W)^(-1/2)}... for rows: {@code (W W^T)^(-1/2) W}, so that the result is orthogonal. */
+  /** {@code (W W^T)^(-1/2) W} (rows w_i decorrelated all at once, no order among them): an orthogonal matrix. */
   public static DenseMatrix symmetricDecorrelation(DenseMatrix w) {
     int k = w.rows;
     DenseMatrix m = DenseMatrix.multiply(w, false, w, true);

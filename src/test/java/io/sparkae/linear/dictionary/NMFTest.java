@@ -40,7 +40,7 @@ class NMFTest extends SparkTest {
   @Test
   void recoversAPlantedNonnegativeFactorization() {
     double[][] rows = planted(600, 20, 5, 1);
-    Dataset<Row> df = Planted.frame(spark(), rows, 2).cache();
+    Dataset<Row> df = PlantedDictionary.frame(spark(), rows, 2).cache();
     NMFModel m = new NMF().setRank(5).setMaxIter(60).setTol(1e-12).setSeed(2).fit(df);
     double total = 0;
     for (double[] x : rows) {

@@ -50,6 +50,23 @@ final class PlantedDictionary {
     return out;
   }
 
+  /**
+   * The rows as a "features" DataFrame split into {@code partitions} slices in order: unlike a shuffle
+   * (repartition), the same rows always land in the same partitions at the same positions, so seeded fits repeat.
+   */
+  static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame(org.apache.spark.sql.SparkSession spark,
+      double[][] rows, int partitions) {
+    java.util.List<org.apache.spark.sql.Row> list = new java.util.ArrayList<>();
+    for (double[] x : rows) {
+      list.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(x)));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+    org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        spark.sparkContext());
+    return spark.createDataFrame(sc.parallelize(list, partitions), schema);
+  }
+
   /** Share of planted atoms whose best |cosine| with a learnt atom exceeds {@code threshold}. */
   static double recovered(DenseMatrix planted, DenseMatrix learnt, double threshold) {
     DenseMatrix c = DenseMatrix.multiply(planted, true, learnt, false);

@@ -46,6 +46,7 @@ final class ModelReports {
     if (model instanceof NeuralAutoencoderModel nn) {
       out.putAll(NeuralReports.summary(nn));
     }
+    DictionaryReports.summary(model, out);
     return out;
   }
 
@@ -75,6 +76,9 @@ final class ModelReports {
         for (Path f : NeuralReports.figures(nn, p, scratch)) {
           written.add(copy(dir, f, prefix));
         }
+      }
+      for (Path f : DictionaryReports.figures(model, scratch)) {
+        written.add(copy(dir, f, prefix));
       }
       return written;
     } catch (IOException e) {

@@ -1,0 +1,281 @@
+package io.sparkae.linear.dictionary;
+
+import io.sparkae.core.RoundLoop;
+import io.sparkae.core.Seeds;
+import io.sparkae.data.Block;
+import io.sparkae.data.Blocker;
+import io.sparkae.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+
+/**
+ * The alternating minimisation shared by sparse coding and NMF, on the round loop: the rows are stacked into dense
+ * blocks and cached; round 0 draws the initial atoms (a seeded sample of m nonzero rows, scaled to unit norm);
+ * every later round broadcasts the code solver (which holds Phi and Phi^T Phi), lets each partition compute its
+ * {@link CodeStats}, tree-aggregates them, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
+ * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
+ * reconstructed rows, picked with a seed derived from (seed, round), and logged.
+ *
+ * <p>Full batch ({@code fraction = 1}): A and B are the sums over all rows, and the fit stops when the objective
+ * per row decreases by less than {@code tol} relative to the previous round. Online ({@code fraction < 1}): each
+ * round codes a seeded Bernoulli sample of the rows and accumulates {@code A_t = beta_t A_{t-1} + A_sample} (same
+ * for B) with {@code beta_t = (1 - 1/t)^rho} (Mairal et al. 2010, section 3.4); it runs all maxIter rounds.
+ */
+final class AlternatingFit {
+  /** Worst-reconstructed rows kept per round for atom replacement. */
+  static final int WORST_ROWS = 32;
+  /** An atom whose |cosine| with an earlier atom exceeds this is a duplicate and gets replaced. */
+  static final double DUPLICATE_COSINE = 0.9;
+
+  private AlternatingFit() {}
+
+  /** What the fit returns. */
+  static final class Fitted {
+    DenseMatrix phi;
+    double[] objectives;
+    long[] nonzeros;
+    long rows;
+    boolean converged;
+    int replaced;
+  }
+
+  /** Settings of one fit. */
+  static final class Settings {
+    int atoms;
+    int maxIter;
+    double tol;
+    long seed;
+    double fraction = 1.0;
+    double forgetting = 1.0;
+    int dictionarySweeps = 1;
+    boolean nonnegative;
+    String name;
+  }
+
+  /** Dense blocks of the rows, cached; with {@code nonnegative}, negative values fail with row and value. */
+  static JavaRDD<Block> cachedBlocks(JavaRDD<Vector> rows, String column, int d, int blockRows, boolean nonnegative,
+      String model) {
+    return rows.mapPartitionsWithIndex((p, it) -> {
+      List<Block> blocks = new Blocker(column, d, blockRows, false, p).allBlocks(it);
+      if (nonnegative) {
+        checkNonnegative(blocks, column, p, model);
+      }
+      return blocks.iterator();
+    }, true).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  private static void checkNonnegative(List<Block> blocks, String column, int partition, String model) {
+    long row = 0;
+    for (Block b : blocks) {
+      int d = b.dim;
+      for (int j = 0; j < b.size; j++, row++) {
+        for (int i = 0; i < d; i++) {
+          double v = b.dense.values[j * d + i];
+          if (v < 0) {
+            throw new IllegalArgumentException("column '" + column + "', partition " + partition + ", row " + row
+                + " holds " + v + " at index " + i + ": " + model + " needs nonnegative data");
+          }
+        }
+      }
+    }
+  }
+
+  static Fitted run(JavaRDD<Block> blocks, int d, Settings s, Function<DenseMatrix, SparseCoder> coderOf,
+      Logger log) {
+    DenseMatrix phi = initialAtoms(blocks, d, s.atoms, s.seed);
+    double fraction = s.fraction;
+    RoundLoop<Block, SparseCoder, CodeStats> loop = new RoundLoop<>(blocks, s.seed,
+        (coder, it, ctx) -> CodeStats.of(coder, it, fraction, ctx.seed(), WORST_ROWS), CodeStats::merge);
+    Fitted out = new Fitted();
+    DenseMatrix[] acc = new DenseMatrix[2];
+    double[] previous = {Double.POSITIVE_INFINITY};
+    RoundLoop.Result<SparseCoder> r = loop.run(coderOf.apply(phi), s.maxIter, (coder, st, round) -> {
+      if (st == null) {
+        throw new IllegalArgumentException("empty data: no rows in the round " + round + " sample (fraction "
+            + fraction + ")");
+      }
+      DenseMatrix a = st.gramOfCodes();
+      DenseMatrix b = st.crossProducts();
+      if (fraction < 1 && acc[0] != null) {
+        double beta = Math.pow(1 - 1.0 / round, s.forgetting);
+        a.addScaled(beta, acc[0]);
+        b.addScaled(beta, acc[1]);
+      }
+      acc[0] = a;
+      acc[1] = b;
+      DenseMatrix next = coder.dictionary();
+      List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps)
+          : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
+      dead.addAll(DictionaryUpdate.duplicates(next, a, DUPLICATE_COSINE, dead));
+      if (!dead.isEmpty()) {
+        replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
+        out.replaced += dead.size();
+        log.info("{} round {}: {} atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows",
+            s.name, round, dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
+      }
+      double penalty = coder.solver() == SparseCoder.Solver.LASSO ? coder.lambda() : 0.0;
+      double objective = (st.squaredError + penalty * st.l1) / st.n;
+      double drop = previous[0] - objective;
+      boolean converged = fraction >= 1 && round > 1 && drop >= 0 && drop <= s.tol * Math.abs(previous[0]);
+      previous[0] = objective;
+      out.nonzeros = st.nonzeros;
+      out.rows = st.n;
+      return new RoundLoop.Outcome<>(coderOf.apply(next), objective, converged);
+    }, log, s.name + " (objective per row)", fraction >= 1);
+    out.phi = r.state().dictionary();
+    out.objectives = r.objectives();
+    out.converged = r.converged();
+    return out;
+  }
+
+  /** Dead atoms take the unit-norm residuals of worst rows, in a seeded order; Gaussian atoms when none is left. */
+  private static void replace(DenseMatrix phi, List<Integer> dead, CodeStats st, long seed, boolean nonnegative) {
+    int d = phi.rows;
+    SplittableRandom random = new SplittableRandom(seed);
+    List<double[]> candidates = new ArrayList<>();
+    for (int k = 0; k < st.worstCount; k++) {
+      if (st.worstLoss[k] > 0) {
+        candidates.add(st.worstResidual[k]);
+      }
+    }
+    for (int j : dead) {
+      double[] atom;
+      if (!candidates.isEmpty()) {
+        atom = candidates.remove(random.nextInt(candidates.size())).clone();
+      } else {
+        atom = new double[d];
+        for (int i = 0; i < d; i++) {
+          atom[i] = random.nextDouble() - 0.5;
+        }
+      }
+      double norm = 0;
+      for (int i = 0; i < d; i++) {
+        if (nonnegative) {
+          atom[i] = Math.max(0, atom[i]);
+        }
+        norm += atom[i] * atom[i];
+      }
+      if (norm == 0) {
+        java.util.Arrays.fill(atom, 1.0);
+        norm = d;
+      }
+      norm = Math.sqrt(norm);
+      for (int i = 0; i < d; i++) {
+        phi.values[j * d + i] = atom[i] / norm;
+      }
+    }
+  }
+
+  /** Round 0: a seeded sample of m nonzero rows (the m smallest random keys over all rows), as unit-norm atoms. */
+  static DenseMatrix initialAtoms(JavaRDD<Block> blocks, int d, int m, long seed) {
+    RoundLoop<Block, Integer, RowSample> loop = new RoundLoop<>(blocks, seed,
+        (mm, it, ctx) -> RowSample.of(it, mm, ctx.seed()), RowSample::merge);
+    RowSample sample = loop.round(m, 0);
+    if (sample == null) {
+      throw new IllegalArgumentException("empty data: the input has no rows");
+    }
+    DenseMatrix phi = new DenseMatrix(d, m);
+    SplittableRandom fill = new SplittableRandom(Seeds.derive(seed, "atoms-fill"));
+    for (int j = 0; j < m; j++) {
+      double[] v = new double[d];
+      if (j < sample.count) {
+        v = sample.rows[j];
+      } else {
+        // Fewer nonzero rows than atoms: random atoms for the rest.
+        for (int i = 0; i < d; i++) {
+          v[i] = fill.nextDouble();
+        }
+      }
+      System.arraycopy(v, 0, phi.values, j * d, d);
+    }
+    DictionaryUpdate.normalizeColumns(phi);
+    return phi;
+  }
+
+  /** The rows with the smallest seeded random keys: a uniform sample without replacement, merged by key. */
+  static final class RowSample implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    double[] keys;
+    double[][] rows;
+    int count;
+
+    RowSample() {}
+
+    static RowSample of(Iterator<Block> blocks, int capacity, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      RowSample s = new RowSample();
+      s.keys = new double[capacity];
+      s.rows = new double[capacity][];
+      while (blocks.hasNext()) {
+        Block b = blocks.next();
+        int d = b.dim;
+        for (int j = 0; j < b.size; j++) {
+          double key = random.nextDouble();
+          boolean nonzero = false;
+          for (int i = 0; i < d && !nonzero; i++) {
+            nonzero = b.dense.values[j * d + i] != 0;
+          }
+          if (nonzero) {
+            s.offer(key, b.dense.values, j * d, d);
+          }
+        }
+      }
+      if (s.count == 0) {
+        return null;
+      }
+      s.sortByKey();
+      return s;
+    }
+
+    private void offer(double key, double[] src, int off, int d) {
+      int slot;
+      if (count < keys.length) {
+        slot = count++;
+      } else {
+        slot = 0;
+        for (int i = 1; i < count; i++) {
+          if (keys[i] > keys[slot]) {
+            slot = i;
+          }
+        }
+        if (!(key < keys[slot])) {
+          return;
+        }
+      }
+      keys[slot] = key;
+      rows[slot] = java.util.Arrays.copyOfRange(src, off, off + d);
+    }
+
+    RowSample merge(RowSample o) {
+      for (int k = 0; k < o.count; k++) {
+        offer(o.keys[k], o.rows[k], 0, o.rows[k].length);
+      }
+      sortByKey();
+      return this;
+    }
+
+    private void sortByKey() {
+      Integer[] idx = new Integer[count];
+      for (int i = 0; i < count; i++) {
+        idx[i] = i;
+      }
+      java.util.Arrays.sort(idx, (p, q) -> Double.compare(keys[p], keys[q]));
+      double[] k2 = new double[keys.length];
+      double[][] r2 = new double[rows.length][];
+      for (int i = 0; i < count; i++) {
+        k2[i] = keys[idx[i]];
+        r2[i] = rows[idx[i]];
+      }
+      keys = k2;
+      rows = r2;
+    }
+  }
+}
+

@@ -1,0 +1,55 @@
+package io.sparkae.linear.dictionary;
+
+import io.sparkae.core.ModelData;
+import io.sparkae.linalg.DenseMatrix;
+
+/**
+ * What a fitted dictionary model saves: the dictionary Phi (d x m), the code solver's settings, the objective per
+ * round and the histogram of nonzeros per code in the last round. Shared by sparse coding and NMF.
+ */
+final class DictionaryData {
+  private DictionaryData() {}
+
+  static ModelData write(SparseCoder c, double[] objectives, long[] nonzeros, int maxSweeps, double cdTol) {
+    double[] nz = new double[nonzeros.length];
+    for (int i = 0; i < nz.length; i++) {
+      nz[i] = nonzeros[i];
+    }
+    return new ModelData()
+        .put("dictionary", c.dictionary())
+        .put("solver", c.solver().ordinal())
+        .put("lambda", c.lambda())
+        .put("nonzeros", c.nonzeros())
+        .put("nonnegative", c.nonnegative() ? 1.0 : 0.0)
+        .put("maxSweeps", maxSweeps)
+        .put("cdTol", cdTol)
+        .put("objectiveHistory", objectives.length == 0 ? new double[] {Double.NaN} : objectives)
+        .put("rounds", objectives.length)
+        .put("nonzeroHistogram", nz);
+  }
+
+  static SparseCoder coder(ModelData data) {
+    DenseMatrix phi = data.matrix("dictionary");
+    int solver = (int) data.scalar("solver");
+    if (solver < 0 || solver >= SparseCoder.Solver.values().length) {
+      throw new IllegalArgumentException("corrupt model: unknown solver index " + solver);
+    }
+    return new SparseCoder(phi, SparseCoder.Solver.values()[solver], data.scalar("lambda"),
+        (int) data.scalar("nonzeros"), data.scalar("nonnegative") != 0, (int) data.scalar("maxSweeps"),
+        data.scalar("cdTol"));
+  }
+
+  static double[] objectives(ModelData data) {
+    int rounds = (int) data.scalar("rounds");
+    return java.util.Arrays.copyOf(data.vector("objectiveHistory"), rounds);
+  }
+
+  static long[] nonzeros(ModelData data) {
+    double[] v = data.vector("nonzeroHistogram");
+    long[] out = new long[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (long) v[i];
+    }
+    return out;
+  }
+}

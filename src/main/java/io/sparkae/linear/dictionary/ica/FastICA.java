@@ -1,0 +1,175 @@
+package io.sparkae.linear.dictionary.ica;
+
+import io.sparkae.core.AutoencoderEstimator;
+import io.sparkae.core.InputColumn;
+import io.sparkae.core.RoundLoop;
+import io.sparkae.core.Seeds;
+import io.sparkae.core.StageReader;
+import io.sparkae.data.Block;
+import io.sparkae.data.Blocker;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linear.pca.PCA;
+import io.sparkae.linear.pca.PCAModel;
+import io.sparkae.linear.pca.PcaAutoencoder;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Independent component analysis by symmetric FastICA (Hyvarinen 1999, IEEE TNN 10(3)): the rows are whitened by
+ * sparkae's {@link PCA} ({@code w = diag(l)^(-1/2) U^T (x - mu)}, k components, identity covariance), then an
+ * orthogonal W (k x k) is found that maximises the negentropy approximation {@code sum_i (E G(w_i^T w) -
+ * E G(nu))^2} (nu standard normal, G a {@link Contrast}), i.e. makes the k outputs as non-Gaussian, hence as
+ * independent, as possible. Each round broadcasts (PCA, W); partitions return {@code sum w g(w_i^T w)} and
+ * {@code sum g'(w_i^T w)} ({@link IcaStats}); the driver applies the fixed point
+ * {@code w_i = E[w g(w_i^T w)] - E[g'(w_i^T w)] w_i} and the symmetric decorrelation
+ * {@code W = (W W^T)^(-1/2) W} ({@link FastIcaStep}); it stops when {@code max_i (1 - |w_i^T w_i,old|) < tol}.
+ * W starts as the decorrelated seeded Gaussian matrix.
+ */
+public final class FastICA extends AutoencoderEstimator<ICAModel> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(FastICA.class);
+
+  private final IntParam k;
+  private final Param<String> contrast;
+
+  public FastICA() {
+    this(Identifiable.randomUID("sparkae-ica"));
+  }
+
+  @SuppressWarnings("unchecked")
+  public FastICA(String uid) {
+    super(uid);
+    k = new IntParam(this, "k", "number of independent components (>= 1, <= d) (default: 2)",
+        ParamValidators.gtEq(1));
+    contrast = new Param<>(this, "contrast", "contrast function: logcosh, exp or cube (default: logcosh)",
+        ParamValidators.inArray(new String[] {"logcosh", "exp", "cube"}));
+    setDefault(k, 2);
+    setDefault(contrast, "logcosh");
+    setDefault(maxIter(), 200);
+    setDefault(tol(), 1e-6);
+  }
+
+  public IntParam k() {
+    return k;
+  }
+
+  public Param<String> contrast() {
+    return contrast;
+  }
+
+  public int getK() {
+    return (Integer) getOrDefault(k);
+  }
+
+  public String getContrast() {
+    return getOrDefault(contrast);
+  }
+
+  public FastICA setK(int v) {
+    set(k, v);
+    return this;
+  }
+
+  public FastICA setContrast(String v) {
+    set(contrast, v);
+    return this;
+  }
+
+  public FastICA setInputCol(String v) {
+    set(inputCol(), v);
+    return this;
+  }
+
+  public FastICA setOutputCol(String v) {
+    set(outputCol(), v);
+    return this;
+  }
+
+  public FastICA setMaxIter(int v) {
+    set(maxIter(), v);
+    return this;
+  }
+
+  public FastICA setTol(double v) {
+    set(tol(), v);
+    return this;
+  }
+
+  public FastICA setSeed(long v) {
+    set(seed(), v);
+    return this;
+  }
+
+  public FastICA setBlockSize(int v) {
+    set(blockSize(), v);
+    return this;
+  }
+
+  @Override
+  protected ICAModel fitImpl(FitInput input) {
+    int d = input.dim();
+    int kk = getK();
+    if (kk > d) {
+      throw new IllegalArgumentException("k = " + kk + " is larger than the number of features d = " + d
+          + " in column '" + input.column() + "'");
+    }
+    Contrast g = Contrast.parse(getContrast());
+    PCAModel pcaModel = new PCA().setK(kk).setWhiten(true).setInputCol(input.column()).setSeed(getSeed())
+        .setBlockSize(getBlockSize()).fit(input.data());
+    PcaAutoencoder pca = pcaModel.autoencoder();
+    String column = input.column();
+    int blockRows = getBlockSize();
+    JavaRDD<Block> blocks = InputColumn.vectors(input.data(), column).mapPartitionsWithIndex(
+        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(it).iterator(), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    LOG.info("FastICA fit: k={}, d={}, contrast={}, maxIter={}, tol={}, partitions={}, column '{}'", kk, d,
+        getContrast(), getMaxIter(), getTol(), blocks.getNumPartitions(), column);
+    try {
+      SplittableRandom r = new SplittableRandom(Seeds.derive(getSeed(), "ica-init"));
+      DenseMatrix w0 = new DenseMatrix(kk, kk);
+      for (int i = 0; i < w0.values.length; i++) {
+        w0.values[i] = r.nextDouble() * 2 - 1;
+      }
+      w0 = FastIcaStep.symmetricDecorrelation(w0);
+      RoundLoop<Block, IcaStats.IcaState, IcaStats> loop = new RoundLoop<>(blocks, getSeed(),
+          (state, it, ctx) -> IcaStats.of(state, it), IcaStats::merge);
+      double tol = getTol();
+      RoundLoop.Result<IcaStats.IcaState> res = loop.run(new IcaStats.IcaState(pca, w0, g), getMaxIter(),
+          (state, st, round) -> {
+            DenseMatrix next = FastIcaStep.update(state.w, st.s, st.gp, st.n);
+            double change = FastIcaStep.change(next, state.w);
+            return new RoundLoop.Outcome<>(new IcaStats.IcaState(pca, next, g), change, change < tol);
+          }, LOG, "FastICA (max 1 - |w_new . w_old|)", true);
+      ICAModel model = new ICAModel(uid(), new IcaAutoencoder(pca, res.state().w), res.objectives(),
+          provenance(input, pcaModel.provenance().rows()));
+      return copyValues(model, ParamMap.empty()).setParent(this);
+    } catch (Exception e) {
+      // Spark's SparkException is checked but thrown undeclared, so the base class's RuntimeException catch misses it.
+      throw io.sparkae.core.SparkErrors.rethrow(e);
+    } finally {
+      blocks.unpersist(false);
+    }
+  }
+
+  @Override
+  public FastICA copy(ParamMap extra) {
+    return copyValues(new FastICA(uid()), extra);
+  }
+
+  public static MLReader<FastICA> read() {
+    return StageReader.estimator(FastICA.class);
+  }
+
+  public static FastICA load(String path) {
+    return read().load(path);
+  }
+}

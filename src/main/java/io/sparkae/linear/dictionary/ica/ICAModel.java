@@ -1,0 +1,79 @@
+package io.sparkae.linear.dictionary.ica;
+
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.ModelData;
+import io.sparkae.core.Provenance;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linear.pca.PcaAutoencoder;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+
+/**
+ * A fitted ICA: the whitening PCA and the orthogonal unmixing W (see {@link IcaAutoencoder}). Keeps the
+ * convergence measure {@code max_i (1 - |w_i(t)^T w_i(t-1)|)} per round. Immutable.
+ */
+public final class ICAModel extends AutoencoderModel<ICAModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final IcaAutoencoder ae;
+  private final double[] changes;
+
+  public ICAModel(String uid, IcaAutoencoder ae, double[] changes, Provenance provenance) {
+    super(uid, provenance);
+    this.ae = ae;
+    this.changes = changes.clone();
+  }
+
+  @Override
+  public IcaAutoencoder autoencoder() {
+    return ae;
+  }
+
+  /** The unmixing in data space (k x d): z = unmixing() (x - mean()). */
+  public DenseMatrix unmixing() {
+    return ae.unmixingOfData();
+  }
+
+  public double[] mean() {
+    return ae.whitening().mean();
+  }
+
+  /** Per round, {@code max_i (1 - |w_i^T w_i(previous)|)}. */
+  public double[] changeHistory() {
+    return changes.clone();
+  }
+
+  @Override
+  protected ModelData data() {
+    PcaAutoencoder p = ae.whitening();
+    return new ModelData()
+        .put("mean", p.mean())
+        .put("components", p.components())
+        .put("variances", p.variances())
+        .put("w", ae.unmixing())
+        .put("changes", changes.length == 0 ? new double[] {Double.NaN} : changes)
+        .put("rounds", changes.length);
+  }
+
+  @Override
+  public ICAModel copy(ParamMap extra) {
+    return copyParamsTo(new ICAModel(uid(), ae, changes, provenance()), extra);
+  }
+
+  public static MLReader<ICAModel> read() {
+    return StageReader.model(ICAModel.class, (uid, data, prov) -> {
+      DenseMatrix u = data.matrix("components");
+      int d = u.rows;
+      int k = u.cols;
+      PcaAutoencoder p = new PcaAutoencoder(data.matrix("mean", d, 1).values, u,
+          data.matrix("variances", k, 1).values, true);
+      double[] ch = java.util.Arrays.copyOf(data.vector("changes"), (int) data.scalar("rounds"));
+      return new ICAModel(uid, new IcaAutoencoder(p, data.matrix("w", k, k)), ch, prov);
+    });
+  }
+
+  public static ICAModel load(String path) {
+    return read().load(path);
+  }
+}

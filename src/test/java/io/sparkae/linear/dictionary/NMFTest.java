@@ -1,0 +1,74 @@
+package io.sparkae.linear.dictionary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.testing.Planted;
+import io.sparkae.testing.SparkTest;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class NMFTest extends SparkTest {
+
+  /** Rows W h with W (d x r) uniform in [0, 1] and h holding 1 or 2 entries uniform in [0.5, 1.5], zeros else. */
+  private static double[][] planted(int n, int d, int r, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[][] w = new double[r][d];
+    for (double[] col : w) {
+      for (int i = 0; i < d; i++) {
+        col[i] = rnd.nextDouble() < 0.3 ? 0 : rnd.nextDouble();
+      }
+    }
+    double[][] rows = new double[n][d];
+    for (double[] x : rows) {
+      int used = 1 + rnd.nextInt(2);
+      for (int t = 0; t < used; t++) {
+        int j = rnd.nextInt(r);
+        double h = 0.5 + rnd.nextDouble();
+        for (int i = 0; i < d; i++) {
+          x[i] += h * w[j][i];
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void recoversAPlantedNonnegativeFactorization() {
+    double[][] rows = planted(600, 20, 5, 1);
+    Dataset<Row> df = PlantedDictionary.frame(spark(), rows, 2).cache();
+    NMFModel m = new NMF().setRank(5).setMaxIter(60).setTol(1e-12).setSeed(2).fit(df);
+    double total = 0;
+    for (double[] x : rows) {
+      for (double v : x) {
+        total += v * v;
+      }
+    }
+    double relative = Math.sqrt(m.evaluate(df).meanLoss() * rows.length / total);
+    assertTrue(relative < 1e-3, "relative error ||X - Phi Z||_F / ||X||_F = " + relative);
+    DenseMatrix phi = m.dictionary();
+    for (double v : phi.values) {
+      assertTrue(v >= 0, "nonnegative atoms");
+    }
+    double[] h = m.objectiveHistory();
+    for (int t = 1; t < h.length; t++) {
+      assertTrue(h[t] <= h[t - 1] * (1 + 1e-6) + 1e-12, "round " + (t + 1) + ": " + h[t - 1] + " -> " + h[t]);
+    }
+    df.unpersist();
+  }
+
+  @Test
+  void negativeInputFailsNamingRowAndValue() {
+    double[][] rows = {{1, 2, 3}, {4, -0.5, 6}, {7, 8, 9}};
+    Exception e = assertThrows(IllegalArgumentException.class,
+        () -> new NMF().setRank(2).setMaxIter(2).fit(Planted.frame(spark(), rows, 1)));
+    assertTrue(e.getMessage().matches("column 'features', partition 0, row \\d holds -0\\.5 at index 1: NMF needs "
+        + "nonnegative data"), e.getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new NMF().setRank(0)).getMessage()
+        .contains("rank given invalid value 0"));
+  }
+}

@@ -1,0 +1,194 @@
+package io.sparkae.linear.dictionary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkae.linalg.DenseMatrix;
+import org.junit.jupiter.api.Test;
+
+/** The code solvers alone: optimality conditions and support sizes, no Spark. */
+class SparseCoderTest {
+  private static final int D = 20;
+  private static final int M = 40;
+  private static final int N = 200;
+
+  private static DenseMatrix block(DenseMatrix phi, long seed) {
+    double[][] rows = PlantedDictionary.rows(phi, N, 4, 0.05, seed);
+    DenseMatrix x = new DenseMatrix(D, N);
+    for (int j = 0; j < N; j++) {
+      System.arraycopy(rows[j], 0, x.values, j * D, D);
+    }
+    return x;
+  }
+
+  /** Correlations of the atoms with the residuals, Phi^T (X - Phi Z). */
+  private static DenseMatrix residualCorrelations(DenseMatrix phi, DenseMatrix x, DenseMatrix z) {
+    DenseMatrix r = x.copy();
+    DenseMatrix.gemm(-1.0, phi, false, z, false, 1.0, r);
+    return DenseMatrix.multiply(phi, true, r, false);
+  }
+
+  @Test
+  void lassoCodesSatisfyKkt() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 1);
+    DenseMatrix x = block(phi, 2);
+    double lambda = 0.4;
+    DenseMatrix z = new DenseMatrix(M, N);
+    new SparseCoder(phi, SparseCoder.Solver.LASSO, lambda, 1, false).encode(x, N, z);
+    DenseMatrix q = residualCorrelations(phi, x, z);
+    int nonzero = 0;
+    for (int j = 0; j < N; j++) {
+      for (int i = 0; i < M; i++) {
+        double zi = z.get(i, j);
+        double qi = q.get(i, j);
+        if (zi == 0) {
+          assertTrue(Math.abs(qi) <= lambda / 2 + 1e-7, "row " + j + " atom " + i + ": |q| = " + Math.abs(qi));
+        } else {
+          nonzero++;
+          assertEquals(Math.signum(zi) * lambda / 2, qi, 1e-7, "row " + j + " atom " + i);
+        }
+      }
+    }
+    assertTrue(nonzero > N && nonzero < N * M / 2, "sparse but not empty codes: " + nonzero);
+  }
+
+  @Test
+  void nonnegativeLassoCodesSatisfyKkt() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 3);
+    DenseMatrix x = block(phi, 4);
+    double lambda = 0.2;
+    DenseMatrix z = new DenseMatrix(M, N);
+    new SparseCoder(phi, SparseCoder.Solver.LASSO, lambda, 1, true).encode(x, N, z);
+    DenseMatrix q = residualCorrelations(phi, x, z);
+    for (int j = 0; j < N; j++) {
+      for (int i = 0; i < M; i++) {
+        double zi = z.get(i, j);
+        assertTrue(zi >= 0);
+        if (zi == 0) {
+          assertTrue(q.get(i, j) <= lambda / 2 + 1e-7, "row " + j + " atom " + i);
+        } else {
+          assertEquals(lambda / 2, q.get(i, j), 1e-7, "row " + j + " atom " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void ompCodesHaveExactlyTheRequestedNonzerosAndOrthogonalResiduals() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 5);
+    DenseMatrix x = block(phi, 6);
+    for (int k : new int[] {1, 3, 7}) {
+      DenseMatrix z = new DenseMatrix(M, N);
+      new SparseCoder(phi, SparseCoder.Solver.OMP, 0, k, false).encode(x, N, z);
+      DenseMatrix q = residualCorrelations(phi, x, z);
+      for (int j = 0; j < N; j++) {
+        int nnz = 0;
+        for (int i = 0; i < M; i++) {
+          if (z.get(i, j) != 0) {
+            nnz++;
+            // Least squares on the support: the residual is orthogonal to every chosen atom.
+            assertEquals(0.0, q.get(i, j), 1e-9, "k=" + k + " row " + j + " atom " + i);
+          }
+        }
+        assertEquals(k, nnz, "k=" + k + " row " + j);
+      }
+    }
+  }
+
+  @Test
+  void ompFindsThePlantedSupportOnNoiselessRows() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 7);
+    double[][] rows = PlantedDictionary.rows(phi, 50, 2, 0.0, 8);
+    DenseMatrix x = new DenseMatrix(D, 50);
+    for (int j = 0; j < 50; j++) {
+      System.arraycopy(rows[j], 0, x.values, j * D, D);
+    }
+    DenseMatrix z = new DenseMatrix(M, 50);
+    new SparseCoder(phi, SparseCoder.Solver.OMP, 0, 2, false).encode(x, 50, z);
+    DenseMatrix r = x.copy();
+    DenseMatrix.gemm(-1.0, phi, false, z, false, 1.0, r);
+    // Greedy selection is exact only under low coherence; random atoms in 20 dimensions allow a few misses.
+    int exact = 0;
+    for (int j = 0; j < 50; j++) {
+      double e = 0;
+      for (int i = 0; i < D; i++) {
+        e += r.get(i, j) * r.get(i, j);
+      }
+      exact += e < 1e-20 ? 1 : 0;
+    }
+    assertTrue(exact >= 45, "rows reconstructed exactly: " + exact + " of 50");
+  }
+
+  @Test
+  void topKKeepsTheLargestCorrelations() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 9);
+    DenseMatrix x = block(phi, 10);
+    DenseMatrix z = new DenseMatrix(M, N);
+    new SparseCoder(phi, SparseCoder.Solver.TOPK, 0, 3, false).encode(x, N, z);
+    DenseMatrix c = DenseMatrix.multiply(phi, true, x, false);
+    for (int j = 0; j < N; j++) {
+      double smallestKept = Double.POSITIVE_INFINITY;
+      double largestDropped = 0;
+      int nnz = 0;
+      for (int i = 0; i < M; i++) {
+        if (z.get(i, j) != 0) {
+          nnz++;
+          assertEquals(c.get(i, j), z.get(i, j), 0.0);
+          smallestKept = Math.min(smallestKept, Math.abs(c.get(i, j)));
+        } else {
+          largestDropped = Math.max(largestDropped, Math.abs(c.get(i, j)));
+        }
+      }
+      assertEquals(3, nnz);
+      assertTrue(smallestKept >= largestDropped);
+    }
+  }
+
+  @Test
+  void badSettingsFailClearly() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 11);
+    assertEquals("lambda must be >= 0, found -1.0", assertThrows(IllegalArgumentException.class,
+        () -> new SparseCoder(phi, SparseCoder.Solver.LASSO, -1, 1, false)).getMessage());
+    assertEquals("OMP needs nonzeros <= d = 20 (linearly independent atoms), found 21", assertThrows(
+        IllegalArgumentException.class, () -> new SparseCoder(phi, SparseCoder.Solver.OMP, 0, 21, false))
+        .getMessage());
+    assertEquals("nonzeros must be in [1, m = 40], found 0", assertThrows(IllegalArgumentException.class,
+        () -> new SparseCoder(phi, SparseCoder.Solver.TOPK, 0, 0, false)).getMessage());
+  }
+
+  @Test
+  void dictionaryStepNeverIncreasesTheQuadratic() {
+    // f(Phi) = -2 tr(Phi^T B) + tr(Phi^T Phi A) with A, B from codes of planted rows; a BCD sweep lowers it.
+    DenseMatrix truth = PlantedDictionary.atoms(D, M, 12);
+    DenseMatrix x = block(truth, 13);
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 14);
+    DenseMatrix z = new DenseMatrix(M, N);
+    new SparseCoder(phi, SparseCoder.Solver.LASSO, 0.3, 1, false).encode(x, N, z);
+    DenseMatrix a = DenseMatrix.multiply(z, false, z, true);
+    DenseMatrix b = DenseMatrix.multiply(x, false, z, true);
+    double before = quadratic(phi, a, b);
+    for (int s = 0; s < 3; s++) {
+      DictionaryUpdate.unitNorm(phi, a, b, 1);
+      double after = quadratic(phi, a, b);
+      assertTrue(after <= before + 1e-9 * Math.abs(before), "sweep " + s + ": " + before + " -> " + after);
+      before = after;
+    }
+    DenseMatrix norms = DenseMatrix.multiply(phi, true, phi, false);
+    for (int j = 0; j < M; j++) {
+      assertEquals(1.0, norms.get(j, j), 1e-12, "unit-norm atom " + j);
+    }
+  }
+
+  private static double quadratic(DenseMatrix phi, DenseMatrix a, DenseMatrix b) {
+    DenseMatrix g = DenseMatrix.multiply(phi, true, phi, false);
+    double s = 0;
+    for (int i = 0; i < g.values.length; i++) {
+      s += g.values[i] * a.values[i];
+    }
+    for (int i = 0; i < b.values.length; i++) {
+      s -= 2 * phi.values[i] * b.values[i];
+    }
+    return s;
+  }
+}

@@ -1,0 +1,134 @@
+package io.sparkae.linear.dictionary;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.testing.Planted;
+import io.sparkae.testing.SparkTest;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SparseCodingTest extends SparkTest {
+
+  @Test
+  void recoversAPlantedOvercompleteDictionary() {
+    DenseMatrix truth = PlantedDictionary.atoms(32, 48, 101);
+    Dataset<Row> df = PlantedDictionary.frame(spark(), PlantedDictionary.rows(truth, 5000, 4, 0.01, 102), 2).cache();
+    SparseCodingModel m = new SparseCoding().setNumAtoms(48).setSolver("omp").setNonzeros(4).setMaxIter(25)
+        .setTol(0).setSeed(103).fit(df);
+    double share = PlantedDictionary.recovered(truth, m.dictionary(), 0.99);
+    assertTrue(share >= 0.95, "atoms recovered with |cos| > 0.99: " + share);
+    df.unpersist();
+  }
+
+  @Test
+  void lassoObjectiveNeverIncreasesAndSameSeedGivesSameModel() {
+    DenseMatrix truth = PlantedDictionary.atoms(16, 24, 201);
+    Dataset<Row> df = PlantedDictionary.frame(spark(), PlantedDictionary.rows(truth, 1000, 3, 0.05, 202), 2).cache();
+    SparseCoding sc = new SparseCoding().setNumAtoms(24).setLambda(0.2).setMaxIter(6).setTol(0).setSeed(203);
+    SparseCodingModel a = sc.fit(df);
+    double[] h = a.objectiveHistory();
+    assertEquals(6, h.length);
+    for (int t = 1; t < h.length; t++) {
+      assertTrue(h[t] <= h[t - 1] * (1 + 1e-9), "round " + (t + 1) + ": " + h[t - 1] + " -> " + h[t]);
+    }
+    assertTrue(h[h.length - 1] < h[0], "the objective went down");
+    DenseMatrix norms = DenseMatrix.multiply(a.dictionary(), true, a.dictionary(), false);
+    for (int j = 0; j < 24; j++) {
+      assertEquals(1.0, norms.get(j, j), 1e-12, "unit-norm atom " + j);
+    }
+    SparseCodingModel b = sc.fit(df);
+    assertEquals(0.0, a.dictionary().maxAbsDiff(b.dictionary()), "same seed, same dictionary");
+    assertArrayEquals(h, b.objectiveHistory(), 0.0);
+    // The model's mean loss on the training data is the objective of codes against the final dictionary.
+    assertTrue(a.evaluate(df).meanLoss() <= h[h.length - 1] * (1 + 1e-9));
+    df.unpersist();
+  }
+
+  @Test
+  void onlineModeLowersTheObjective() {
+    DenseMatrix truth = PlantedDictionary.atoms(16, 24, 301);
+    Dataset<Row> df = PlantedDictionary.frame(spark(), PlantedDictionary.rows(truth, 1500, 3, 0.05, 302), 2).cache();
+    SparseCodingModel m = new SparseCoding().setNumAtoms(24).setSolver("omp").setNonzeros(3).setFraction(0.2)
+        .setMaxIter(10).setSeed(303).fit(df);
+    double[] h = m.objectiveHistory();
+    assertEquals(10, h.length);
+    assertTrue(h[9] < 0.7 * h[0], "online objective " + h[0] + " -> " + h[9]);
+    df.unpersist();
+  }
+
+  @Test
+  void saveLoadRoundTripAndSparseCodes(@TempDir Path dir) throws Exception {
+    DenseMatrix truth = PlantedDictionary.atoms(12, 16, 401);
+    Dataset<Row> df = PlantedDictionary.frame(spark(), PlantedDictionary.rows(truth, 400, 2, 0.05, 402), 2);
+    SparseCodingModel m = new SparseCoding().setNumAtoms(16).setSolver("topk").setNonzeros(3).setMaxIter(3)
+        .setSeed(403).fit(df);
+    String path = dir.resolve("sc").toString();
+    m.write().save(path);
+    SparseCodingModel loaded = SparseCodingModel.load(path);
+    assertEquals(0.0, m.dictionary().maxAbsDiff(loaded.dictionary()));
+    assertArrayEquals(m.objectiveHistory(), loaded.objectiveHistory(), 0.0);
+    assertArrayEquals(m.nonzeroHistogram(), loaded.nonzeroHistogram());
+    assertEquals(400, java.util.Arrays.stream(loaded.nonzeroHistogram()).sum());
+    List<Row> a = m.transform(df).orderBy("features").select("code").collectAsList();
+    List<Row> b = loaded.transform(df).orderBy("features").select("code").collectAsList();
+    for (int i = 0; i < a.size(); i++) {
+      Vector za = (Vector) a.get(i).get(0);
+      assertInstanceOf(SparseVector.class, za);
+      assertEquals(3, za.numNonzeros());
+      assertArrayEquals(za.toArray(), ((Vector) b.get(i).get(0)).toArray(), 0.0);
+    }
+  }
+
+  @Test
+  void badInputFailsClearly() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new SparseCoding().setNumAtoms(0)).getMessage()
+        .contains("numAtoms given invalid value 0"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new SparseCoding().setLambda(-0.5)).getMessage()
+        .contains("lambda given invalid value -0.5"));
+    double[][] rows = {{1, 2, 3}, {4, Double.NaN, 6}, {7, 8, 9}};
+    Exception nan = assertThrows(IllegalArgumentException.class,
+        () -> new SparseCoding().setNumAtoms(2).setMaxIter(2).fit(Planted.frame(spark(), rows, 1)));
+    assertTrue(nan.getMessage().contains("holds NaN at index 1"), nan.getMessage());
+    Dataset<Row> empty = Planted.frame(spark(), new double[0][], 1);
+    Exception e = assertThrows(IllegalArgumentException.class, () -> new SparseCoding().fit(empty));
+    assertEquals("empty data: input column 'features' has no rows", e.getMessage());
+    Exception omp = assertThrows(IllegalArgumentException.class, () -> new SparseCoding().setNumAtoms(8)
+        .setSolver("omp").setNonzeros(4).fit(Planted.frame(spark(), new double[][] {{1, 2, 3}}, 1)));
+    assertEquals("nonzeros = 4 is larger than the number of features d = 3 in column 'features' (OMP needs "
+        + "independent atoms)", omp.getMessage());
+  }
+
+  @Test
+  void unusedAndDuplicateAtomsAreReplacedWithoutBreakingTheFit() {
+    // Rows are multiples of e_0 or e_1 only: with 4 atoms and one nonzero per code, two atoms suffice, so the
+    // others duplicate them or fall out of use (A_jj = 0) and must be replaced every round without NaN.
+    double[][] rows = new double[300][6];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+    for (int i = 0; i < rows.length; i++) {
+      rows[i][i % 2] = 1 + r.nextDouble();
+    }
+    SparseCodingModel m = new SparseCoding().setNumAtoms(4).setSolver("omp").setNonzeros(1).setMaxIter(4)
+        .setSeed(5).fit(Planted.frame(spark(), rows, 2));
+    DenseMatrix phi = m.dictionary();
+    DenseMatrix norms = DenseMatrix.multiply(phi, true, phi, false);
+    for (int j = 0; j < 4; j++) {
+      assertEquals(1.0, norms.get(j, j), 1e-12, "unit-norm atom " + j);
+    }
+    double[] h = m.objectiveHistory();
+    assertTrue(h[h.length - 1] < 1e-20, "both directions represented: objective " + java.util.Arrays.toString(h)
+        + " atoms " + java.util.Arrays.toString(phi.values));
+    assertEquals(1.0, PlantedDictionary.recovered(new DenseMatrix(6, 2, new double[] {1, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0}), phi, 0.999999));
+  }
+}

@@ -2,6 +2,9 @@
 SPARKAE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPARKAE_CP_FILE="$SPARKAE_ROOT/target/classpath.txt"
 SPARKAE_STAMP="$SPARKAE_ROOT/target/.sparkae-built"
+# Spark already runs one task per core; a multithreaded native BLAS inside each task would oversubscribe them
+# (Spark's MLlib guide gives the same advice). Set OPENBLAS_NUM_THREADS yourself to override.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 
 # Compiles sparkae and resolves its classpath (Spark included) when missing or older than the sources.
 sparkae_build() {

@@ -318,7 +318,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       }
       double explained = ae.squaredErrorLoss() && s[3] > 0 ? 1 - s[1] / s[3] : Double.NaN;
       return new Evaluation((long) s[0], s[1] / s[0], explained, ae.lossName());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       throw SparkErrors.rethrow(e);
     }
   }

@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
 /**
  * The last step of k-means|| on the driver: reduce m weighted candidates (m > k) to k centers by weighted k-means++
  * seeding (Arthur and Vassilvitskii 2007: each next center drawn with probability proportional to
- * {@code w_i D(p_i)^2}, D the distance to the nearest center chosen so far) followed by weighted Lloyd iterations
- * until no label changes. Knows only arrays and linalg.
+ * {@code w_i D(p_i)^2}, D the distance to the nearest center chosen so far), in its greedy form (2 + ln k draws per
+ * center, keeping the one that lowers {@code sum_i w_i D(p_i)^2} most, as scikit-learn does), followed by weighted
+ * Lloyd iterations until no label changes. Knows only arrays and linalg.
  */
 final class LocalKMeans {
   private LocalKMeans() {}
@@ -21,26 +22,47 @@ final class LocalKMeans {
     }
     SplittableRandom rng = new SplittableRandom(seed);
     DenseMatrix c = new DenseMatrix(d, k);
-    double[] minD2 = new double[m];
-    java.util.Arrays.fill(minD2, Double.POSITIVE_INFINITY);
     int pick = pickWeighted(rng, weights, null);
-    for (int j = 0; j < k; j++) {
-      System.arraycopy(points.values, pick * d, c.values, j * d, d);
-      if (j == k - 1) {
-        break;
-      }
-      for (int i = 0; i < m; i++) {
-        double s = 0;
-        for (int t = 0; t < d; t++) {
-          double r = points.values[i * d + t] - c.values[j * d + t];
-          s += r * r;
+    double[] minD2 = distancesTo(points, pick, null);
+    System.arraycopy(points.values, pick * d, c.values, 0, d);
+    int trials = 2 + (int) Math.log(k);
+    for (int j = 1; j < k; j++) {
+      // Greedy k-means++ (as scikit-learn): draw a few candidates, keep the one that lowers the potential most.
+      double bestPotential = Double.POSITIVE_INFINITY;
+      double[] bestD2 = null;
+      for (int t = 0; t < trials; t++) {
+        int candidate = pickWeighted(rng, weights, minD2);
+        double[] d2 = distancesTo(points, candidate, minD2);
+        double potential = 0;
+        for (int i = 0; i < m; i++) {
+          potential += weights[i] * d2[i];
         }
-        minD2[i] = Math.min(minD2[i], s);
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          bestD2 = d2;
+          pick = candidate;
+        }
       }
-      pick = pickWeighted(rng, weights, minD2);
+      minD2 = bestD2;
+      System.arraycopy(points.values, pick * d, c.values, j * d, d);
     }
     lloyd(points, weights, c, maxIter);
     return c;
+  }
+
+  /** {@code min(previous_i, ||p_i - p_j||^2)} for every candidate i (previous null: no minimum). */
+  private static double[] distancesTo(DenseMatrix points, int j, double[] previous) {
+    int d = points.rows;
+    double[] out = new double[points.cols];
+    for (int i = 0; i < out.length; i++) {
+      double s = 0;
+      for (int t = 0; t < d; t++) {
+        double r = points.values[i * d + t] - points.values[j * d + t];
+        s += r * r;
+      }
+      out[i] = previous == null ? s : Math.min(previous[i], s);
+    }
+    return out;
   }
 
   /** An index drawn with probability proportional to {@code w_i} (or {@code w_i * d2_i}). */

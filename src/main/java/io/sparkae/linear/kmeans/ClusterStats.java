@@ -1,6 +1,5 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
 
 /**
@@ -95,7 +94,7 @@ final class ClusterStats implements java.io.Serializable {
   }
 
   /** The statistics of one partition's blocks against the centers of {@code state}. */
-  static ClusterStats of(KMeansState state, java.util.Iterator<Block> blocks, int partition, boolean withSums,
+  static ClusterStats of(KMeansState state, java.util.Iterator<PointBlock> blocks, int partition, boolean withSums,
       int farthestCount) {
     if (!blocks.hasNext()) {
       return null;
@@ -104,12 +103,12 @@ final class ClusterStats implements java.io.Serializable {
     NearestCenter kernel = null;
     long position = 0;
     while (blocks.hasNext()) {
-      Block b = blocks.next();
+      PointBlock b = blocks.next();
       if (kernel == null) {
-        kernel = new NearestCenter(st.d, st.k, b.dense.cols);
+        kernel = new NearestCenter(st.d, st.k, b.x.cols);
       }
-      kernel.assign(state.centers, state.norms, b.dense, b.size, st.sums);
-      st.addAssigned(kernel, b.dense, b.size, partition, position);
+      kernel.assign(state.centers, state.norms, b.x, b.norms, b.size, st.sums);
+      st.addAssigned(kernel, b.x, b.size, partition, position);
       position += b.size;
     }
     st.rows = position;

@@ -1,6 +1,5 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.data.Block;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -36,7 +35,7 @@ final class InitScan implements java.io.Serializable {
   }
 
   /** One partition's scan. */
-  static InitScan of(Iterator<Block> blocks, int d, int limit, int sampleSize, long seed, int partition) {
+  static InitScan of(Iterator<PointBlock> blocks, int d, int limit, int sampleSize, long seed, int partition) {
     if (!blocks.hasNext()) {
       return null;
     }
@@ -49,8 +48,8 @@ final class InitScan implements java.io.Serializable {
         (double) a[0], (long) a[1]));
     long position = 0;
     while (blocks.hasNext()) {
-      Block b = blocks.next();
-      double[] x = b.dense.values;
+      PointBlock b = blocks.next();
+      double[] x = b.x.values;
       for (int j = 0; j < b.size; j++, position++) {
         if (s.distinct.size() < limit && !seen.contains(probe.point(x, j * d, d))) {
           double[] row = java.util.Arrays.copyOfRange(x, j * d, (j + 1) * d);

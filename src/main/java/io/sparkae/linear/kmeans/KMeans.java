@@ -4,7 +4,6 @@ import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.StageReader;
-import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
 import io.sparkae.linalg.DenseMatrix;
 import org.apache.spark.api.java.JavaRDD;
@@ -296,8 +295,8 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
     String column = input.column();
     int blockRows = getBlockSize();
     JavaRDD<Vector> rows = InputColumn.vectors(input.data(), column);
-    JavaRDD<Block> blocks = rows.mapPartitionsWithIndex(
-        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(it).iterator(), true)
+    JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex(
+        (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(it, false)), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long t0 = System.nanoTime();
@@ -315,7 +314,7 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
       RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
           ? miniBatch(blocks, new KMeansState(init.centers))
           : lloyd(blocks, new KMeansState(init.centers));
-      RoundLoop<Block, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
+      RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
           (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
       ClusterStats fin = last.round(r.state(), r.rounds() + 1);
       KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts);
@@ -330,10 +329,10 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
     }
   }
 
-  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<Block> blocks, KMeansState start) {
+  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, KMeansState start) {
     int far = Math.min(getK(), 16);
     double tol2 = getTol() * getTol();
-    RoundLoop<Block, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
         (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), true, far), ClusterStats::merge);
     return loop.run(start, getMaxIter(), (s, st, round) -> {
       CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG);
@@ -341,12 +340,12 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
     }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
   }
 
-  private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<Block> blocks, KMeansState start) {
+  private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start) {
     int far = Math.min(getK(), 16);
     double tol2 = getTol() * getTol();
     double fraction = getBatchFraction();
     long[] seen = new long[getK()];
-    RoundLoop<Block, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
         (s, it, ctx) -> MiniBatchStep.of(s, it, ctx.partition(), ctx.seed(), fraction, far), ClusterStats::merge);
     return loop.run(start, getMaxIter(), (s, st, round) -> {
       CenterUpdate u = CenterUpdate.miniBatch(s.centers, st, seen, round, LOG);

@@ -66,7 +66,7 @@ public final class KMeansAutoencoder implements Autoencoder {
    */
   public void assign(DenseMatrix x, int n, int[] labels, double[] dist2) {
     NearestCenter k = kernel(n);
-    k.assign(centers, norms, x, n, null);
+    k.assign(centers, norms, x, null, n, null);
     System.arraycopy(k.label, 0, labels, 0, n);
     if (dist2 != null) {
       System.arraycopy(k.dist2, 0, dist2, 0, n);
@@ -94,7 +94,7 @@ public final class KMeansAutoencoder implements Autoencoder {
   @Override
   public void encode(DenseMatrix x, int n, DenseMatrix z) {
     NearestCenter k = kernel(n);
-    k.assign(centers, norms, x, n, null);
+    k.assign(centers, norms, x, null, n, null);
     int kk = codeSize();
     java.util.Arrays.fill(z.values, 0, kk * n, 0.0);
     for (int j = 0; j < n; j++) {
@@ -113,7 +113,7 @@ public final class KMeansAutoencoder implements Autoencoder {
   @Override
   public void loss(DenseMatrix x, int n, double[] out) {
     NearestCenter k = kernel(n);
-    k.assign(centers, norms, x, n, null);
+    k.assign(centers, norms, x, null, n, null);
     System.arraycopy(k.dist2, 0, out, 0, n);
   }
 

@@ -2,7 +2,6 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
-import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +36,13 @@ final class KMeansInit {
     }
   }
 
-  static Result initialize(JavaRDD<Block> blocks, int d, int k, String mode, int initSteps, double[][] given,
+  static Result initialize(JavaRDD<PointBlock> blocks, int d, int k, String mode, int initSteps, double[][] given,
       long seed, String column, Logger log) {
     if (mode.equals("given")) {
       return new Result(givenCenters(given, d, k), -1);
     }
     int sampleSize = mode.equals("random") ? k : 1;
-    RoundLoop<Block, Integer, InitScan> scanLoop = new RoundLoop<>(blocks, Seeds.derive(seed, "kmeans-init-scan"),
+    RoundLoop<PointBlock, Integer, InitScan> scanLoop = new RoundLoop<>(blocks, Seeds.derive(seed, "kmeans-init-scan"),
         (dim, it, ctx) -> InitScan.of(it, dim, k, sampleSize, ctx.seed(), ctx.partition()), InitScan::merge);
     InitScan scan = scanLoop.round(d, 1);
     if (scan == null || scan.rows == 0) {
@@ -72,12 +71,12 @@ final class KMeansInit {
     return new Result(toMatrix(centers.subList(0, k), d), scan.rows);
   }
 
-  private static List<double[]> kMeansParallel(JavaRDD<Block> blocks, int d, int k, int initSteps, double[] first,
+  private static List<double[]> kMeansParallel(JavaRDD<PointBlock> blocks, int d, int k, int initSteps, double[] first,
       long seed, Logger log) {
     List<double[]> candidates = new ArrayList<>();
     candidates.add(first);
     double l = 2.0 * k;
-    RoundLoop<Block, KMeansState, ParallelSample> stepLoop = new RoundLoop<>(blocks,
+    RoundLoop<PointBlock, KMeansState, ParallelSample> stepLoop = new RoundLoop<>(blocks,
         Seeds.derive(seed, "kmeans||"), (s, it, ctx) -> ParallelSample.of(s, it, ctx.partition(), ctx.seed(), l),
         ParallelSample::merge);
     for (int step = 1; step <= initSteps; step++) {
@@ -94,7 +93,7 @@ final class KMeansInit {
       return candidates;
     }
     DenseMatrix cand = toMatrix(candidates, d);
-    RoundLoop<Block, KMeansState, ClusterStats> weightLoop = new RoundLoop<>(blocks, seed,
+    RoundLoop<PointBlock, KMeansState, ClusterStats> weightLoop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
     ClusterStats w = weightLoop.round(new KMeansState(cand), 1);
     double[] weights = new double[cand.cols];

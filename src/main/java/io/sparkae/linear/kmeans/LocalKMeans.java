@@ -99,7 +99,7 @@ final class LocalKMeans {
     double[] sums = new double[d * k];
     double[] mass = new double[k];
     for (int it = 0; it < maxIter; it++) {
-      kernel.assign(c, KMeansState.squaredNorms(c), points, m, null);
+      kernel.assign(c, KMeansState.squaredNorms(c), points, null, m, null);
       if (previous != null && java.util.Arrays.equals(previous, 0, m, kernel.label, 0, m)) {
         return;
       }

@@ -1,6 +1,5 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.Iterator;
 import java.util.SplittableRandom;
@@ -15,7 +14,7 @@ import java.util.SplittableRandom;
 final class MiniBatchStep {
   private MiniBatchStep() {}
 
-  static ClusterStats of(KMeansState state, Iterator<Block> blocks, int partition, long seed, double fraction,
+  static ClusterStats of(KMeansState state, Iterator<PointBlock> blocks, int partition, long seed, double fraction,
       int farthestCount) {
     if (!blocks.hasNext()) {
       return null;
@@ -25,22 +24,25 @@ final class MiniBatchStep {
     SplittableRandom rng = new SplittableRandom(seed);
     double logKeep = Math.log1p(-Math.min(fraction, 1.0));
     DenseMatrix batch = null;
+    double[] batchNorms = null;
     NearestCenter kernel = null;
     int filled = 0;
     long batchRows = 0;
     long position = 0;
     long nextPick = skip(rng, logKeep, fraction);
     while (blocks.hasNext()) {
-      Block b = blocks.next();
+      PointBlock b = blocks.next();
       if (batch == null) {
-        batch = new DenseMatrix(d, b.dense.cols);
-        kernel = new NearestCenter(d, state.k(), b.dense.cols);
+        batch = new DenseMatrix(d, b.x.cols);
+        batchNorms = new double[b.x.cols];
+        kernel = new NearestCenter(d, state.k(), b.x.cols);
       }
       while (nextPick < position + b.size) {
         int j = (int) (nextPick - position);
-        System.arraycopy(b.dense.values, j * d, batch.values, filled * d, d);
+        System.arraycopy(b.x.values, j * d, batch.values, filled * d, d);
+        batchNorms[filled] = b.norms[j];
         if (++filled == batch.cols) {
-          flush(state, kernel, batch, filled, st, partition, batchRows);
+          flush(state, kernel, batch, batchNorms, filled, st, partition, batchRows);
           batchRows += filled;
           filled = 0;
         }
@@ -49,7 +51,7 @@ final class MiniBatchStep {
       position += b.size;
     }
     if (filled > 0) {
-      flush(state, kernel, batch, filled, st, partition, batchRows);
+      flush(state, kernel, batch, batchNorms, filled, st, partition, batchRows);
     }
     st.rows = position;
     return st;
@@ -63,9 +65,9 @@ final class MiniBatchStep {
     return (long) Math.floor(Math.log(1.0 - rng.nextDouble()) / logKeep);
   }
 
-  private static void flush(KMeansState state, NearestCenter kernel, DenseMatrix batch, int n, ClusterStats st,
-      int partition, long firstBatchRow) {
-    kernel.assign(state.centers, state.norms, batch, n, st.sums);
+  private static void flush(KMeansState state, NearestCenter kernel, DenseMatrix batch, double[] norms, int n,
+      ClusterStats st, int partition, long firstBatchRow) {
+    kernel.assign(state.centers, state.norms, batch, norms, n, st.sums);
     st.addAssigned(kernel, batch, n, partition, firstBatchRow);
   }
 }

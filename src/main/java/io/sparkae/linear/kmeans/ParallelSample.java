@@ -1,6 +1,5 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.data.Block;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +36,7 @@ final class ParallelSample implements java.io.Serializable {
   }
 
   /** The step over one partition's blocks against the candidates in {@code state}, oversampling factor l. */
-  static ParallelSample of(KMeansState state, Iterator<Block> blocks, int partition, long seed, double l) {
+  static ParallelSample of(KMeansState state, Iterator<PointBlock> blocks, int partition, long seed, double l) {
     if (!blocks.hasNext()) {
       return null;
     }
@@ -49,11 +48,11 @@ final class ParallelSample implements java.io.Serializable {
     int pruneAt = (int) Math.max(64, 4 * l);
     long position = 0;
     while (blocks.hasNext()) {
-      Block b = blocks.next();
+      PointBlock b = blocks.next();
       if (kernel == null) {
-        kernel = new NearestCenter(d, state.k(), b.dense.cols);
+        kernel = new NearestCenter(d, state.k(), b.x.cols);
       }
-      kernel.assign(state.centers, state.norms, b.dense, b.size, null);
+      kernel.assign(state.centers, state.norms, b.x, b.norms, b.size, null);
       double blockPhi = 0;
       for (int j = 0; j < b.size; j++, position++) {
         double e = kernel.dist2[j];
@@ -63,7 +62,7 @@ final class ParallelSample implements java.io.Serializable {
         double t = l * e / u;
         if (e > 0 && t > running) {
           s.kept.add(new Kept(t, Farthest.key(partition, position),
-              java.util.Arrays.copyOfRange(b.dense.values, j * d, (j + 1) * d)));
+              java.util.Arrays.copyOfRange(b.x.values, j * d, (j + 1) * d)));
           if (s.kept.size() > pruneAt) {
             s.prune(running);
             pruneAt = Math.max(pruneAt, 2 * s.kept.size());

@@ -133,7 +133,7 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     try {
       int d = InputColumn.dimension(dataset, getInputCol());
       return fitImpl(new FitInput(dataset, getInputCol(), d, InputColumn.imageShape(field).orElse(null), start));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       throw SparkErrors.rethrow(e);
     }
   }

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -149,8 +150,27 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
         out = out.add(c[0], c[1].equals("loss") ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
       }
     }
+    for (StructField f : extraOutputFields()) {
+      InputColumn.requireAbsent(out, f.name(), "output");
+      out = out.add(f);
+    }
     return out;
   }
+
+  /**
+   * Columns a family appends after the shared ones (k-means: the cluster index); none by default. Only columns
+   * with a non-empty name should be returned.
+   */
+  protected List<StructField> extraOutputFields() {
+    return List.of();
+  }
+
+  /**
+   * Values of the {@link #extraOutputFields()} for the first {@code n} rows of a block, called on executors once
+   * per block after encoding: {@code x} holds the rows (d x capacity, row j in column j), {@code z} their codes;
+   * {@code out[c][j]} receives column c's value for row j.
+   */
+  protected void extraOutputValues(Autoencoder ae, DenseMatrix x, DenseMatrix z, int n, Object[][] out) {}
 
   /** The code of one row as a vector: dense by default; sparse-code models override. */
   protected Vector codeVector(double[] z, int offset, int length) {
@@ -161,8 +181,10 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outSchema = transformSchema(dataset.schema());
     int inputIndex = dataset.schema().fieldIndex(getInputCol());
+    boolean withCode = !getOutputCol().isEmpty();
     boolean withRecon = !getReconstructionCol().isEmpty();
     boolean withLoss = !getLossCol().isEmpty();
+    int extra = extraOutputFields().size();
     String column = getInputCol();
     int d = autoencoder().inputSize();
     int rowsPerBlock = getBlockSize() > 0 ? getBlockSize() : Blocker.defaultBlockRows(d);
@@ -171,8 +193,8 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     @SuppressWarnings("unchecked")
     M self = (M) this;
     return dataset.toDF().mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>)
-        rows -> new TransformIterator<>(self, bc.value(), rows, column, inputIndex, rowsPerBlock, withRecon, withLoss,
-            org.apache.spark.TaskContext.getPartitionId()), Encoders.row(outSchema));
+        rows -> new TransformIterator<>(self, bc.value(), rows, column, inputIndex, rowsPerBlock, withCode, withRecon,
+            withLoss, extra, org.apache.spark.TaskContext.getPartitionId()), Encoders.row(outSchema));
   }
 
   /** Encodes blocks of rows and emits each input row with the code (and reconstruction, loss) appended. */
@@ -181,6 +203,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     private final Autoencoder ae;
     private final Iterator<Row> rows;
     private final int inputIndex;
+    private final boolean withCode;
     private final boolean withRecon;
     private final boolean withLoss;
     private final Blocker checker;
@@ -189,16 +212,18 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     private final DenseMatrix z;
     private final DenseMatrix xhat;
     private final double[] loss;
+    private final Object[][] extra;
     private long position;
     private int filled;
     private int next;
 
     TransformIterator(AutoencoderModel<M> model, Autoencoder ae, Iterator<Row> rows, String column, int inputIndex,
-        int blockRows, boolean withRecon, boolean withLoss, int partition) {
+        int blockRows, boolean withCode, boolean withRecon, boolean withLoss, int extra, int partition) {
       this.model = model;
       this.ae = ae;
       this.rows = rows;
       this.inputIndex = inputIndex;
+      this.withCode = withCode;
       this.withRecon = withRecon;
       this.withLoss = withLoss;
       this.checker = new Blocker(column, ae.inputSize(), blockRows, false, partition);
@@ -207,6 +232,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       this.z = new DenseMatrix(ae.codeSize(), blockRows);
       this.xhat = withRecon ? new DenseMatrix(ae.inputSize(), blockRows) : null;
       this.loss = withLoss ? new double[blockRows] : null;
+      this.extra = new Object[extra][blockRows];
     }
 
     @Override
@@ -225,16 +251,22 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       int j = next++;
       Row r = buffer[j];
       int n = r.length();
-      Object[] values = new Object[n + 1 + (withRecon ? 1 : 0) + (withLoss ? 1 : 0)];
+      Object[] values = new Object[n + (withCode ? 1 : 0) + (withRecon ? 1 : 0) + (withLoss ? 1 : 0) + extra.length];
       for (int i = 0; i < n; i++) {
         values[i] = r.get(i);
       }
-      values[n++] = model.codeVector(z.values, j * z.rows, z.rows);
+      if (withCode) {
+        values[n++] = model.codeVector(z.values, j * z.rows, z.rows);
+      }
       if (withRecon) {
         values[n++] = Vectors.dense(java.util.Arrays.copyOfRange(xhat.values, j * xhat.rows, (j + 1) * xhat.rows));
       }
       if (withLoss) {
-        values[n] = loss[j];
+        values[n++] = loss[j];
+      }
+      for (Object[] column : extra) {
+        values[n++] = column[j];
+        column[j] = null;
       }
       buffer[j] = null;
       return RowFactory.create(values);
@@ -261,6 +293,9 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       if (withLoss) {
         ae.loss(x, filled, loss);
       }
+      if (extra.length > 0) {
+        model.extraOutputValues(ae, x, z, filled, extra);
+      }
     }
   }
 
@@ -284,7 +319,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       }
       double explained = ae.squaredErrorLoss() && s[3] > 0 ? 1 - s[1] / s[3] : Double.NaN;
       return new Evaluation((long) s[0], s[1] / s[0], explained, ae.lossName());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       throw SparkErrors.rethrow(e);
     }
   }
@@ -337,6 +372,9 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       if (!c.isEmpty()) {
         out.add(c);
       }
+    }
+    for (StructField f : extraOutputFields()) {
+      out.add(f.name());
     }
     return out;
   }

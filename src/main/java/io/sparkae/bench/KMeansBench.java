@@ -1,0 +1,338 @@
+package io.sparkae.bench;
+
+import io.sparkae.linalg.Blas;
+import io.sparkae.linear.kmeans.KMeans;
+import io.sparkae.linear.kmeans.KMeansModel;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * k-means, sparkae against Spark MLlib in the same JVM. For each case (a data set and k):
+ * <ol>
+ *   <li>k-means|| initialisation time of both (a fit with 0 iterations from k-means|| minus the same fit from given
+ *   centers, so that caching and the first pass cancel out);</li>
+ *   <li>Lloyd iterations from the same initial centers (sparkae's k-means|| result) with tol 0: MLlib's RDD-based
+ *   KMeans is handed them through {@code setInitialModel} (Spark 4.2's DataFrame KMeans has no such param). Time
+ *   per iteration = (fit with {@code iters} iterations - fit with 1) / (iters - 1); both final costs (the cost of
+ *   the last round's assignment, MLlib's trainingCost);</li>
+ *   <li>MLlib's DataFrame KMeans with its gemm "block" solver (its own k-means|| init, so its cost differs), per
+ *   iteration the same way;</li>
+ *   <li>a fit on an already cached DataFrame against one on an uncached DataFrame: MLlib's "row" solver (which does
+ *   not cache its own copy when the input is cached) and sparkae.</li>
+ * </ol>
+ * Cases: an IDX image file (MNIST, Fashion-MNIST; pixels scaled to [0, 1]) with k = 10 and 100, and synthetic
+ * Gaussian blobs (default 1,000,000 x 100, k = 100). Never commit data; pass the file's path.
+ */
+@Command(name = "kmeans-bench", mixinStandardHelpOptions = true,
+    description = "k-means: sparkae vs Spark MLlib, same initial centers, per-iteration times and costs")
+public final class KMeansBench implements Callable<Integer> {
+
+  @Option(names = "--idx", description = "IDX3 image file (gzipped or not), e.g. train-images-idx3-ubyte.gz")
+  public String idx;
+
+  @Option(names = "--idx-k", split = ",", description = "k values for the IDX data (default: 10,100)")
+  public int[] idxK = {10, 100};
+
+  @Option(names = "--rows", description = "synthetic rows; 0 skips the synthetic case (default: 1000000)")
+  public long rows = 1_000_000;
+
+  @Option(names = "--dim", description = "synthetic dimension (default: 100)")
+  public int dim = 100;
+
+  @Option(names = "--k", description = "k for the synthetic data (default: 100)")
+  public int k = 100;
+
+  @Option(names = "--iters", description = "Lloyd iterations (default: 20)")
+  public int iters = 20;
+
+  @Option(names = "--partitions", description = "partitions (default: Spark's default parallelism)")
+  public int partitions;
+
+  @Option(names = "--seed", description = "seed (default: 42)")
+  public long seed = 42;
+
+  @Option(names = "--repeats", description = "runs of each timed fit, the fastest kept (default: 2)")
+  public int repeats = 2;
+
+  @Option(names = "--skip-block", description = "skip MLlib's DataFrame block solver")
+  public boolean skipBlock;
+
+  @Option(names = "--skip-cache-test", description = "skip the cached vs uncached DataFrame timings")
+  public boolean skipCacheTest;
+
+  @Option(names = "--master", description = "Spark master (default: local[*])")
+  public String master = "local[*]";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new KMeansBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    KMeansBench o = this;
+    SparkSession spark = SparkSession.builder().master(o.master).appName("sparkae kmeans bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryoserializer.buffer.max", "512m")
+        .getOrCreate();
+    try {
+      run(spark, o);
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+
+  /** Runs every case of the options {@code o} on {@code spark}, printing one block of lines per case. */
+  public static void run(SparkSession spark, KMeansBench o) throws IOException {
+    int partitions = o.partitions > 0 ? o.partitions : spark.sparkContext().defaultParallelism();
+    Path scratch = Files.createTempDirectory("sparkae-kmeans-bench");
+    System.out.printf(Locale.ROOT, "BLAS: %s, OPENBLAS_NUM_THREADS=%s, Spark %s, master %s, %d partitions, %d cores%n",
+        Blas.implementation(), System.getenv("OPENBLAS_NUM_THREADS"), spark.version(), o.master, partitions,
+        Runtime.getRuntime().availableProcessors());
+    try {
+      if (o.idx != null) {
+        String name = Paths.get(o.idx).getFileName().toString();
+        String parquet = toParquet(idxFrame(spark, Paths.get(o.idx), partitions), scratch.resolve("idx"));
+        for (int k : o.idxK) {
+          runCase(spark, name, () -> spark.read().parquet(parquet).repartition(partitions), k, o);
+        }
+      }
+      if (o.rows > 0) {
+        String parquet = toParquet(blobs(spark, o.rows, o.dim, 100, partitions, o.seed), scratch.resolve("blobs"));
+        runCase(spark, "synthetic " + o.rows + "x" + o.dim, () -> spark.read().parquet(parquet).repartition(partitions),
+            o.k, o);
+      }
+    } finally {
+      deleteRecursively(scratch);
+    }
+  }
+
+  /**
+   * Writes the data to Parquet, as real input would arrive: a DataFrame made from a driver-side collection carries
+   * its rows inside every task of every job derived from it (even when cached), which would add the same large
+   * constant to each round of both libraries.
+   */
+  private static String toParquet(Dataset<Row> df, Path dir) {
+    df.write().parquet(dir.toString());
+    return dir.toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  private static void runCase(SparkSession spark, String name, Supplier<Dataset<Row>> source, int k, KMeansBench o) {
+    Dataset<Row> df = source.get().cache();
+    long n = df.count();
+    int parts = df.rdd().getNumPartitions();
+    System.out.printf(Locale.ROOT, "%n== %s: %d rows in %d partitions (from Parquet), k = %d, %d Lloyd iterations ==%n",
+        name, n, parts, k, o.iters);
+    // Warm both up (JIT, BLAS loading) on the same data.
+    KMeansModel warm = new KMeans().setK(k).setSeed(o.seed).setMaxIter(0).fit(df);
+    double[][] start = rows(warm.clusterCenters());
+    mllib(df, start, 1);
+
+    KMeansModel[] sInitModel = new KMeansModel[1];
+    int r = o.repeats;
+    double sInit = best(r, () -> sInitModel[0] = new KMeans().setK(k).setSeed(o.seed).setMaxIter(0).fit(df))
+        - best(r, () -> new KMeans().setInitialCenters(start).setMaxIter(0).fit(df));
+    org.apache.spark.mllib.clustering.KMeansModel[] mInitModel = new org.apache.spark.mllib.clustering.KMeansModel[1];
+    double mInit = best(r, () -> mInitModel[0] = mllibInit(df, k, o.seed)) - best(r, () -> mllib(df, start, 0));
+    System.out.printf(Locale.ROOT, "k-means|| init (2 steps): sparkae %.2f s, MLlib %.2f s, MLlib/sparkae %.1fx; "
+        + "cost of the initial centers: sparkae %.6e, MLlib %.6e%n", sInit, mInit, mInit / sInit,
+        sInitModel[0].trainingCost(), mInitModel[0].computeCost(oldVectors(df).rdd()));
+
+    KMeansModel[] ours = new KMeansModel[1];
+    double s1 = best(r, () -> sparkae(df, start, 1));
+    double sN = best(r, () -> ours[0] = sparkae(df, start, o.iters));
+    org.apache.spark.mllib.clustering.KMeansModel[] theirs = new org.apache.spark.mllib.clustering.KMeansModel[1];
+    double m1 = best(r, () -> mllib(df, start, 1));
+    double mN = best(r, () -> theirs[0] = mllib(df, start, o.iters));
+    double sIter = (sN - s1) / (o.iters - 1);
+    double mIter = (mN - m1) / (o.iters - 1);
+    double[] h = ours[0].summary().objectiveHistory();
+    double sCost = h[h.length - 1];
+    double mCost = theirs[0].trainingCost();
+    System.out.printf(Locale.ROOT, "Lloyd per iteration: sparkae %.3f s, MLlib (RDD, row) %.3f s, MLlib/sparkae %.1fx"
+        + "  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
+    System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
+        + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
+
+    if (!o.skipBlock) {
+      org.apache.spark.ml.clustering.KMeansModel[] block = new org.apache.spark.ml.clustering.KMeansModel[1];
+      mlKMeans(df, k, 1, o.seed, "block"); // warm-up
+      double b1 = best(r, () -> mlKMeans(df, k, 1, o.seed, "block"));
+      double bN = best(r, () -> block[0] = mlKMeans(df, k, o.iters, o.seed, "block"));
+      double bIter = (bN - b1) / (o.iters - 1);
+      System.out.printf(Locale.ROOT, "MLlib DataFrame KMeans, block solver (own init): %.3f s per iteration, "
+          + "block/sparkae %.1fx, cost %.12e%n", bIter, bIter / sIter, block[0].summary().trainingCost());
+    }
+
+    if (!o.skipCacheTest) {
+      Dataset<Row> uncached = source.get();
+      double rowCached = best(1, () -> mlKMeans(df, k, o.iters, o.seed, "row"));
+      double rowUncached = best(1, () -> mlKMeans(uncached, k, o.iters, o.seed, "row"));
+      double oursUncached = best(1, () -> sparkae(uncached, start, o.iters));
+      System.out.printf(Locale.ROOT, "fit of %d iterations, cached vs uncached DataFrame: MLlib row solver %.1f s vs "
+          + "%.1f s; sparkae %.1f s vs %.1f s%n", o.iters, rowCached, rowUncached, sN, oursUncached);
+    }
+    df.unpersist();
+  }
+
+  private static KMeansModel sparkae(Dataset<Row> df, double[][] start, int iters) {
+    return new KMeans().setInitialCenters(start).setMaxIter(iters).setTol(0).fit(df);
+  }
+
+  private static JavaRDD<org.apache.spark.mllib.linalg.Vector> oldVectors(Dataset<Row> df) {
+    return df.select("features").toJavaRDD()
+        .map(r -> org.apache.spark.mllib.linalg.Vectors.fromML((Vector) r.get(0)));
+  }
+
+  private static org.apache.spark.mllib.clustering.KMeansModel mllib(Dataset<Row> df, double[][] start, int iters) {
+    org.apache.spark.mllib.linalg.Vector[] init = new org.apache.spark.mllib.linalg.Vector[start.length];
+    for (int j = 0; j < start.length; j++) {
+      init[j] = org.apache.spark.mllib.linalg.Vectors.dense(start[j]);
+    }
+    return new org.apache.spark.mllib.clustering.KMeans().setK(start.length).setMaxIterations(iters).setEpsilon(0)
+        .setInitialModel(new org.apache.spark.mllib.clustering.KMeansModel(init)).run(oldVectors(df).rdd());
+  }
+
+  private static org.apache.spark.mllib.clustering.KMeansModel mllibInit(Dataset<Row> df, int k, long seed) {
+    return new org.apache.spark.mllib.clustering.KMeans().setK(k).setMaxIterations(0).setSeed(seed)
+        .setInitializationMode("k-means||").setInitializationSteps(2).run(oldVectors(df).rdd());
+  }
+
+  private static org.apache.spark.ml.clustering.KMeansModel mlKMeans(Dataset<Row> df, int k, int iters, long seed,
+      String solver) {
+    return new org.apache.spark.ml.clustering.KMeans().setK(k).setMaxIter(iters).setTol(0).setSeed(seed)
+        .setSolver(solver).setFeaturesCol("features").fit(df);
+  }
+
+  /** The fastest of {@code repeats} runs, in seconds (the machine may be shared). */
+  private static double best(int repeats, Runnable r) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < Math.max(1, repeats); i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    }
+    return best;
+  }
+
+  private static double[][] rows(Vector[] v) {
+    double[][] out = new double[v.length][];
+    for (int j = 0; j < v.length; j++) {
+      out[j] = v[j].toArray();
+    }
+    return out;
+  }
+
+  private static final StructType SCHEMA = new StructType().add("features", SQLDataTypes.VectorType(), false);
+
+  /** Gaussian blobs: {@code centers} means ~ N(0, 4 I) in R^d, unit-variance noise; generated on the executors. */
+  static Dataset<Row> blobs(SparkSession spark, long rows, int d, int centers, int partitions, long seed) {
+    List<Integer> parts = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      parts.add(p);
+    }
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, partitions)
+        .mapPartitions(it -> {
+          int p = it.next();
+          double[][] means = new double[centers][d];
+          SplittableRandom r = new SplittableRandom(seed);
+          for (double[] m : means) {
+            for (int i = 0; i < d; i++) {
+              m[i] = 2 * gaussian(r);
+            }
+          }
+          long count = rows / partitions + (p < rows % partitions ? 1 : 0);
+          SplittableRandom g = new SplittableRandom(seed * 31 + p + 1);
+          return new Iterator<Row>() {
+            long made;
+
+            @Override
+            public boolean hasNext() {
+              return made < count;
+            }
+
+            @Override
+            public Row next() {
+              made++;
+              double[] m = means[g.nextInt(centers)];
+              double[] x = new double[d];
+              for (int i = 0; i < d; i++) {
+                x[i] = m[i] + gaussian(g);
+              }
+              return RowFactory.create(Vectors.dense(x));
+            }
+          };
+        });
+    return spark.createDataFrame(rdd, SCHEMA);
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  /** The images of an IDX3 file (gzipped or not) as a features column, pixels scaled to [0, 1]. */
+  static Dataset<Row> idxFrame(SparkSession spark, Path file, int partitions) {
+    List<byte[]> images = new ArrayList<>();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+      raw.mark(2);
+      boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+      raw.reset();
+      DataInputStream in = new DataInputStream(new BufferedInputStream(gz ? new GZIPInputStream(raw) : raw));
+      int magic = in.readInt();
+      if (magic != 2051) {
+        throw new IOException(file + " is not an IDX3 image file (magic " + magic + ", expected 2051)");
+      }
+      int n = in.readInt();
+      int d = in.readInt() * in.readInt();
+      for (int i = 0; i < n; i++) {
+        byte[] b = new byte[d];
+        in.readFully(b);
+        images.add(b);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(images, partitions)
+        .map(b -> {
+          double[] x = new double[b.length];
+          for (int i = 0; i < b.length; i++) {
+            x[i] = (b[i] & 0xff) / 255.0;
+          }
+          return RowFactory.create(Vectors.dense(x));
+        });
+    return spark.createDataFrame(rdd, SCHEMA);
+  }
+}

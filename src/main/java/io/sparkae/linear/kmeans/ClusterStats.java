@@ -1,0 +1,117 @@
+package io.sparkae.linear.kmeans;
+
+import io.sparkae.linalg.DenseMatrix;
+
+/**
+ * One partition's (then, merged, the whole data's) contribution to a k-means round: rows scanned, rows assigned per
+ * cluster, the per-cluster sums {@code S_j = sum_{x in cluster j} x} (d x k, optional), the cost
+ * {@code sum ||x - c_label(x)||^2} and the farthest rows. Sums and cost merge in double-double
+ * ({@link DoubleDouble}) so that the result does not depend on the order in which Spark merges partitions. A plain
+ * class: it travels through Kryo.
+ */
+final class ClusterStats implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final int d;
+  final int k;
+  /** Rows scanned (for mini-batch, more than the rows assigned). */
+  long rows;
+  final long[] counts;
+  /** d x k column-major sums (high parts), or null when not asked for. */
+  final double[] sums;
+  /** Low parts of the sums; null until the first merge. */
+  double[] sumsLo;
+  double cost;
+  double costLo;
+  final Farthest farthest;
+
+  ClusterStats(int d, int k, boolean withSums, int farthestCount) {
+    this.d = d;
+    this.k = k;
+    this.counts = new long[k];
+    this.sums = withSums ? new double[d * k] : null;
+    this.farthest = new Farthest(farthestCount);
+  }
+
+  /**
+   * Records the assignment the kernel just made for the first n columns of x (whose sums, if any, the kernel has
+   * already added): counts, cost (block subtotal first, for accuracy) and farthest rows.
+   */
+  void addAssigned(NearestCenter kernel, DenseMatrix x, int n, int partition, long firstPosition) {
+    double blockCost = 0;
+    int[] label = kernel.label;
+    double[] dist2 = kernel.dist2;
+    for (int j = 0; j < n; j++) {
+      counts[label[j]]++;
+      double e = dist2[j];
+      blockCost += e;
+      if (farthest.accepts(e)) {
+        farthest.offer(e, Farthest.key(partition, firstPosition + j), x.values, j * d, d);
+      }
+    }
+    double[] c = DoubleDouble.add(cost, costLo, blockCost, 0.0);
+    cost = c[0];
+    costLo = c[1];
+  }
+
+  /** Adds another partition's statistics into this one. */
+  ClusterStats merge(ClusterStats o) {
+    rows += o.rows;
+    for (int j = 0; j < k; j++) {
+      counts[j] += o.counts[j];
+    }
+    if (sums != null) {
+      if (sumsLo == null) {
+        sumsLo = new double[sums.length];
+      }
+      DoubleDouble.add(sums, sumsLo, o.sums, o.sumsLo);
+    }
+    double[] c = DoubleDouble.add(cost, costLo, o.cost, o.costLo);
+    cost = c[0];
+    costLo = c[1];
+    farthest.merge(o.farthest);
+    return this;
+  }
+
+  /** The total cost, rounded once from double-double. */
+  double totalCost() {
+    return cost + costLo;
+  }
+
+  /** Rows assigned to some cluster. */
+  long assigned() {
+    long n = 0;
+    for (long c : counts) {
+      n += c;
+    }
+    return n;
+  }
+
+  /** Entry i of cluster j's sum, rounded once from double-double. */
+  double sum(int i, int j) {
+    int p = j * d + i;
+    return sums[p] + (sumsLo == null ? 0.0 : sumsLo[p]);
+  }
+
+  /** The statistics of one partition's blocks against the centers of {@code state}. */
+  static ClusterStats of(KMeansState state, java.util.Iterator<PointBlock> blocks, int partition, boolean withSums,
+      int farthestCount) {
+    if (!blocks.hasNext()) {
+      return null;
+    }
+    ClusterStats st = new ClusterStats(state.dim(), state.k(), withSums, farthestCount);
+    NearestCenter kernel = null;
+    long position = 0;
+    while (blocks.hasNext()) {
+      PointBlock b = blocks.next();
+      if (kernel == null) {
+        kernel = new NearestCenter(st.d, st.k, b.x.cols);
+      }
+      kernel.assign(state.centers, state.norms, b.x, b.norms, b.size, st.sums);
+      st.addAssigned(kernel, b.x, b.size, partition, position);
+      position += b.size;
+    }
+    st.rows = position;
+    return st;
+  }
+}

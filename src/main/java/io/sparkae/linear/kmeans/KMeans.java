@@ -1,0 +1,386 @@
+package io.sparkae.linear.kmeans;
+
+import io.sparkae.core.AutoencoderEstimator;
+import io.sparkae.core.InputColumn;
+import io.sparkae.core.RoundLoop;
+import io.sparkae.core.StageReader;
+import io.sparkae.data.Blocker;
+import io.sparkae.linalg.DenseMatrix;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleArrayArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * k-means, the autoencoder whose code is one-hot: for rows x_1..x_n in R^d it looks for k centers
+ * C = [c_1 .. c_k] (d x k) minimising the within-cluster sum of squares
+ * <pre>
+ *   J(C) = sum_i min_j ||x_i - c_j||_2^2      (||.||_2 the Euclidean norm)
+ * </pre>
+ * (Lloyd 1957/1982; MacQueen 1967). Encoder: the one-hot code of the nearest center; decoder: the center; loss:
+ * the squared distance.
+ *
+ * <p>Fit. The rows are stacked into dense column-major blocks (d x a few thousand) and cached (MEMORY_AND_DISK) for
+ * the fit. Initialisation ({@link KMeansInit}): "k-means||" (Bahmani et al. 2012, "Scalable k-means++", with
+ * {@code initSteps} rounds and oversampling l = 2k; default), "random", or "given" centers
+ * ({@link #setInitialCenters}). Then rounds on {@link RoundLoop}: the centers are broadcast, each partition finds
+ * the nearest center of every row with one gemm per block, {@code ||x||^2 - 2 C^T x + ||c||^2}
+ * ({@link NearestCenter}), and returns per-cluster sums, counts and cost, which are tree-aggregated; the driver
+ * moves the centers:
+ * <ul>
+ *   <li>algorithm "lloyd" (default): every center to the mean of its rows; J never increases;</li>
+ *   <li>algorithm "minibatch" (Sculley 2010, "Web-scale k-means clustering"): each round uses a seeded Bernoulli
+ *   sample of {@code batchFraction} of each partition, and each center moves towards its batch rows with the
+ *   per-center learning rate 1/(rows ever assigned to it).</li>
+ * </ul>
+ * The fit stops after {@code maxIter} rounds or when no center moved more than {@code tol} (squared distances are
+ * compared with tol^2, as MLlib does; default tol 1e-4 as MLlib). An empty cluster takes the row farthest from its
+ * center in that round. A last pass computes the training cost and cluster sizes of the final centers.
+ * Randomness comes only from {@code seed}, per (round, partition); partition results merge in double-double, so
+ * the same seed gives the same centers whatever the scheduling.
+ */
+public final class KMeans extends AutoencoderEstimator<KMeansModel> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
+
+  private final IntParam k;
+  private final Param<String> initMode;
+  private final IntParam initSteps;
+  private final DoubleArrayArrayParam initialCenters;
+  private final Param<String> algorithm;
+  private final DoubleParam batchFraction;
+  private final Param<String> predictionCol;
+  private final Param<String> distanceCol;
+
+  public KMeans() {
+    this(Identifiable.randomUID("sparkae-kmeans"));
+  }
+
+  @SuppressWarnings("unchecked")
+  public KMeans(String uid) {
+    super(uid);
+    k = new IntParam(this, "k", "number of clusters (>= 1, at most the number of distinct rows; default: 2)",
+        ParamValidators.gtEq(1));
+    initMode = new Param<>(this, "initMode", "k-means||, random, or given (the initialCenters; set by "
+        + "setInitialCenters) (default: k-means||)", ParamValidators.inArray(new String[] {"k-means||", "random",
+            "given"}));
+    initSteps = new IntParam(this, "initSteps", "oversampling rounds of k-means|| (>= 1, default: 2)",
+        ParamValidators.gtEq(1));
+    initialCenters = new DoubleArrayArrayParam(this, "initialCenters",
+        "initial centers, one array of d values per cluster, used with initMode given");
+    algorithm = new Param<>(this, "algorithm", "lloyd (full passes) or minibatch (Sculley 2010) (default: lloyd)",
+        ParamValidators.inArray(new String[] {"lloyd", "minibatch"}));
+    batchFraction = new DoubleParam(this, "batchFraction",
+        "fraction of each partition sampled per mini-batch round, in (0, 1] (default: 0.1)",
+        ParamValidators.inRange(0.0, 1.0, false, true));
+    predictionCol = KMeansParams.predictionCol(this);
+    distanceCol = KMeansParams.distanceCol(this);
+    setDefault(k, 2);
+    setDefault(initMode, "k-means||");
+    setDefault(initSteps, 2);
+    setDefault(algorithm, "lloyd");
+    setDefault(batchFraction, 0.1);
+    setDefault(tol(), 1e-4);
+    setDefault(predictionCol, "prediction");
+    setDefault(distanceCol, "");
+  }
+
+  public IntParam k() {
+    return k;
+  }
+
+  public Param<String> initMode() {
+    return initMode;
+  }
+
+  public IntParam initSteps() {
+    return initSteps;
+  }
+
+  public DoubleArrayArrayParam initialCenters() {
+    return initialCenters;
+  }
+
+  public Param<String> algorithm() {
+    return algorithm;
+  }
+
+  public DoubleParam batchFraction() {
+    return batchFraction;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> distanceCol() {
+    return distanceCol;
+  }
+
+  public int getK() {
+    return (Integer) getOrDefault(k);
+  }
+
+  public String getInitMode() {
+    return getOrDefault(initMode);
+  }
+
+  public int getInitSteps() {
+    return (Integer) getOrDefault(initSteps);
+  }
+
+  /** The initial centers (k arrays of d values, copies), or null when none were given. */
+  public double[][] getInitialCenters() {
+    if (!isDefined(initialCenters)) {
+      return null;
+    }
+    double[][] c = getOrDefault(initialCenters);
+    double[][] out = new double[c.length][];
+    for (int j = 0; j < c.length; j++) {
+      out[j] = c[j].clone();
+    }
+    return out;
+  }
+
+  public String getAlgorithm() {
+    return getOrDefault(algorithm);
+  }
+
+  public double getBatchFraction() {
+    return (Double) getOrDefault(batchFraction);
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public String getDistanceCol() {
+    return getOrDefault(distanceCol);
+  }
+
+  public KMeans setK(int v) {
+    set(k, v);
+    return this;
+  }
+
+  public KMeans setInitMode(String v) {
+    set(initMode, v);
+    return this;
+  }
+
+  public KMeans setInitSteps(int v) {
+    set(initSteps, v);
+    return this;
+  }
+
+  /**
+   * Starts the fit from these centers, one array of d values per cluster: sets initialCenters, initMode "given" and
+   * k = centers.length.
+   */
+  public KMeans setInitialCenters(double[][] centers) {
+    if (centers == null || centers.length == 0) {
+      throw new IllegalArgumentException("initial centers: at least one center is needed");
+    }
+    double[][] copy = new double[centers.length][];
+    for (int j = 0; j < centers.length; j++) {
+      copy[j] = centers[j] == null ? null : centers[j].clone();
+    }
+    set(initialCenters, copy);
+    set(initMode, "given");
+    return setK(centers.length);
+  }
+
+  /** Starts the fit from the columns of {@code centers} (d x k); see {@link #setInitialCenters(double[][])}. */
+  public KMeans setInitialCenters(DenseMatrix centers) {
+    double[][] rows = new double[centers.cols][];
+    for (int j = 0; j < centers.cols; j++) {
+      rows[j] = centers.column(j);
+    }
+    return setInitialCenters(rows);
+  }
+
+  public KMeans setAlgorithm(String v) {
+    set(algorithm, v);
+    return this;
+  }
+
+  public KMeans setBatchFraction(double v) {
+    set(batchFraction, v);
+    return this;
+  }
+
+  public KMeans setPredictionCol(String v) {
+    set(predictionCol, v);
+    return this;
+  }
+
+  public KMeans setDistanceCol(String v) {
+    set(distanceCol, v);
+    return this;
+  }
+
+  public KMeans setInputCol(String v) {
+    set(inputCol(), v);
+    return this;
+  }
+
+  public KMeans setOutputCol(String v) {
+    set(outputCol(), v);
+    return this;
+  }
+
+  public KMeans setMaxIter(int v) {
+    set(maxIter(), v);
+    return this;
+  }
+
+  public KMeans setTol(double v) {
+    set(tol(), v);
+    return this;
+  }
+
+  public KMeans setSeed(long v) {
+    set(seed(), v);
+    return this;
+  }
+
+  public KMeans setBlockSize(int v) {
+    set(blockSize(), v);
+    return this;
+  }
+
+  @Override
+  protected StructType validateAndTransformSchema(StructType schema) {
+    InputColumn.requireVector(schema, getInputCol());
+    boolean given = getInitMode().equals("given");
+    if (given && !isDefined(initialCenters)) {
+      throw new IllegalArgumentException("initMode 'given' needs initial centers: call setInitialCenters");
+    }
+    if (!given && isDefined(initialCenters)) {
+      throw new IllegalArgumentException("initialCenters are set but initMode is '" + getInitMode()
+          + "'; use initMode 'given' to start from them");
+    }
+    if (given && getOrDefault(initialCenters).length != getK()) {
+      throw new IllegalArgumentException("initialCenters holds " + getOrDefault(initialCenters).length
+          + " centers but k = " + getK());
+    }
+    StructType out = schema;
+    String[][] cols = {{getOutputCol(), "output"}, {getPredictionCol(), "prediction"}, {getDistanceCol(), "distance"}};
+    for (String[] c : cols) {
+      InputColumn.requireAbsent(out, c[0], c[1]);
+      if (!c[0].isEmpty()) {
+        out = out.add(c[0], c[1].equals("output") ? SQLDataTypes.VectorType()
+            : c[1].equals("prediction") ? DataTypes.IntegerType : DataTypes.DoubleType, false);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  protected KMeansModel fitImpl(FitInput input) {
+    int d = input.dim();
+    int kk = getK();
+    String column = input.column();
+    int blockRows = getBlockSize();
+    JavaRDD<Vector> rows = InputColumn.vectors(input.data(), column);
+    JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex(
+        (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(it, false)), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long t0 = System.nanoTime();
+      KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
+          isDefined(initialCenters) ? getOrDefault(initialCenters) : null, getSeed(), column, LOG);
+      long n = init.rows >= 0 ? init.rows : blocks.map(b -> (long) b.size).fold(0L, Long::sum);
+      if (n == 0) {
+        throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
+      }
+      LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
+          + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
+          getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), getSeed(),
+          blocks.getNumPartitions(), column, String.format(java.util.Locale.ROOT, "%.2f",
+              (System.nanoTime() - t0) / 1e9));
+      RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
+          ? miniBatch(blocks, new KMeansState(init.centers))
+          : lloyd(blocks, new KMeansState(init.centers));
+      RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
+          (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
+      ClusterStats fin = last.round(r.state(), r.rounds() + 1);
+      KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts);
+      KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
+          provenance(input, fin.rows));
+      LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),
+          r.converged(), String.format(java.util.Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts),
+          max(fin.counts));
+      return copyValues(model, ParamMap.empty()).setParent(this);
+    } finally {
+      blocks.unpersist(false);
+    }
+  }
+
+  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, KMeansState start) {
+    int far = Math.min(getK(), 16);
+    double tol2 = getTol() * getTol();
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+        (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), true, far), ClusterStats::merge);
+    return loop.run(start, getMaxIter(), (s, st, round) -> {
+      CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG);
+      return new RoundLoop.Outcome<>(new KMeansState(u.centers), st.totalCost(), u.maxMove2 <= tol2);
+    }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
+  }
+
+  private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start) {
+    int far = Math.min(getK(), 16);
+    double tol2 = getTol() * getTol();
+    double fraction = getBatchFraction();
+    long[] seen = new long[getK()];
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+        (s, it, ctx) -> MiniBatchStep.of(s, it, ctx.partition(), ctx.seed(), fraction, far), ClusterStats::merge);
+    return loop.run(start, getMaxIter(), (s, st, round) -> {
+      CenterUpdate u = CenterUpdate.miniBatch(s.centers, st, seen, round, LOG);
+      long batch = st.assigned();
+      double estimate = batch > 0 ? st.totalCost() * st.rows / batch : Double.NaN;
+      return new RoundLoop.Outcome<>(new KMeansState(u.centers), estimate, u.maxMove2 <= tol2);
+    }, LOG, "k-means (mini-batch, estimated cost)", getMaxIter() > 0);
+  }
+
+  private static long min(long[] v) {
+    long m = Long.MAX_VALUE;
+    for (long x : v) {
+      m = Math.min(m, x);
+    }
+    return m;
+  }
+
+  private static long max(long[] v) {
+    long m = 0;
+    for (long x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
+  }
+
+  @Override
+  public KMeans copy(ParamMap extra) {
+    return copyValues(new KMeans(uid()), extra);
+  }
+
+  public static MLReader<KMeans> read() {
+    return StageReader.estimator(KMeans.class);
+  }
+
+  public static KMeans load(String path) {
+    return read().load(path);
+  }
+}

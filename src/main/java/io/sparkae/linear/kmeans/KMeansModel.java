@@ -1,0 +1,208 @@
+package io.sparkae.linear.kmeans;
+
+import io.sparkae.core.Autoencoder;
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.ModelData;
+import io.sparkae.core.Provenance;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A fitted k-means model: k centers in R^d and the training summary. As an autoencoder it encodes a row to the
+ * one-hot code of its nearest center (a SparseVector in {@code outputCol}) and decodes a code to the center; as a
+ * stand-in for MLlib's KMeansModel, {@code transform} also appends the cluster index as an int
+ * {@code predictionCol} (default "prediction") and, on request, the Euclidean distance to that center as
+ * {@code distanceCol}; {@code clusterCenters()}, {@code predict(Vector)} and {@code summary()} match MLlib's names.
+ * Set {@code outputCol} to "" to get MLlib's columns only. Immutable.
+ */
+public final class KMeansModel extends AutoencoderModel<KMeansModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final KMeansAutoencoder ae;
+  private final KMeansSummary summary;
+  private final Param<String> predictionCol;
+  private final Param<String> distanceCol;
+
+  public KMeansModel(String uid, KMeansAutoencoder ae, KMeansSummary summary, Provenance provenance) {
+    super(uid, provenance);
+    this.ae = ae;
+    this.summary = summary;
+    predictionCol = KMeansParams.predictionCol(this);
+    distanceCol = KMeansParams.distanceCol(this);
+    setDefault(predictionCol, "prediction");
+    setDefault(distanceCol, "");
+  }
+
+  @Override
+  public KMeansAutoencoder autoencoder() {
+    return ae;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> distanceCol() {
+    return distanceCol;
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public String getDistanceCol() {
+    return getOrDefault(distanceCol);
+  }
+
+  public KMeansModel setPredictionCol(String v) {
+    set(predictionCol, v);
+    return this;
+  }
+
+  public KMeansModel setDistanceCol(String v) {
+    set(distanceCol, v);
+    return this;
+  }
+
+  public int k() {
+    return ae.codeSize();
+  }
+
+  public int numFeatures() {
+    return ae.inputSize();
+  }
+
+  /** The centers, as MLlib returns them. */
+  public Vector[] clusterCenters() {
+    DenseMatrix c = ae.centers();
+    Vector[] out = new Vector[c.cols];
+    for (int j = 0; j < c.cols; j++) {
+      out[j] = Vectors.dense(c.column(j));
+    }
+    return out;
+  }
+
+  /** The centers as a d x k matrix, center j in column j (a copy). */
+  public DenseMatrix centers() {
+    return ae.centers();
+  }
+
+  /** The index of the center nearest to {@code features}. */
+  public int predict(Vector features) {
+    if (features.size() != numFeatures()) {
+      throw new IllegalArgumentException("vector has size " + features.size() + ", the model expects "
+          + numFeatures());
+    }
+    return ae.predict(features.toArray());
+  }
+
+  public KMeansSummary summary() {
+    return summary;
+  }
+
+  public boolean hasSummary() {
+    return summary != null;
+  }
+
+  /** Sum of squared distances of the training rows to their nearest center. */
+  public double trainingCost() {
+    return summary.trainingCost();
+  }
+
+  /** Inertia and silhouette on {@code dataset}; see {@link ClusteringMetrics}. */
+  public ClusteringMetrics clusteringMetrics(Dataset<?> dataset) {
+    return ClusteringMetrics.compute(this, dataset);
+  }
+
+  @Override
+  protected List<StructField> extraOutputFields() {
+    List<StructField> out = new ArrayList<>();
+    if (!getPredictionCol().isEmpty()) {
+      out.add(DataTypes.createStructField(getPredictionCol(), DataTypes.IntegerType, false));
+    }
+    if (!getDistanceCol().isEmpty()) {
+      out.add(DataTypes.createStructField(getDistanceCol(), DataTypes.DoubleType, false));
+    }
+    return out;
+  }
+
+  @Override
+  protected void extraOutputValues(Autoencoder encoder, DenseMatrix x, DenseMatrix z, int n, Object[][] out) {
+    KMeansAutoencoder km = (KMeansAutoencoder) encoder;
+    boolean withPrediction = !getPredictionCol().isEmpty();
+    boolean withDistance = !getDistanceCol().isEmpty();
+    int k = z.rows;
+    for (int j = 0; j < n; j++) {
+      int label = 0;
+      while (z.values[j * k + label] == 0.0) {
+        label++;
+      }
+      int c = 0;
+      if (withPrediction) {
+        out[c++][j] = label;
+      }
+      if (withDistance) {
+        out[c][j] = Math.sqrt(km.squaredDistance(x.values, j * x.rows, label));
+      }
+    }
+  }
+
+  /** The one-hot code e_j as a sparse vector. */
+  @Override
+  protected Vector codeVector(double[] z, int offset, int length) {
+    for (int i = 0; i < length; i++) {
+      if (z[offset + i] != 0.0) {
+        return Vectors.sparse(length, new int[] {i}, new double[] {z[offset + i]});
+      }
+    }
+    return Vectors.sparse(length, new int[0], new double[0]);
+  }
+
+  @Override
+  protected ModelData data() {
+    long[] sizes = summary.clusterSizes();
+    double[] sizesAsDoubles = new double[sizes.length];
+    for (int j = 0; j < sizes.length; j++) {
+      sizesAsDoubles[j] = sizes[j];
+    }
+    return new ModelData()
+        .put("centers", ae.centers())
+        .put("objectiveHistory", new DenseMatrix(summary.numIter(), 1, summary.objectiveHistory()))
+        .put("converged", summary.converged() ? 1.0 : 0.0)
+        .put("trainingCost", summary.trainingCost())
+        .put("clusterSizes", sizesAsDoubles);
+  }
+
+  @Override
+  public KMeansModel copy(ParamMap extra) {
+    return copyParamsTo(new KMeansModel(uid(), ae, summary, provenance()), extra);
+  }
+
+  public static MLReader<KMeansModel> read() {
+    return StageReader.model(KMeansModel.class, (uid, data, prov) -> {
+      DenseMatrix c = data.matrix("centers");
+      double[] sizes = data.matrix("clusterSizes", c.cols, 1).values;
+      long[] sizesAsLongs = new long[sizes.length];
+      for (int j = 0; j < sizes.length; j++) {
+        sizesAsLongs[j] = (long) sizes[j];
+      }
+      KMeansSummary s = new KMeansSummary(data.vector("objectiveHistory"), data.scalar("converged") != 0,
+          data.scalar("trainingCost"), sizesAsLongs);
+      return new KMeansModel(uid, new KMeansAutoencoder(c), s, prov);
+    });
+  }
+
+  public static KMeansModel load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,125 @@
+package io.sparkae.linear.kmeans;
+
+import io.sparkae.linalg.DenseMatrix;
+import java.util.SplittableRandom;
+
+/**
+ * The last step of k-means|| on the driver: reduce m weighted candidates (m > k) to k centers by weighted k-means++
+ * seeding (Arthur and Vassilvitskii 2007: each next center drawn with probability proportional to
+ * {@code w_i D(p_i)^2}, D the distance to the nearest center chosen so far), in its greedy form (2 + ln k draws per
+ * center, keeping the one that lowers {@code sum_i w_i D(p_i)^2} most, as scikit-learn does), followed by weighted
+ * Lloyd iterations until no label changes. Knows only arrays and linalg.
+ */
+final class LocalKMeans {
+  private LocalKMeans() {}
+
+  /** k centers (d x k) from the candidates {@code points} (d x m, distinct) with positive weights. */
+  static DenseMatrix fit(DenseMatrix points, double[] weights, int k, long seed, int maxIter) {
+    int d = points.rows;
+    int m = points.cols;
+    if (m < k) {
+      throw new IllegalArgumentException("k-means++ needs at least k = " + k + " candidates, found " + m);
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    DenseMatrix c = new DenseMatrix(d, k);
+    int pick = pickWeighted(rng, weights, null);
+    double[] minD2 = distancesTo(points, pick, null);
+    System.arraycopy(points.values, pick * d, c.values, 0, d);
+    int trials = 2 + (int) Math.log(k);
+    for (int j = 1; j < k; j++) {
+      // Greedy k-means++ (as scikit-learn): draw a few candidates, keep the one that lowers the potential most.
+      double bestPotential = Double.POSITIVE_INFINITY;
+      double[] bestD2 = null;
+      for (int t = 0; t < trials; t++) {
+        int candidate = pickWeighted(rng, weights, minD2);
+        double[] d2 = distancesTo(points, candidate, minD2);
+        double potential = 0;
+        for (int i = 0; i < m; i++) {
+          potential += weights[i] * d2[i];
+        }
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          bestD2 = d2;
+          pick = candidate;
+        }
+      }
+      minD2 = bestD2;
+      System.arraycopy(points.values, pick * d, c.values, j * d, d);
+    }
+    lloyd(points, weights, c, maxIter);
+    return c;
+  }
+
+  /** {@code min(previous_i, ||p_i - p_j||^2)} for every candidate i (previous null: no minimum). */
+  private static double[] distancesTo(DenseMatrix points, int j, double[] previous) {
+    int d = points.rows;
+    double[] out = new double[points.cols];
+    for (int i = 0; i < out.length; i++) {
+      double s = 0;
+      for (int t = 0; t < d; t++) {
+        double r = points.values[i * d + t] - points.values[j * d + t];
+        s += r * r;
+      }
+      out[i] = previous == null ? s : Math.min(previous[i], s);
+    }
+    return out;
+  }
+
+  /** An index drawn with probability proportional to {@code w_i} (or {@code w_i * d2_i}). */
+  private static int pickWeighted(SplittableRandom rng, double[] w, double[] d2) {
+    double total = 0;
+    for (int i = 0; i < w.length; i++) {
+      total += w[i] * (d2 == null ? 1.0 : d2[i]);
+    }
+    double r = rng.nextDouble() * total;
+    int last = -1;
+    for (int i = 0; i < w.length; i++) {
+      double p = w[i] * (d2 == null ? 1.0 : d2[i]);
+      if (p > 0) {
+        last = i;
+        r -= p;
+        if (r < 0) {
+          return i;
+        }
+      }
+    }
+    if (last < 0) {
+      throw new IllegalStateException("k-means++: every candidate is already a center");
+    }
+    return last;
+  }
+
+  /** Weighted Lloyd iterations on the candidates, in place on c; an empty cluster keeps its center. */
+  static void lloyd(DenseMatrix points, double[] weights, DenseMatrix c, int maxIter) {
+    int d = points.rows;
+    int m = points.cols;
+    int k = c.cols;
+    NearestCenter kernel = new NearestCenter(d, k, m);
+    int[] previous = null;
+    double[] sums = new double[d * k];
+    double[] mass = new double[k];
+    for (int it = 0; it < maxIter; it++) {
+      kernel.assign(c, KMeansState.squaredNorms(c), points, null, m, null);
+      if (previous != null && java.util.Arrays.equals(previous, 0, m, kernel.label, 0, m)) {
+        return;
+      }
+      previous = java.util.Arrays.copyOf(kernel.label, m);
+      java.util.Arrays.fill(sums, 0.0);
+      java.util.Arrays.fill(mass, 0.0);
+      for (int i = 0; i < m; i++) {
+        int a = previous[i];
+        mass[a] += weights[i];
+        for (int t = 0; t < d; t++) {
+          sums[a * d + t] += weights[i] * points.values[i * d + t];
+        }
+      }
+      for (int j = 0; j < k; j++) {
+        if (mass[j] > 0) {
+          for (int t = 0; t < d; t++) {
+            c.values[j * d + t] = sums[j * d + t] / mass[j];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.sparkae.linear.kmeans;
+
+import io.sparkae.linalg.Blas;
+import io.sparkae.linalg.DenseMatrix;
+
+/**
+ * The k-means kernel: the nearest center of every column of a dense block, with one level-3 {@code dgemm} per block
+ * (per chunk of columns when k is large) for the distances and a scan of the k x n result for the argmin:
+ * <pre>
+ *   ||x_j - c_i||^2 = ||x_j||^2 - 2 c_i^T x_j + ||c_i||^2,   G := -2 C^T X   (k x n, one dgemm)
+ *   label_j = argmin_i (G_ij + ||c_i||^2)                     (||x_j||^2 is the same for every i)
+ * </pre>
+ * With the row norms given, the squared distance to the chosen center is {@code ||x_j||^2 + min_i (...)}, unless
+ * cancellation makes that inaccurate ({@code ||x||^2 + ||c||^2 > 1024 d^2}, a relative error that could exceed
+ * about 1e-12): then, and when no norms are given, it is computed directly as {@code ||x_j - c_label||^2}. When
+ * asked, x_j is added into its cluster's column of a d x k sum matrix (O(d) per row, a loop the JIT vectorizes,
+ * instead of a one-hot gemm costing O(dk)).
+ * Buffers are allocated once; {@link #assign} allocates nothing. Not thread-safe: one instance per task.
+ */
+final class NearestCenter {
+  /** Largest scratch G, in doubles (16 MB): blocks are processed in chunks of columns below it. */
+  private static final int MAX_SCRATCH = 1 << 21;
+  /** Above this ratio of (||x||^2 + ||c||^2) to the expanded distance, the distance is recomputed directly. */
+  private static final double CANCELLATION = 1024;
+
+  private final int d;
+  private final int k;
+  private final int chunk;
+  private final double[] g;
+  /** Nearest center of column j of the last block. */
+  int[] label = new int[0];
+  /** Squared distance of column j of the last block to its nearest center (relative error below ~1e-12). */
+  double[] dist2 = new double[0];
+
+  /** A kernel for d-dimensional rows, k centers and blocks of at most {@code maxColumns} columns. */
+  NearestCenter(int d, int k, int maxColumns) {
+    this.d = d;
+    this.k = k;
+    this.chunk = Math.max(1, Math.min(Math.max(1, maxColumns), MAX_SCRATCH / k));
+    this.g = new double[k * chunk];
+    ensure(maxColumns);
+  }
+
+  private void ensure(int n) {
+    if (label.length < n) {
+      label = new int[n];
+      dist2 = new double[n];
+    }
+  }
+
+  /**
+   * Assigns the first {@code n} columns of {@code x} (d x capacity) to the nearest of the centers {@code c} (d x k)
+   * whose squared norms are {@code norms}; fills {@link #label} and {@link #dist2}. {@code xNorms} holds the
+   * columns' squared norms, or is null. With {@code sums} (d x k, column-major) non-null, also
+   * {@code sums[:, label_j] += x_j}.
+   */
+  void assign(DenseMatrix c, double[] norms, DenseMatrix x, double[] xNorms, int n, double[] sums) {
+    if (c.rows != d || c.cols != k || x.rows != d || n > x.cols) {
+      throw new IllegalArgumentException("nearest center: C is " + c.shape() + ", X is " + x.shape() + " (using " + n
+          + " columns), expected C to be " + d + "x" + k + " and X to have " + d + " rows");
+    }
+    ensure(n);
+    double[] xv = x.values;
+    double[] cv = c.values;
+    for (int start = 0; start < n; start += chunk) {
+      int m = Math.min(chunk, n - start);
+      Blas.blas().dgemm("T", "N", k, m, d, -2.0, cv, 0, d, xv, start * d, d, 0.0, g, 0, k);
+      for (int j = 0; j < m; j++) {
+        int go = j * k;
+        double best = g[go] + norms[0];
+        int a = 0;
+        for (int i = 1; i < k; i++) {
+          double v = g[go + i] + norms[i];
+          if (v < best) {
+            best = v;
+            a = i;
+          }
+        }
+        int col = start + j;
+        label[col] = a;
+        int xo = col * d;
+        int co = a * d;
+        double fast = xNorms == null ? 0 : xNorms[col] + best;
+        if (xNorms != null && fast * CANCELLATION > xNorms[col] + norms[a]) {
+          dist2[col] = fast;
+          if (sums != null) {
+            for (int t = 0; t < d; t++) {
+              sums[co + t] += xv[xo + t];
+            }
+          }
+          continue;
+        }
+        double s = 0;
+        if (sums == null) {
+          for (int t = 0; t < d; t++) {
+            double r = xv[xo + t] - cv[co + t];
+            s += r * r;
+          }
+        } else {
+          for (int t = 0; t < d; t++) {
+            double v = xv[xo + t];
+            sums[co + t] += v;
+            double r = v - cv[co + t];
+            s += r * r;
+          }
+        }
+        dist2[col] = s;
+      }
+    }
+  }
+}

@@ -3,6 +3,7 @@ package io.sparkae.cli;
 import io.sparkae.core.AutoencoderModel;
 import io.sparkae.core.Provenance;
 import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linear.kmeans.KMeansModel;
 import io.sparkae.linear.pca.PCAModel;
 import io.sparkae.neural.NeuralAutoencoderModel;
 import io.sparkae.report.ImageGrid;
@@ -47,11 +48,17 @@ final class ModelReports {
       out.putAll(NeuralReports.summary(nn));
     }
     DictionaryReports.summary(model, out);
+    if (model instanceof KMeansModel km) {
+      out.putAll(KMeansReports.summary(km));
+    }
     return out;
   }
 
   /** Family-specific evaluation numbers beyond loss and explained variance (none for PCA). */
   static Map<String, Object> evaluationExtras(AutoencoderModel<?> model, Dataset<Row> data) {
+    if (model instanceof KMeansModel km) {
+      return KMeansReports.evaluation(km, data);
+    }
     return Map.of();
   }
 
@@ -74,6 +81,11 @@ final class ModelReports {
       }
       if (model instanceof NeuralAutoencoderModel nn) {
         for (Path f : NeuralReports.figures(nn, p, scratch)) {
+          written.add(copy(dir, f, prefix));
+        }
+      }
+      if (model instanceof KMeansModel km) {
+        for (Path f : KMeansReports.figures(km, p, scratch)) {
           written.add(copy(dir, f, prefix));
         }
       }

@@ -61,6 +61,11 @@ final class BenchSupport {
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause();
         String msg = c.getClass().getSimpleName() + ": " + String.valueOf(c.getMessage()).split("\n")[0];
+        // Spark's "Job aborted ..." preamble says little; keep the task's own error.
+        int cause = msg.lastIndexOf("Exception: ");
+        if (cause > 0 && cause + 11 < msg.length()) {
+          msg = msg.substring(msg.lastIndexOf(' ', cause) + 1);
+        }
         return new Timed<>((System.nanoTime() - t0) / 1e9, null, "failed: " + msg);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -76,7 +81,9 @@ final class BenchSupport {
       return "n/a (sparkae " + ours.failure() + ")";
     }
     if (!peer.ok()) {
-      return String.format(Locale.ROOT, "> %.1fx (peer %s)", peer.seconds() / ours.seconds(), peer.failure());
+      return peer.failure().startsWith("did not finish")
+          ? String.format(Locale.ROOT, "> %.1fx (peer %s)", peer.seconds() / ours.seconds(), peer.failure())
+          : "n/a (peer did not produce a model)";
     }
     return String.format(Locale.ROOT, "%.1fx", peer.seconds() / ours.seconds());
   }

@@ -80,6 +80,12 @@ public final class PcaClusterApp {
       PCAModel model = pca.fit(data);
       long fitEnd = System.currentTimeMillis();
       model.write().save(out.resolve("model").toString());
+      if (a.has("--families") && Boolean.parseBoolean(a.get("--families"))) {
+        // The other families on the same data and partitions: k-means, sparse coding, a neural autoencoder.
+        for (var e : OtherFamilies.fit(data).entrySet()) {
+          e.getValue().write().save(out.resolve(e.getKey()).toString());
+        }
+      }
       // Listener events arrive asynchronously; give a removal a moment to be reported.
       long deadline = System.currentTimeMillis() + 5000;
       while (killHook && watcher.removed.get() == 0 && System.currentTimeMillis() < deadline) {

@@ -67,7 +67,7 @@ class PcaOnClusterTest extends SparkTest {
     ClusterData.Spec spec = new ClusterData.Spec(4, 5000, 40, 5, 0.5, 11);
     Path out = dir.resolve("exact");
     long t0 = System.nanoTime();
-    Process driver = submit(spec, "exact", 3, out, List.of());
+    Process driver = submit(spec, "exact", 3, out, List.of("--families", "true"));
     Properties r = awaitResult(driver, out, 180);
 
     assertEquals(driver.pid(), Long.parseLong(r.getProperty("driverPid")), "the app ran in the submitted driver JVM");
@@ -79,6 +79,23 @@ class PcaOnClusterTest extends SparkTest {
     System.out.printf("exact test: cluster run %.1f s (%s; fit %d ms), local fit %.1f s%n", (t1 - t0) / 1e9,
         r.getProperty("timings"), fitMillis(r), (System.nanoTime() - t1) / 1e9);
     assertSameModel(local, onCluster);
+
+    // k-means, sparse coding and the neural autoencoder: the cluster fit equals the local fit for the same
+    // partitioning (the same blocks, seeds and tree-aggregation order).
+    var locals = OtherFamilies.fit(ClusterData.frame(spark(), spec));
+    var km = io.sparkae.linear.kmeans.KMeansModel.load(out.resolve("kmeans").toString());
+    assertTrue(km.centers().maxAbsDiff(((io.sparkae.linear.kmeans.KMeansModel) locals.get("kmeans")).centers())
+        <= TOL, "k-means centres on the cluster equal the local ones");
+    var sc = io.sparkae.linear.dictionary.SparseCodingModel.load(out.resolve("sparse-coding").toString());
+    assertTrue(sc.dictionary().maxAbsDiff(((io.sparkae.linear.dictionary.SparseCodingModel) locals.get(
+        "sparse-coding")).dictionary()) <= TOL, "sparse-coding dictionary on the cluster equals the local one");
+    float[] p = io.sparkae.neural.NeuralAutoencoderModel.load(out.resolve("autoencoder").toString()).autoencoder()
+        .parameters();
+    float[] q = ((io.sparkae.neural.NeuralAutoencoderModel) locals.get("autoencoder")).autoencoder().parameters();
+    assertEquals(q.length, p.length);
+    for (int i = 0; i < p.length; i++) {
+      assertEquals(q[i], p[i], 1e-6f * Math.max(1f, Math.abs(q[i])), "autoencoder parameter " + i);
+    }
   }
 
   @Test

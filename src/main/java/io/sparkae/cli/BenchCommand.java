@@ -24,7 +24,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String cls = "io.sparkae.bench." + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Bench";
-    if (name.equalsIgnoreCase("kmeans")) {
+    if (name.equalsIgnoreCase("cocktailParty") || name.equalsIgnoreCase("cocktail-party")) {
+      cls = "io.sparkae.bench.CocktailPartyDemo";
+    } else if (name.equalsIgnoreCase("kmeans")) {
       cls = "io.sparkae.bench.KMeansBench";
     }
     Class<?> c;

@@ -77,11 +77,37 @@ public final class RoundLoop<T, S, R> {
         return r == null ? Collections.emptyIterator() : Collections.singletonList(r).iterator();
       }, false);
       final Merge<R> m = merge;
+      if (results.getNumPartitions() <= ORDERED_MERGE_PARTITIONS) {
+        return orderedMerge(results, m);
+      }
       List<R> reduced = results.mapPartitions(it -> it.hasNext() ? it : Collections.<R>emptyIterator())
           .treeAggregate(new ArrayList<R>(0), (List<R> acc, R r) -> add(acc, r, m), (a, b) -> combine(a, b, m), depth);
       return reduced.isEmpty() ? null : reduced.get(0);
     } finally {
       bc.destroy();
+    }
+  }
+
+  /**
+   * Up to this many partitions, results are merged on the driver in partition order, one at a time: floating-point
+   * sums then do not depend on which task finished first (treeAggregate's last step merges in arrival order), so a
+   * fit gives the same model bit for bit on any cluster. Beyond it, treeAggregate keeps the driver's load bounded.
+   */
+  static final int ORDERED_MERGE_PARTITIONS = 32;
+
+  /** Computes all partition results in one job, then fetches and merges them in partition order. */
+  private static <R> R orderedMerge(JavaRDD<R> results, Merge<R> m) {
+    JavaRDD<R> cached = results.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      cached.count();
+      R acc = null;
+      for (Iterator<R> it = cached.toLocalIterator(); it.hasNext(); ) {
+        R r = it.next();
+        acc = acc == null ? r : m.merge(acc, r);
+      }
+      return acc;
+    } finally {
+      cached.unpersist(false);
     }
   }
 

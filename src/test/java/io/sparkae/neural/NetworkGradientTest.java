@@ -37,7 +37,7 @@ class NetworkGradientTest {
     return loss / n + wd / 2 * decay;
   }
 
-  private static void check(Architecture a, float wd, long seed) {
+  private static void assertGradientsMatch(Architecture a, float wd, long seed) {
     Network net = new Network(a);
     float[] p = net.initialize(seed);
     SplittableRandom r = new SplittableRandom(seed + 1);
@@ -79,27 +79,27 @@ class NetworkGradientTest {
   @Test
   void everyActivationAsHiddenCodeAndOutputWithSquaredError() {
     for (Activation f : Activation.values()) {
-      check(new Architecture(new int[] {5, 4, 3}, f, f, f, Loss.SQUARED_ERROR, false, 0, 0), 0f, 11);
+      assertGradientsMatch(new Architecture(new int[] {5, 4, 3}, f, f, f, Loss.SQUARED_ERROR, false, 0, 0), 0f, 11);
     }
   }
 
   @Test
   void crossEntropyFromLogitsWithEveryHiddenActivation() {
     for (Activation f : Activation.values()) {
-      check(new Architecture(new int[] {6, 4, 2}, f, Activation.IDENTITY, Activation.IDENTITY, Loss.CROSS_ENTROPY,
+      assertGradientsMatch(new Architecture(new int[] {6, 4, 2}, f, Activation.IDENTITY, Activation.IDENTITY, Loss.CROSS_ENTROPY,
           false, 0, 0), 0f, 12);
     }
   }
 
   @Test
   void tiedWeightsL1TopKAndWeightDecay() {
-    check(new Architecture(new int[] {5, 4, 3}, Activation.TANH, Activation.IDENTITY, Activation.SIGMOID,
+    assertGradientsMatch(new Architecture(new int[] {5, 4, 3}, Activation.TANH, Activation.IDENTITY, Activation.SIGMOID,
         Loss.SQUARED_ERROR, true, 0, 0), 0f, 13);
-    check(new Architecture(new int[] {5, 3}, Activation.TANH, Activation.TANH, Activation.IDENTITY,
+    assertGradientsMatch(new Architecture(new int[] {5, 3}, Activation.TANH, Activation.TANH, Activation.IDENTITY,
         Loss.SQUARED_ERROR, false, 0, 0.3), 0f, 14);
-    check(new Architecture(new int[] {6, 5, 4}, Activation.SOFTPLUS, Activation.IDENTITY, Activation.IDENTITY,
+    assertGradientsMatch(new Architecture(new int[] {6, 5, 4}, Activation.SOFTPLUS, Activation.IDENTITY, Activation.IDENTITY,
         Loss.SQUARED_ERROR, false, 2, 0), 0f, 15);
-    check(new Architecture(new int[] {5, 4, 3}, Activation.SIGMOID, Activation.SIGMOID, Activation.IDENTITY,
+    assertGradientsMatch(new Architecture(new int[] {5, 4, 3}, Activation.SIGMOID, Activation.SIGMOID, Activation.IDENTITY,
         Loss.CROSS_ENTROPY, true, 0, 0), 0.05f, 16);
   }
 

@@ -107,6 +107,16 @@ class BitmapFontTest {
     BufferedImage image = Canvas.create(8, 8);
     BitmapFont.draw(image, "clipped", -5, -3, S, Color.BLACK);
     BitmapFont.drawVertical(image, "clipped", 4, 4, S, Color.BLACK);
+    // Text starting outside an 8x8 image draws what falls inside and nothing else (no exception).
+    int inked = 0;
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 8; x++) {
+        if ((image.getRGB(x, y) & 0xffffff) != 0xffffff) {
+          inked++;
+        }
+      }
+    }
+    assertTrue(inked > 0 && inked < 64, "clipped text inks part of the image, found " + inked + " pixels");
   }
 
   @Test

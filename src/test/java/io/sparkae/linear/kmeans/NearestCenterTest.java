@@ -22,12 +22,12 @@ class NearestCenterTest {
   @Test
   void matchesBruteForceAcrossChunksWithSums() {
     // Far from the origin (the direct path) and near it (distances from the norms).
-    matchesBruteForce(50.0, false);
-    matchesBruteForce(0.0, true);
-    matchesBruteForce(50.0, true);
+    assertMatchesBruteForce(50.0, false);
+    assertMatchesBruteForce(0.0, true);
+    assertMatchesBruteForce(50.0, true);
   }
 
-  private static void matchesBruteForce(double shift, boolean withNorms) {
+  private static void assertMatchesBruteForce(double shift, boolean withNorms) {
     int d = 6;
     int k = 9;
     int n = 40;

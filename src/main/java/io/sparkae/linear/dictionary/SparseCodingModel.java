@@ -1,10 +1,6 @@
 package io.sparkae.linear.dictionary;
 
-import io.sparkae.core.AutoencoderModel;
-import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
-import io.sparkae.core.StageReader;
-import io.sparkae.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -13,50 +9,19 @@ import org.apache.spark.ml.util.MLReader;
 /**
  * A fitted sparse-coding model: the dictionary Phi (d x m, unit-norm atoms) and its code solver. Encodes x to the
  * sparse code z (a {@code SparseVector} in the output column), decodes Phi z; the loss is
- * {@code ||x - Phi z||_2^2 + lambda ||z||_1} (lasso) or the squared error (OMP, top-k). Keeps the objective per
- * round of the fit and the histogram of nonzeros per code in its last round. Immutable.
+ * {@code ||x - Phi z||_2^2 + lambda ||z||_1} (lasso) or the squared error (OMP, top-k). Its objective history is
+ * {@code (1/n) sum_i ||x_i - Phi z_i||^2 + lambda ||z_i||_1} per round. Immutable.
  */
-public final class SparseCodingModel extends AutoencoderModel<SparseCodingModel> {
+public final class SparseCodingModel extends DictionaryModel<SparseCodingModel> {
   private static final long serialVersionUID = 1L;
-
-  private final DictionaryAutoencoder ae;
-  private final double[] objectives;
-  private final long[] nonzeroHistogram;
-  private final int maxSweeps;
-  private final double cdTol;
 
   public SparseCodingModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
       double cdTol, Provenance provenance) {
-    super(uid, provenance);
-    this.ae = new DictionaryAutoencoder(coder);
-    this.objectives = objectives.clone();
-    this.nonzeroHistogram = nonzeroHistogram.clone();
-    this.maxSweeps = maxSweeps;
-    this.cdTol = cdTol;
-  }
-
-  @Override
-  public DictionaryAutoencoder autoencoder() {
-    return ae;
-  }
-
-  /** The dictionary Phi, d x m (a copy). */
-  public DenseMatrix dictionary() {
-    return ae.dictionary();
+    super(uid, coder, objectives, nonzeroHistogram, maxSweeps, cdTol, provenance);
   }
 
   public int numAtoms() {
-    return ae.codeSize();
-  }
-
-  /** Objective per row, {@code (1/n) sum_i ||x_i - Phi z_i||^2 + lambda ||z_i||_1}, per round of the fit. */
-  public double[] objectiveHistory() {
-    return objectives.clone();
-  }
-
-  /** histogram[k] = training rows whose code had k nonzeros, in the fit's last round. */
-  public long[] nonzeroHistogram() {
-    return nonzeroHistogram.clone();
+    return autoencoder().codeSize();
   }
 
   @Override
@@ -65,20 +30,12 @@ public final class SparseCodingModel extends AutoencoderModel<SparseCodingModel>
   }
 
   @Override
-  protected ModelData data() {
-    return DictionaryData.write(ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol);
-  }
-
-  @Override
   public SparseCodingModel copy(ParamMap extra) {
-    return copyParamsTo(new SparseCodingModel(uid(), ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol,
-        provenance()), extra);
+    return copyParamsTo(rebuild(SparseCodingModel::new), extra);
   }
 
   public static MLReader<SparseCodingModel> read() {
-    return StageReader.model(SparseCodingModel.class, (uid, data, prov) -> new SparseCodingModel(uid,
-        DictionaryData.coder(data), DictionaryData.objectives(data), DictionaryData.nonzeros(data),
-        (int) data.scalar("maxSweeps"), data.scalar("cdTol"), prov));
+    return reader(SparseCodingModel.class, SparseCodingModel::new);
   }
 
   public static SparseCodingModel load(String path) {

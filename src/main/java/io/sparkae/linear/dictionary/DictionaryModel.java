@@ -1,0 +1,78 @@
+package io.sparkae.linear.dictionary;
+
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.ModelData;
+import io.sparkae.core.Provenance;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+
+/**
+ * What a fitted sparse-coding model and a fitted NMF share: the dictionary Phi (d x m, unit-norm atoms) inside its
+ * code solver, the objective per round of the fit, the histogram of nonzeros per code in the last round, and the
+ * solver settings that travel with the saved model. Immutable.
+ *
+ * @param <M> the concrete model
+ */
+public abstract class DictionaryModel<M extends DictionaryModel<M>> extends AutoencoderModel<M> {
+  private static final long serialVersionUID = 1L;
+
+  private final DictionaryAutoencoder ae;
+  private final double[] objectives;
+  private final long[] nonzeroHistogram;
+  private final int maxSweeps;
+  private final double cdTol;
+
+  protected DictionaryModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram,
+      int maxSweeps, double cdTol, Provenance provenance) {
+    super(uid, provenance);
+    this.ae = new DictionaryAutoencoder(coder);
+    this.objectives = objectives.clone();
+    this.nonzeroHistogram = nonzeroHistogram.clone();
+    this.maxSweeps = maxSweeps;
+    this.cdTol = cdTol;
+  }
+
+  /** Builds the concrete model from the saved parts (the constructor's arguments). */
+  @FunctionalInterface
+  protected interface Factory<M> {
+    M create(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
+        double cdTol, Provenance provenance);
+  }
+
+  /** A reader for a concrete dictionary model. */
+  protected static <M extends DictionaryModel<M>> StageReader<M> reader(Class<M> type, Factory<M> factory) {
+    return StageReader.model(type, (uid, data, prov) -> factory.create(uid, DictionaryData.coder(data),
+        DictionaryData.objectives(data), DictionaryData.nonzeros(data), (int) data.scalar("maxSweeps"),
+        data.scalar("cdTol"), prov));
+  }
+
+  /** This model's parts handed to {@code factory} (for {@code copy}). */
+  protected M rebuild(Factory<M> factory) {
+    return factory.create(uid(), ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol, provenance());
+  }
+
+  @Override
+  public DictionaryAutoencoder autoencoder() {
+    return ae;
+  }
+
+  /** The dictionary Phi, d x m (a copy). */
+  public DenseMatrix dictionary() {
+    return ae.dictionary();
+  }
+
+  /** The objective per row for each round of the fit (see the concrete model for its terms). */
+  public double[] objectiveHistory() {
+    return objectives.clone();
+  }
+
+  /** histogram[k] = training rows whose code had k nonzeros, in the fit's last round. */
+  public long[] nonzeroHistogram() {
+    return nonzeroHistogram.clone();
+  }
+
+  @Override
+  protected ModelData data() {
+    return DictionaryData.write(ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol);
+  }
+}

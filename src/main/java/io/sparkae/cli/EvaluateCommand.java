@@ -28,8 +28,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.model);
     out.put("input", input.input);
-    out.putAll(m.evaluate(input.load(s)).toMap());
-    out.putAll(ModelReports.evaluationExtras(m, input.load(s)));
+    var data = input.load(s);
+    out.putAll(m.evaluate(data).toMap());
+    out.putAll(ModelReports.evaluationExtras(m, data));
     System.out.print(Json.of(out));
     return 0;
   }

@@ -80,10 +80,10 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
     Dataset<Row>[] split = DataSources.load(spark, path, "idx", Map.of()).select("features")
         .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
     int d = arch.inputSize();
-    JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.vectors(split[1], "features"), "features", d, 0);
+    JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0);
     for (int partitions : new int[] {1, 2}) {
       JavaRDD<FloatBlock> train = AveragingTrainer.cache(
-          InputColumn.vectors(split[0].repartition(partitions), "features"), "features", d, 0);
+          InputColumn.internalRows(split[0].repartition(partitions), "features"), "features", d, 0);
       train.count();
       AveragingTrainer t = new AveragingTrainer(net, config(16), 1);
       AveragingTrainer.Result r = t.fit(train, null, null);

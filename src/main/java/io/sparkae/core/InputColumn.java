@@ -52,11 +52,6 @@ public final class InputColumn {
     return data.select(column).queryExecution().toRdd().toJavaRDD();
   }
 
-  /** The vectors of the column as an RDD. */
-  public static JavaRDD<Vector> vectors(Dataset<?> data, String column) {
-    return data.select(column).toJavaRDD().map((Row r) -> r.isNullAt(0) ? null : (Vector) r.get(0));
-  }
-
   /**
    * The vector size d, read from the first row; fails with "empty data" when there is none. The first row's size
    * is the reference: every other row is checked against it while blocking.

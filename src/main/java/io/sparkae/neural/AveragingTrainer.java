@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,10 +96,11 @@ public final class AveragingTrainer {
   }
 
   /** Caches the rows of {@code column} as float blocks of {@code blockRows} rows (0: Blocker's default). */
-  public static JavaRDD<FloatBlock> cache(JavaRDD<Vector> rows, String column, int dim, int blockRows) {
+  public static JavaRDD<FloatBlock> cache(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows, String column, int dim, int blockRows) {
     return rows.mapPartitionsWithIndex((p, it) -> {
       List<FloatBlock> out = new ArrayList<>();
-      new Blocker(column, dim, blockRows, false, p).blocks(it, true).forEachRemaining(b -> out.add(FloatBlock.of(b)));
+      new Blocker(column, dim, blockRows, false, p).blocks(io.sparkae.data.RowCursor.ofInternalRows(it), true)
+          .forEachRemaining(b -> out.add(FloatBlock.of(b)));
       return out.iterator();
     }, true).persist(StorageLevel.MEMORY_AND_DISK());
   }

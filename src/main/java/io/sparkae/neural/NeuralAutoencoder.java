@@ -253,13 +253,13 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
     if (!getCheckpointDir().isEmpty()) {
       trainer.withCheckpoints(getCheckpointDir(), getCheckpointInterval(), getResume());
     }
-    JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.vectors(input.data(), input.column()),
+    JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.internalRows(input.data(), input.column()),
         input.column(), input.dim(), getBlockSize());
     JavaRDD<FloatBlock> validation = null;
     try {
       if (validationData != null) {
         InputColumn.requireVector(validationData.schema(), input.column());
-        validation = AveragingTrainer.cache(InputColumn.vectors(validationData, input.column()), input.column(),
+        validation = AveragingTrainer.cache(InputColumn.internalRows(validationData, input.column()), input.column(),
             input.dim(), getBlockSize());
       }
       boolean resuming = getResume() && !getCheckpointDir().isEmpty();

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 
@@ -60,10 +59,10 @@ final class AlternatingFit {
   }
 
   /** Dense blocks of the rows, cached; with {@code nonnegative}, negative values fail with row and value. */
-  static JavaRDD<Block> cachedBlocks(JavaRDD<Vector> rows, String column, int d, int blockRows, boolean nonnegative,
+  static JavaRDD<Block> cachedBlocks(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows, String column, int d, int blockRows, boolean nonnegative,
       String model) {
     return rows.mapPartitionsWithIndex((p, it) -> {
-      List<Block> blocks = new Blocker(column, d, blockRows, false, p).allBlocks(it);
+      List<Block> blocks = new Blocker(column, d, blockRows, false, p).allBlocks(io.sparkae.data.RowCursor.ofInternalRows(it));
       if (nonnegative) {
         checkNonnegative(blocks, column, p, model);
       }

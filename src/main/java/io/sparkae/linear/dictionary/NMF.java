@@ -127,7 +127,7 @@ public final class NMF extends AutoencoderEstimator<NMFModel> {
   protected NMFModel fitImpl(FitInput input) {
     int d = input.dim();
     int m = getRank();
-    JavaRDD<Block> blocks = AlternatingFit.cachedBlocks(InputColumn.vectors(input.data(), input.column()),
+    JavaRDD<Block> blocks = AlternatingFit.cachedBlocks(InputColumn.internalRows(input.data(), input.column()),
         input.column(), d, getBlockSize(), true, "NMF");
     LOG.info("NMF fit: rank={}, d={}, maxIter={}, partitions={}, column '{}'", m, d, getMaxIter(),
         blocks.getNumPartitions(), input.column());

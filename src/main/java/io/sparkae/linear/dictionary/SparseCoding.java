@@ -240,7 +240,7 @@ public final class SparseCoding extends AutoencoderEstimator<SparseCodingModel> 
       throw new IllegalArgumentException("nonzeros = " + getNonzeros() + " is larger than the number of features d = "
           + d + " in column '" + input.column() + "' (OMP needs independent atoms)");
     }
-    JavaRDD<Block> blocks = AlternatingFit.cachedBlocks(InputColumn.vectors(input.data(), input.column()),
+    JavaRDD<Block> blocks = AlternatingFit.cachedBlocks(InputColumn.internalRows(input.data(), input.column()),
         input.column(), d, getBlockSize(), false, "sparse coding");
     LOG.info("sparse coding fit: numAtoms={}, d={}, solver={}, lambda={}, nonzeros={}, nonnegative={}, fraction={}, "
         + "maxIter={}, partitions={}, column '{}'", m, d, getSolver(), getLambda(), getNonzeros(), getNonnegative(),

@@ -10,7 +10,6 @@ import io.sparkae.linalg.DenseMatrix;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 
 /**
@@ -111,14 +110,15 @@ public final class ClusteringMetrics {
     int k = ae.codeSize();
     int blockRows = model.getBlockSize();
     try {
-      RoundLoop<Vector, KMeansAutoencoder, Stats> first = new RoundLoop<>(InputColumn.vectors(dataset, column), 0L,
+      RoundLoop<org.apache.spark.sql.catalyst.InternalRow, KMeansAutoencoder, Stats> first = new RoundLoop<>(
+          InputColumn.internalRows(dataset, column), 0L,
           (m, it, ctx) -> clusterStats(m, it, new Blocker(column, d, blockRows, false, ctx.partition())),
           Stats::merge);
       Stats s = first.round(ae, 1);
       if (s == null || s.rows == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
       }
-      RoundLoop<Vector, Pass2, Stats> second = new RoundLoop<>(InputColumn.vectors(dataset, column), 0L,
+      RoundLoop<org.apache.spark.sql.catalyst.InternalRow, Pass2, Stats> second = new RoundLoop<>(InputColumn.internalRows(dataset, column), 0L,
           (p, it, ctx) -> silhouettes(p, it, new Blocker(column, d, blockRows, false, ctx.partition())),
           Stats::merge);
       Stats t = second.round(new Pass2(ae, s), 2);
@@ -128,8 +128,8 @@ public final class ClusteringMetrics {
     }
   }
 
-  private static Stats clusterStats(KMeansAutoencoder m, Iterator<Vector> rows, Blocker blocker) {
-    Iterator<Block> blocks = blocker.blocks(rows, true);
+  private static Stats clusterStats(KMeansAutoencoder m, Iterator<org.apache.spark.sql.catalyst.InternalRow> rows, Blocker blocker) {
+    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }
@@ -158,8 +158,8 @@ public final class ClusteringMetrics {
     return s;
   }
 
-  private static Stats silhouettes(Pass2 p, Iterator<Vector> rows, Blocker blocker) {
-    Iterator<Block> blocks = blocker.blocks(rows, true);
+  private static Stats silhouettes(Pass2 p, Iterator<org.apache.spark.sql.catalyst.InternalRow> rows, Blocker blocker) {
+    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }

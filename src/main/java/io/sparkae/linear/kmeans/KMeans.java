@@ -8,7 +8,6 @@ import io.sparkae.data.Blocker;
 import io.sparkae.linalg.DenseMatrix;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleArrayArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -294,9 +293,10 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
     int kk = getK();
     String column = input.column();
     int blockRows = getBlockSize();
-    JavaRDD<Vector> rows = InputColumn.vectors(input.data(), column);
+    JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows = InputColumn.internalRows(input.data(), column);
     JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex(
-        (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(it, false)), true)
+        (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(
+            io.sparkae.data.RowCursor.ofInternalRows(it), false)), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long t0 = System.nanoTime();

@@ -128,8 +128,9 @@ public final class FastICA extends AutoencoderEstimator<ICAModel> {
     PcaAutoencoder pca = pcaModel.autoencoder();
     String column = input.column();
     int blockRows = getBlockSize();
-    JavaRDD<Block> blocks = InputColumn.vectors(input.data(), column).mapPartitionsWithIndex(
-        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(it).iterator(), true)
+    JavaRDD<Block> blocks = InputColumn.internalRows(input.data(), column).mapPartitionsWithIndex(
+        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(io.sparkae.data.RowCursor.ofInternalRows(it))
+            .iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     LOG.info("FastICA fit: k={}, d={}, contrast={}, maxIter={}, tol={}, partitions={}, column '{}'", kk, d,
         getContrast(), getMaxIter(), getTol(), blocks.getNumPartitions(), column);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class AveragingTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(AveragingTrainer.class);
 
-  private final Network net;
+  private final Objective net;
   private final TrainingConfig cfg;
   private final int epochs;
   private String checkpointDir;
@@ -72,7 +72,7 @@ public final class AveragingTrainer {
     }
   }
 
-  public AveragingTrainer(Network net, TrainingConfig cfg, int epochs) {
+  public AveragingTrainer(Objective net, TrainingConfig cfg, int epochs) {
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs = " + epochs + " must be >= 0");
     }
@@ -135,19 +135,18 @@ public final class AveragingTrainer {
     long stepsPerEpoch = (largest + cfg.batchSize - 1) / cfg.batchSize;
     int roundsPerEpoch = (int) ((stepsPerEpoch + h - 1) / h);
     int rounds = epochs * roundsPerEpoch;
-    Architecture arch = net.architecture();
-    LOG.info("neural autoencoder fit: {}, {}, {} rows in {} partitions, batch {}, H {}, lr {}, {} epochs of {} rounds",
-        arch, cfg.optimizer, rows, counts.size(), cfg.batchSize, h, cfg.learningRate, epochs, roundsPerEpoch);
-    final Network network = net;
+    LOG.info("fit: {}, {}, {} rows in {} partitions, batch {}, H {}, lr {}, {} epochs of {} rounds",
+        net, cfg.optimizer, rows, counts.size(), cfg.batchSize, h, cfg.learningRate, epochs, roundsPerEpoch);
+    final Objective network = net;
     final TrainingConfig config = cfg;
     RoundLoop<FloatBlock, State, PartitionSums> loop = new RoundLoop<>(blocks, cfg.seed,
         (state, it, ctx) -> localRound(network, config, state, it, ctx.partition()), PartitionSums::merge);
     float[] params = initial != null ? initial.clone() : initialParameters();
-    if (params.length != arch.numParams()) {
-      throw new IllegalArgumentException("initial parameters have " + params.length + " entries, the network needs "
-          + arch.numParams());
+    if (params.length != net.numParams()) {
+      throw new IllegalArgumentException("initial parameters have " + params.length + " entries, the model needs "
+          + net.numParams());
     }
-    float[] opt = new float[cfg.optimizer.stateSize(arch.numParams())];
+    float[] opt = new float[cfg.optimizer.stateSize(net.numParams())];
     double[] trainLoss = new double[rounds];
     double[] validationLoss = new double[validation == null ? 0 : epochs];
     int firstRound = 1;
@@ -188,7 +187,7 @@ public final class AveragingTrainer {
       seen += sums.samples;
       double secs = (System.nanoTime() - start) / 1e9;
       boolean epochEnd = round % roundsPerEpoch == 0;
-      String line = String.format(Locale.ROOT, "neural autoencoder epoch %d/%d round %d/%d: train loss %.6g, %.0f "
+      String line = String.format(Locale.ROOT, "epoch %d/%d round %d/%d: train loss %.6g, %.0f "
           + "samples/s, ~%.1f s left", epoch + 1, epochs, round, rounds, loss,
           sums.samples / Math.max(1e-9, (System.nanoTime() - t0) / 1e9),
           secs / (round - firstRound + 1) * (rounds - round));
@@ -211,7 +210,7 @@ public final class AveragingTrainer {
   }
 
   /** One partition's part of a round: H local steps from the broadcast state, on copies of its arrays. */
-  static PartitionSums localRound(Network net, TrainingConfig cfg, State state, java.util.Iterator<FloatBlock> it,
+  static PartitionSums localRound(Objective net, TrainingConfig cfg, State state, java.util.Iterator<FloatBlock> it,
       int partition) {
     List<FloatBlock> list = new ArrayList<>();
     it.forEachRemaining(list::add);
@@ -225,31 +224,38 @@ public final class AveragingTrainer {
     return new PartitionSums(p, o, stats);
   }
 
-  /** Mean per-example reconstruction loss of the network with parameters p over cached blocks. */
+  /**
+   * Mean per-example reported loss ({@link Objective.Evaluator#loss}) with parameters p over cached blocks; the
+   * randomness of block b of partition q is seeded by (seed, q, b), so the figure is repeatable.
+   */
   public double meanLoss(JavaRDD<FloatBlock> blocks, float[] p) {
-    final Network network = net;
-    RoundLoop<FloatBlock, float[], double[]> loop = new RoundLoop<>(blocks, cfg.seed,
-        (params, it, ctx) -> lossSums(network, params, it), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+    return meanLoss(net, blocks, p, cfg.seed);
+  }
+
+  /** {@link #meanLoss(JavaRDD, float[])} for any objective. */
+  public static double meanLoss(Objective net, JavaRDD<FloatBlock> blocks, float[] p, long seed) {
+    RoundLoop<FloatBlock, float[], double[]> loop = new RoundLoop<>(blocks, seed,
+        (params, it, ctx) -> lossSums(net, params, it, Seeds.derive(Seeds.derive(seed, "loss"), 0, ctx.partition())),
+        (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
     double[] s = loop.round(p, 0);
     return s == null || s[0] == 0 ? Double.NaN : s[1] / s[0];
   }
 
-  private static double[] lossSums(Network net, float[] p, java.util.Iterator<FloatBlock> it) {
+  private static double[] lossSums(Objective net, float[] p, java.util.Iterator<FloatBlock> it, long seed) {
     if (!it.hasNext()) {
       return null;
     }
-    Architecture a = net.architecture();
-    Network.Workspace ws = null;
+    Objective.Evaluator ws = null;
     double n = 0;
     double sum = 0;
+    int block = 0;
     while (it.hasNext()) {
       FloatBlock b = it.next();
       if (ws == null || ws.capacity() < b.size) {
-        ws = net.workspace(b.size);
+        ws = net.evaluator(Math.max(1, b.size));
       }
-      System.arraycopy(b.values, 0, ws.acts[0], 0, b.size * b.dim);
-      net.forward(p, ws, b.size);
-      sum += a.loss().evaluate(ws.acts[a.layers()], b.values, b.dim, b.size, null, 1f, null);
+      System.arraycopy(b.values, 0, ws.input(), 0, b.size * b.dim);
+      sum += ws.loss(p, b.size, Seeds.derive(seed, block++, 0));
       n += b.size;
     }
     return new double[] {n, sum};

@@ -8,20 +8,21 @@ import java.util.SplittableRandom;
  * Plain minibatch training on one partition's rows: the step function the averaging trainer runs inside each
  * task, and what a test runs on its own to compare. Step s (counted from 0 over the whole fit) of partition p
  * takes minibatch {@code s mod S} of local epoch {@code e = s / S}, where {@code S = ceil(n_p / B)} and the rows are
- * visited in a permutation seeded by {@code Seeds.derive(seed, e, p)}; corruption noise of step s is seeded by
- * (seed, s, p). A retried task therefore repeats its steps exactly. Knows only arrays (no Spark).
+ * visited in a permutation seeded by {@code Seeds.derive(seed, e, p)}; corruption noise and the objective's own randomness
+ * (a VAE's reparameterisation noise) of step s are seeded by (seed, s, p). A retried task therefore repeats its steps exactly. Knows only arrays (no Spark).
  */
 public final class LocalTrainer {
   private static final long NOISE = 0x5DEECE66DL;
+  private static final long SAMPLE = 0x2545F4914F6CDD1DL;
 
-  private final Network net;
+  private final Objective net;
   private final TrainingConfig cfg;
   private final List<FloatBlock> blocks;
   private final int partition;
   private final int dim;
   private final int blockRows;
   private final int rows;
-  private final Network.Workspace ws;
+  private final Objective.Evaluator ws;
   private final float[] target;
   private final float[] grad;
   private int[] perm;
@@ -39,12 +40,12 @@ public final class LocalTrainer {
   }
 
   /** @param blocks the partition's rows; every block but the last holds the same number of rows */
-  public LocalTrainer(Network net, TrainingConfig cfg, List<FloatBlock> blocks, int partition) {
+  public LocalTrainer(Objective net, TrainingConfig cfg, List<FloatBlock> blocks, int partition) {
     this.net = net;
     this.cfg = cfg;
     this.blocks = blocks;
     this.partition = partition;
-    this.dim = net.architecture().inputSize();
+    this.dim = net.inputSize();
     long n = 0;
     for (FloatBlock b : blocks) {
       n += b.size;
@@ -59,9 +60,9 @@ public final class LocalTrainer {
     this.rows = (int) n;
     this.blockRows = blocks.isEmpty() ? 1 : blocks.get(0).size;
     int cap = Math.min(cfg.batchSize, Math.max(1, rows));
-    this.ws = net.workspace(cap);
+    this.ws = net.evaluator(cap);
     this.target = new float[dim * cap];
-    this.grad = new float[net.architecture().numParams()];
+    this.grad = new float[net.numParams()];
   }
 
   public int rows() {
@@ -95,10 +96,10 @@ public final class LocalTrainer {
       int n = Math.min(cfg.batchSize, rows - start);
       gather(start, n);
       if (cfg.corrupts()) {
-        corrupt(ws.acts[0], n * dim, new SplittableRandom(Seeds.derive(cfg.seed ^ NOISE, (int) s, partition)));
+        corrupt(ws.input(), n * dim, new SplittableRandom(Seeds.derive(cfg.seed ^ NOISE, (int) s, partition)));
       }
-      net.forward(p, ws, n);
-      lossSum += net.backward(p, grad, ws, target, n, cfg.weightDecay);
+      lossSum += ws.gradient(p, grad, target, n, cfg.weightDecay, s / (double) spe,
+          Seeds.derive(cfg.seed ^ SAMPLE, (int) s, partition));
       cfg.optimizer.step(p, grad, opt, lr);
       samples += n;
     }
@@ -107,7 +108,7 @@ public final class LocalTrainer {
 
   /** Copies rows perm[start, start + n) into the input and the target. */
   private void gather(int start, int n) {
-    float[] in = ws.acts[0];
+    float[] in = ws.input();
     for (int j = 0; j < n; j++) {
       int r = perm[start + j];
       FloatBlock b = blocks.get(r / blockRows);

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  *
  * <p>Knows only arrays and BLAS. Not thread-safe through its {@link Workspace}: one workspace per thread.
  */
-public final class Network implements java.io.Serializable {
+public final class Network implements Objective {
   private static final long serialVersionUID = 1L;
 
   private final Architecture arch;
@@ -31,7 +31,8 @@ public final class Network implements java.io.Serializable {
   }
 
   /** Buffers for batches of up to {@code capacity} examples: activations a_0..a_L, two gradient buffers, masks. */
-  public static final class Workspace {
+  public static final class Workspace implements Objective.Evaluator {
+    final Network net;
     final int capacity;
     /** a_l, sizes[l] x capacity; a_0 is the (corrupted) input the caller fills. */
     public final float[][] acts;
@@ -40,7 +41,9 @@ public final class Network implements java.io.Serializable {
     final boolean[] keep;
     final float[] column;
 
-    Workspace(Architecture a, int capacity) {
+    Workspace(Network net, int capacity) {
+      Architecture a = net.arch;
+      this.net = net;
       this.capacity = capacity;
       acts = new float[a.layers() + 1][];
       for (int l = 0; l <= a.layers(); l++) {
@@ -52,19 +55,63 @@ public final class Network implements java.io.Serializable {
       column = new float[a.codeSize()];
     }
 
+    @Override
     public int capacity() {
       return capacity;
+    }
+
+    @Override
+    public float[] input() {
+      return acts[0];
+    }
+
+    @Override
+    public double gradient(float[] p, float[] grad, float[] target, int n, float weightDecay, double epoch,
+        long seed) {
+      net.forward(p, this, n);
+      return net.backward(p, grad, this, target, n, weightDecay);
+    }
+
+    /** The reconstruction loss against the (uncorrupted) input itself; deterministic. */
+    @Override
+    public double loss(float[] p, int n, long seed) {
+      Architecture a = net.arch;
+      int d = a.inputSize();
+      float[] x = java.util.Arrays.copyOf(acts[0], d * n);
+      net.forward(p, this, n);
+      return a.loss().evaluate(acts[a.layers()], x, d, n, null, 1f, null);
     }
   }
 
   public Workspace workspace(int capacity) {
-    return new Workspace(arch, capacity);
+    return new Workspace(this, capacity);
+  }
+
+  @Override
+  public Workspace evaluator(int capacity) {
+    return workspace(capacity);
+  }
+
+  @Override
+  public int inputSize() {
+    return arch.inputSize();
+  }
+
+  @Override
+  public int numParams() {
+    return arch.numParams();
+  }
+
+  @Override
+  public String toString() {
+    return arch.toString();
   }
 
   /**
    * Fresh parameters: weights from He (normal, std sqrt(2 / fan_in); He et al. 2015) for rectifier layers and
    * Xavier/Glorot (uniform, limit sqrt(6 / (fan_in + fan_out)); Glorot and Bengio 2010) otherwise; biases 0.
    */
+  @Override
   public float[] initialize(long seed) {
     float[] p = new float[arch.numParams()];
     SplittableRandom r = new SplittableRandom(seed);

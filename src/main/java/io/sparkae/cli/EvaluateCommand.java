@@ -21,6 +21,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   InputOptions input;
 
+  @picocli.CommandLine.Option(names = "--importance-samples", description = "probabilistic models: also estimate "
+      + "log p(x) by importance weighting with K samples per row, 1 <= K <= 5000 (default: 0, off)")
+  int importanceSamples;
+
+  @picocli.CommandLine.Option(names = "--max-rows", description = "evaluate only the first N rows (default: all)")
+  Integer maxRows;
+
   @Override
   public Integer call() {
     SparkSession s = spark.session("sparkae evaluate");
@@ -28,9 +35,18 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.model);
     out.put("input", input.input);
+    if (importanceSamples < 0 || importanceSamples > 5000) {
+      throw new IllegalArgumentException("--importance-samples " + importanceSamples + " must lie in [0, 5000]");
+    }
+    if (maxRows != null && maxRows < 1) {
+      throw new IllegalArgumentException("--max-rows " + maxRows + " must be >= 1");
+    }
     var data = input.load(s);
+    if (maxRows != null) {
+      data = data.limit(maxRows);
+    }
     out.putAll(m.evaluate(data).toMap());
-    out.putAll(ModelReports.evaluationExtras(m, data));
+    out.putAll(ModelReports.evaluationExtras(m, data, importanceSamples));
     System.out.print(Json.of(out));
     return 0;
   }

@@ -32,14 +32,21 @@ final class FitRunner {
       metrics.put("input", in.input);
       metrics.put("fitSeconds", model.provenance().fitSeconds());
       metrics.put("train", model.evaluate(data).toMap());
+      Dataset<Row> validation = null;
       if (out.validation != null) {
-        InputOptions v = in.copyWithInput(out.validation);
-        metrics.put("validation", model.evaluate(v.load(spark)).toMap());
+        validation = in.copyWithInput(out.validation).load(spark);
+        Map<String, Object> v = new LinkedHashMap<>(model.evaluate(validation).toMap());
+        if (model instanceof io.sparkae.neural.vae.VariationalModel<?>) {
+          v.putAll(ModelReports.evaluationExtras(model, validation, 0)); // the -ELBO's two terms
+        }
+        metrics.put("validation", v);
       }
       metrics.putAll(ModelReports.summary(model));
       dir.writeText("metrics.json", Json.of(metrics));
       if (!out.noReport) {
         ModelReports.write(model, dir, "figures/");
+        ModelReports.writeDataFigures(model, validation != null ? validation : data,
+            validation != null ? "validation" : "training", dir, "figures/");
       }
       dir.commit();
       System.out.print(Json.of(metrics));

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The spark-submit entry point: {@code sparkae fit|transform|evaluate|report|bench ...}. Commands only parse
+ * The spark-submit entry point: {@code sparkae fit|transform|evaluate|report|sample|bench ...}. Commands only parse
  * options, build an estimator, fit or transform, and write outputs. {@code --config FILE} supplies option values
  * from a properties file (keys are long option names, e.g. {@code k=50}, optionally qualified by the command,
  * e.g. {@code fit.pca.k=50}); options given on the command line win.
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + io.sparkae.core.Version.SPARKAE,
     description = "Representation learning on Apache Spark: every model is an autoencoder.",
     subcommands = {FitCommand.class, TransformCommand.class, EvaluateCommand.class, ReportCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, SampleCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Override

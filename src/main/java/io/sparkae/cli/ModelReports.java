@@ -6,6 +6,7 @@ import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.kmeans.KMeansModel;
 import io.sparkae.linear.pca.PCAModel;
 import io.sparkae.neural.NeuralAutoencoderModel;
+import io.sparkae.neural.vae.VariationalModel;
 import io.sparkae.report.ImageGrid;
 import io.sparkae.report.ScreePlot;
 import java.io.IOException;
@@ -47,6 +48,9 @@ final class ModelReports {
     if (model instanceof NeuralAutoencoderModel nn) {
       out.putAll(NeuralReports.summary(nn));
     }
+    if (model instanceof VariationalModel<?> vm) {
+      out.putAll(VaeReports.summary(vm));
+    }
     DictionaryReports.summary(model, out);
     if (model instanceof KMeansModel km) {
       out.putAll(KMeansReports.summary(km));
@@ -54,12 +58,39 @@ final class ModelReports {
     return out;
   }
 
-  /** Family-specific evaluation numbers beyond loss and explained variance (none for PCA). */
-  static Map<String, Object> evaluationExtras(AutoencoderModel<?> model, Dataset<Row> data) {
+  /**
+   * Family-specific evaluation numbers beyond loss and explained variance (none for PCA); for probabilistic models
+   * the -ELBO terms and, with {@code importanceSamples} K &gt; 0, the importance-weighted log-likelihood.
+   */
+  static Map<String, Object> evaluationExtras(AutoencoderModel<?> model, Dataset<Row> data, int importanceSamples) {
     if (model instanceof KMeansModel km) {
       return KMeansReports.evaluation(km, data);
     }
+    if (model instanceof VariationalModel<?> vm) {
+      return vm.evaluateLikelihood(data, importanceSamples).toMap();
+    }
     return Map.of();
+  }
+
+  /** Figures that need data beside the model (a VAE's 2-D codes by label); none for most families. */
+  static List<String> writeDataFigures(AutoencoderModel<?> model, Dataset<Row> data, String title, OutputDir dir,
+      String prefix) {
+    if (!(model instanceof VariationalModel<?> vm)) {
+      return List.of();
+    }
+    List<String> written = new ArrayList<>();
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("sparkae-figures");
+      for (Path f : VaeReports.dataFigures(vm, data, title, scratch)) {
+        written.add(copy(dir, f, prefix));
+      }
+      return written;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot draw figures: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(scratch);
+    }
   }
 
   /** Draws the model's figures into {@code dir} under {@code prefix}; returns the file names written. */
@@ -81,6 +112,11 @@ final class ModelReports {
       }
       if (model instanceof NeuralAutoencoderModel nn) {
         for (Path f : NeuralReports.figures(nn, p, scratch)) {
+          written.add(copy(dir, f, prefix));
+        }
+      }
+      if (model instanceof VariationalModel<?> vm) {
+        for (Path f : VaeReports.figures(vm, p, scratch)) {
           written.add(copy(dir, f, prefix));
         }
       }

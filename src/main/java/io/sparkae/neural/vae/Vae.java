@@ -260,6 +260,21 @@ public final class Vae implements Objective {
       decoder.forward(p, dec, cols);
     }
 
+    /**
+     * Runs the decoder on n codes given as doubles (k x n): latent values z, or for the softmax latent the topic
+     * proportions theta themselves (fed to the decoder as they are).
+     */
+    public void decodeCodes(float[] p, double[] codes, int n) {
+      if (n < 1 || n > capacity * draws) {
+        throw new IllegalArgumentException(n + " codes for buffers of " + capacity * draws + " columns");
+      }
+      float[] in = dec[0];
+      for (int i = 0; i < k * n; i++) {
+        in[i] = (float) codes[i];
+      }
+      decoder.forward(p, dec, n);
+    }
+
     private void check(int n) {
       if (n < 1 || n > capacity) {
         throw new IllegalArgumentException("batch of " + n + " rows for buffers of " + capacity);

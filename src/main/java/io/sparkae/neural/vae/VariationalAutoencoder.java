@@ -1,0 +1,140 @@
+package io.sparkae.neural.vae;
+
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.neural.Activation;
+import io.sparkae.neural.AveragingTrainer;
+import io.sparkae.neural.FloatBlock;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+
+/**
+ * The variational autoencoder of Kingma and Welling (2014), trained by data-parallel minibatch Adam/SGD with
+ * parameter averaging. The encoder (d, h_1, ..., h_m) gives q(z|x) = N(mu(x), diag sigma^2(x)) over a latent of
+ * size k, the prior is N(0, I), the decoder mirrors the encoder (k, h_m, ..., h_1) and gives p(x|z): Bernoulli
+ * (values in [0, 1], e.g. images), Gaussian with learned mean and log-variance (real values), or multinomial (counts).
+ * It minimises the mean over rows of
+ * <pre>
+ *   -ELBO(x) = -E_{q(z|x)} log p(x|z) + beta KL(q(z|x) || p(z))
+ * </pre>
+ * with the expectation estimated from L reparameterised samples z = mu + sigma * eps and the KL term in closed form
+ * (beta = 1, the default, gives the ELBO; a warm-up raises beta from 0 over the first epochs, Bowman et al. 2016).
+ * The code of a row is mu(x) ({@code sigmaCol} adds sigma(x)); {@link VariationalAutoencoderModel#sample} draws new
+ * rows from the prior.
+ */
+public final class VariationalAutoencoder
+    extends VariationalEstimator<VariationalAutoencoderModel, VariationalAutoencoder> {
+  private static final long serialVersionUID = 1L;
+
+  private final IntParam latentSize;
+  private final IntArrayParam hiddenLayers;
+  private final Param<String> activation;
+  private final Param<String> likelihood;
+  private final BooleanParam binarize;
+
+  public VariationalAutoencoder() {
+    this(Identifiable.randomUID("sparkae-vae"));
+  }
+
+  public VariationalAutoencoder(String uid) {
+    super(uid);
+    latentSize = new IntParam(this, "latentSize", "size k of the latent code z (>= 1, default: 20)",
+        ParamValidators.gtEq(1));
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "encoder hidden sizes h_1..h_m; the decoder mirrors "
+        + "them; empty for linear maps (default: 400)");
+    activation = new Param<>(this, "activation", "hidden activation: relu, tanh, sigmoid, softplus, identity "
+        + "(default: relu)", ParamValidators.inArray(new String[] {"relu", "tanh", "sigmoid", "softplus", "identity",
+            "linear"}));
+    likelihood = new Param<>(this, "likelihood", "decoder distribution: bernoulli (values in [0, 1]), gaussian, "
+        + "multinomial (counts) (default: bernoulli)", ParamValidators.inArray(new String[] {"bernoulli",
+            "gaussian", "multinomial"}));
+    binarize = new BooleanParam(this, "binarize", "replace each row by Bernoulli draws of its values in training "
+        + "and evaluation (dynamic binarisation; bernoulli only) (default: false)");
+    setDefault(latentSize, 20);
+    setDefault(hiddenLayers, new int[] {400});
+    setDefault(activation, "relu");
+    setDefault(likelihood, "bernoulli");
+    setDefault(binarize, false);
+  }
+
+  public IntParam latentSize() { return latentSize; }
+  public IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public Param<String> activation() { return activation; }
+  public Param<String> likelihood() { return likelihood; }
+  public BooleanParam binarize() { return binarize; }
+
+  public int getLatentSize() { return (Integer) getOrDefault(latentSize); }
+  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
+  public String getActivation() { return getOrDefault(activation); }
+  public String getLikelihood() { return getOrDefault(likelihood); }
+  public boolean getBinarize() { return (Boolean) getOrDefault(binarize); }
+
+  public VariationalAutoencoder setLatentSize(int v) { set(latentSize, v); return this; }
+  public VariationalAutoencoder setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return this; }
+  public VariationalAutoencoder setActivation(String v) { set(activation, v); return this; }
+  public VariationalAutoencoder setLikelihood(String v) { set(likelihood, v); return this; }
+  public VariationalAutoencoder setBinarize(boolean v) { set(binarize, v); return this; }
+
+  @Override
+  protected Vae vae(FitInput input) {
+    int[] hidden = getHiddenLayers();
+    for (int h : hidden) {
+      if (h < 1) {
+        throw new IllegalArgumentException("hiddenLayers " + Arrays.toString(hidden) + " must be positive");
+      }
+    }
+    int[] mirror = new int[hidden.length];
+    for (int i = 0; i < hidden.length; i++) {
+      mirror[i] = hidden[hidden.length - 1 - i];
+    }
+    int k = getLatentSize();
+    return new Vae(input.dim(), hidden, k, mirror, Activation.parse(getActivation()),
+        Likelihood.parse(getLikelihood()), Prior.standardNormal(k), false, getSamples(), getBeta(),
+        getKlWarmupEpochs(), getBinarize());
+  }
+
+  @Override
+  protected VariationalAutoencoderModel model(FitInput input, Vae vae, float[] params,
+      AveragingTrainer.Result r, List<FloatBlock> first) {
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid(),
+        new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss, r.validationLoss, r.roundsPerEpoch,
+        sampleInputs(first, 12), provenance(input, r.rows));
+    return copyValues(m, ParamMap.empty()).setParent(this);
+  }
+
+  /** Up to {@code max} rows of a cached block, d x m. */
+  static DenseMatrix sampleInputs(List<FloatBlock> first, int max) {
+    if (first.isEmpty()) {
+      return new DenseMatrix(0, 0);
+    }
+    FloatBlock b = first.get(0);
+    int m = Math.min(max, b.size);
+    DenseMatrix out = new DenseMatrix(b.dim, m);
+    for (int i = 0; i < b.dim * m; i++) {
+      out.values[i] = b.values[i];
+    }
+    return out;
+  }
+
+  @Override
+  public VariationalAutoencoder copy(ParamMap extra) {
+    VariationalAutoencoder c = copyValues(new VariationalAutoencoder(uid()), extra);
+    return c.setValidationData(validationData());
+  }
+
+  public static MLReader<VariationalAutoencoder> read() {
+    return StageReader.estimator(VariationalAutoencoder.class);
+  }
+
+  public static VariationalAutoencoder load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,185 @@
+package io.sparkae.neural.vae;
+
+import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.ModelData;
+import io.sparkae.core.Provenance;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.neural.Activation;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * Base of the fitted probabilistic autoencoders (the VAE and the topic model): the trained {@link Vae} and its
+ * parameters as a {@link VaeAutoencoder}, the loss curves (training objective per round; validation -ELBO per
+ * epoch when validation data was set), evaluation (-ELBO and importance-weighted log-likelihood, distributed) and
+ * sampling from the prior. Immutable.
+ *
+ * <p>Saved arrays: "vae" (d, k, softmax latent, samples, beta, warm-up epochs, binarize, activation ordinal,
+ * likelihood ordinal, Dirichlet alpha or 0), "encoderHidden", "decoderHidden", "parameters", "seed" (two 32-bit
+ * halves), "trainLoss", "validationLoss", "roundsPerEpoch", "sampleInputs".
+ *
+ * @param <M> the concrete model
+ */
+public abstract class VariationalModel<M extends VariationalModel<M>> extends AutoencoderModel<M> {
+  private static final long serialVersionUID = 1L;
+
+  private final VaeAutoencoder ae;
+  private final double[] trainLoss;
+  private final double[] validationLoss;
+  private final int roundsPerEpoch;
+  private final DenseMatrix sampleInputs;
+
+  protected VariationalModel(String uid, VaeAutoencoder ae, double[] trainLoss, double[] validationLoss,
+      int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {
+    super(uid, provenance);
+    this.ae = ae;
+    this.trainLoss = trainLoss.clone();
+    this.validationLoss = validationLoss.clone();
+    this.roundsPerEpoch = roundsPerEpoch;
+    this.sampleInputs = sampleInputs.copy();
+  }
+
+  @Override
+  public VaeAutoencoder autoencoder() {
+    return ae;
+  }
+
+  public Vae vae() {
+    return ae.vae();
+  }
+
+  /** Training objective of each round, per row (a copy). */
+  public double[] trainLoss() {
+    return trainLoss.clone();
+  }
+
+  /** Validation -ELBO after each epoch, per row (a copy; empty without validation data). */
+  public double[] validationLoss() {
+    return validationLoss.clone();
+  }
+
+  public int roundsPerEpoch() {
+    return roundsPerEpoch;
+  }
+
+  /** A few training rows (d x m), for the report (a copy). */
+  public DenseMatrix sampleInputs() {
+    return sampleInputs.copy();
+  }
+
+  /** -ELBO and its terms on {@code data}; with K &gt; 0 also the importance-weighted log p(x) from K samples. */
+  public VaeEvaluation.Result evaluateLikelihood(Dataset<?> data, int importanceSamples) {
+    return VaeEvaluation.evaluate(data, getInputCol(), ae, importanceSamples);
+  }
+
+  /**
+   * {@code count} new rows (d x count): latent values drawn from the prior, seeded by {@code seed}, through the
+   * decoder's mean. For the topic model the draws are mapped to topic proportions by the softmax first.
+   */
+  public DenseMatrix sample(int count, long seed) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count = " + count + " must be >= 1");
+    }
+    Vae vae = vae();
+    int k = vae.latentSize();
+    DenseMatrix z = new DenseMatrix(k, count);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    Prior prior = vae.prior();
+    for (int j = 0; j < count; j++) {
+      for (int i = 0; i < k; i++) {
+        z.values[j * k + i] = prior.mean(i) + Math.sqrt(prior.variance(i)) * r.nextGaussian();
+      }
+      if (vae.softmaxLatent()) {
+        softmaxInPlace(z.values, j * k, k);
+      }
+    }
+    return decodeAll(z);
+  }
+
+  /** The decoder's mean for every column of z (k x m), in batches. */
+  public DenseMatrix decodeAll(DenseMatrix z) {
+    int d = vae().inputSize();
+    DenseMatrix out = new DenseMatrix(d, z.cols);
+    int batch = 256;
+    for (int first = 0; first < z.cols; first += batch) {
+      int n = Math.min(batch, z.cols - first);
+      DenseMatrix zb = new DenseMatrix(z.rows, n, java.util.Arrays.copyOfRange(z.values, first * z.rows,
+          (first + n) * z.rows));
+      DenseMatrix xb = new DenseMatrix(d, n);
+      ae.decode(zb, n, xb);
+      System.arraycopy(xb.values, 0, out.values, first * d, n * d);
+    }
+    return out;
+  }
+
+  static void softmaxInPlace(double[] v, int off, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < k; i++) {
+      max = Math.max(max, v[off + i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < k; i++) {
+      v[off + i] = Math.exp(v[off + i] - max);
+      sum += v[off + i];
+    }
+    for (int i = 0; i < k; i++) {
+      v[off + i] /= sum;
+    }
+  }
+
+  @Override
+  protected ModelData data() {
+    Vae v = vae();
+    float[] p = ae.parameters();
+    double[] pd = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      pd[i] = p[i];
+    }
+    long seed = ae.seed();
+    return new ModelData()
+        .put("vae", new double[] {v.inputSize(), v.latentSize(), v.softmaxLatent() ? 1 : 0, v.samples(), v.beta(),
+            v.warmupEpochs(), v.binarize() ? 1 : 0, v.encoder().hidden().ordinal(), v.likelihood().ordinal(),
+            v.prior().alpha()})
+        .put("encoderHidden", hidden(v.encoder().sizes()))
+        .put("decoderHidden", hidden(v.decoder().sizes()))
+        .put("parameters", pd)
+        .put("seed", new double[] {(double) (seed >>> 32), (double) (seed & 0xFFFFFFFFL)})
+        .put("trainLoss", trainLoss)
+        .put("validationLoss", validationLoss)
+        .put("roundsPerEpoch", roundsPerEpoch)
+        .put("sampleInputs", sampleInputs);
+  }
+
+  private static double[] hidden(int[] sizes) {
+    double[] h = new double[sizes.length - 2];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = sizes[i + 1];
+    }
+    return h;
+  }
+
+  private static int[] ints(double[] v) {
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (int) v[i];
+    }
+    return out;
+  }
+
+  /** The autoencoder saved by {@link #data()}; checks every array's size. */
+  protected static VaeAutoencoder readAutoencoder(ModelData data) {
+    double[] s = data.matrix("vae", 10, 1).values;
+    int d = (int) s[0];
+    int k = (int) s[1];
+    Likelihood lik = Likelihood.values()[(int) s[8]];
+    Prior prior = s[9] > 0 ? Prior.dirichletLaplace(k, s[9]) : Prior.standardNormal(k);
+    Vae vae = new Vae(d, ints(data.vector("encoderHidden")), k, ints(data.vector("decoderHidden")),
+        Activation.values()[(int) s[7]], lik, prior, s[2] != 0, (int) s[3], s[4], s[5], s[6] != 0);
+    double[] pd = data.matrix("parameters", vae.numParams(), 1).values;
+    float[] p = new float[pd.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) pd[i];
+    }
+    double[] seed = data.matrix("seed", 2, 1).values;
+    return new VaeAutoencoder(vae, p, ((long) seed[0] << 32) | (long) seed[1]);
+  }
+}

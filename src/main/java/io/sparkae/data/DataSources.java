@@ -37,12 +37,19 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code libsvm}</td><td>Spark's libsvm source; option {@code numFeatures} passed on</td></tr>
  * <tr><td>{@code idx}</td><td>IDX images (MNIST), pixels / 255; labels from option {@code labels} or the
  *   {@code *-labels-idx1-ubyte[.gz]} file next to the images</td></tr>
+ * <tr><td>{@code text}</td><td>one document per non-blank line of a file or of every file in a folder, as word
+ *   counts ({@link TextCorpus}): {@code id}, {@code features}; options {@code vocabSize}, {@code minDF},
+ *   {@code maxDF}, {@code vocabulary}, {@code stopWords}</td></tr>
+ * <tr><td>{@code text-folder}</td><td>one document per file of a folder, as {@code text}</td></tr>
+ * <tr><td>{@code reuters}</td><td>the Reuters-21578 JSON files of {@code data/fetch reuters} (a folder of
+ *   {@code reuters-NNN.json}, or one of them), as {@code text} plus a {@code topics} string array</td></tr>
  * </table>
  *
  * <p>A null, empty or {@code auto} format is inferred from the name ({@link #inferFormat}). Options for every
  * format: {@code labelCol} (default {@code label}, kept when present), {@code numPartitions} (repartition the
- * result). Other options go to Spark's reader unchanged (e.g. {@code sep} for CSV). Image sources mark
- * {@code features} with {@link #IMAGE_KEY} metadata; read it back with {@link #imageShape}.
+ * result). Other options go to Spark's reader unchanged (e.g. {@code sep} for CSV); the text formats ignore them.
+ * Image sources mark {@code features} with {@link #IMAGE_KEY} metadata; read it back with {@link #imageShape}; text
+ * sources mark it with their vocabulary ({@link TextCorpus#vocabulary}).
  *
  * <p>A missing path, an unknown format and a column of the wrong type give {@link IllegalArgumentException}s that
  * name the path or column, the value found and what was expected.
@@ -57,11 +64,13 @@ public final class DataSources {
   /** Metadata key on {@code features} marking image rows: a Metadata with longs {@code height}, {@code width}. */
   public static final String IMAGE_KEY = "sparkae.image";
   /** The formats {@link #load} knows, besides {@code auto}. */
-  public static final List<String> FORMATS = List.of("parquet", "json", "csv", "libsvm", "idx");
+  public static final List<String> FORMATS =
+      List.of("parquet", "json", "csv", "libsvm", "idx", "text", "text-folder", "reuters");
 
   /** Options this class interprets itself; the rest go to Spark's reader. */
   private static final Set<String> OWN_OPTIONS =
-      Set.of("featurescol", "labelcol", "numpartitions", "labels", "numfeatures", "header", "inferschema");
+      Set.of("featurescol", "labelcol", "numpartitions", "labels", "numfeatures", "header", "inferschema",
+          "vocabsize", "mindf", "maxdf", "vocabulary", "stopwords");
 
   private DataSources() {}
 
@@ -94,6 +103,7 @@ public final class DataSources {
       case "csv" -> csv(spark, path, opts, where);
       case "libsvm" -> libsvm(spark, path, opts);
       case "idx" -> IdxSource.load(spark, path, opts);
+      case "text", "text-folder", "reuters" -> TextCorpus.load(spark, path, fmt, opts);
       default -> throw new IllegalStateException("format '" + fmt + "' is listed but not handled");
     };
     String parts = opts.get("numPartitions");
@@ -105,10 +115,13 @@ public final class DataSources {
   }
 
   /**
-   * The format a path's name implies: by extension, after dropping a {@code .gz}: {@code .parquet},
-   * {@code .json} / {@code .jsonl}, {@code .csv}, {@code .libsvm} / {@code .svm}; else {@code idx} if the name
-   * contains {@code idx} or {@code ubyte} (e.g. {@code train-images-idx3-ubyte.gz}). A directory takes the format of
-   * the first data file in it (names starting with {@code _} or {@code .} are skipped, as Spark does).
+   * The format a path's name implies: {@code reuters} for {@code reuters-NNN.json}; else by extension, after
+   * dropping a {@code .gz}: {@code .parquet}, {@code .json} / {@code .jsonl}, {@code .csv}, {@code .libsvm} /
+   * {@code .svm}, {@code .txt} (text, one document per line); else {@code idx} if the name contains {@code idx} or
+   * {@code ubyte} (e.g. {@code train-images-idx3-ubyte.gz}). A directory takes the format of the first data file in
+   * it in name order (names starting with {@code _} or {@code .} are skipped, as Spark does), so the folder of
+   * {@code data/fetch reuters} reads as {@code reuters}. A folder of one document per file needs
+   * {@code text-folder} named.
    */
   public static String inferFormat(SparkSession spark, String path) {
     Path p = new Path(path);
@@ -135,7 +148,7 @@ public final class DataSources {
       throw new UncheckedIOException("cannot list " + path + " to infer its format: " + e.getMessage(), e);
     }
     throw new IllegalArgumentException("cannot infer the format of " + path + " from its name: expected a name"
-        + " ending in .parquet, .json, .csv, .libsvm or .svm (optionally .gz), or containing idx or ubyte,"
+        + " ending in .parquet, .json, .csv, .libsvm, .svm or .txt (optionally .gz), or containing idx or ubyte,"
         + " or a directory of such files; or pass one of " + String.join(", ", FORMATS));
   }
 
@@ -172,7 +185,9 @@ public final class DataSources {
     if (name.endsWith(".gz")) {
       name = name.substring(0, name.length() - 3);
     }
-    if (name.endsWith(".parquet")) {
+    if (name.matches(TextDocuments.REUTERS_NAME)) {
+      return Optional.of("reuters");
+    } else if (name.endsWith(".parquet")) {
       return Optional.of("parquet");
     } else if (name.endsWith(".json") || name.endsWith(".jsonl")) {
       return Optional.of("json");
@@ -180,11 +195,13 @@ public final class DataSources {
       return Optional.of("csv");
     } else if (name.endsWith(".libsvm") || name.endsWith(".svm")) {
       return Optional.of("libsvm");
+    } else if (name.endsWith(".txt")) {
+      return Optional.of("text");
     }
     return lower.contains("idx") || lower.contains("ubyte") ? Optional.of("idx") : Optional.empty();
   }
 
-  private static void requireExists(SparkSession spark, String path, String format) {
+  static void requireExists(SparkSession spark, String path, String format) {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());

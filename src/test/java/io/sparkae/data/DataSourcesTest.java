@@ -193,8 +193,8 @@ class DataSourcesTest {
         e.getMessage());
 
     e = assertThrows(IllegalArgumentException.class, () -> DataSources.load(spark, missing, "xlsx", Map.of()));
-    assertEquals("unknown format 'xlsx' for " + missing + ": expected one of auto, parquet, json, csv, libsvm, idx",
-        e.getMessage());
+    assertEquals("unknown format 'xlsx' for " + missing + ": expected one of auto, parquet, json, csv, libsvm, idx,"
+        + " text, text-folder, reuters", e.getMessage());
 
     Path odd = tmp.resolve("table.dat");
     Files.writeString(odd, "1,2\n");

@@ -42,6 +42,12 @@ final class FitRunner {
         metrics.put("validation", v);
       }
       metrics.putAll(ModelReports.summary(model));
+      if (model instanceof io.sparkae.neural.topics.TopicModelModel tm) {
+        Map<String, Object> topics = TopicReports.summary(tm, data);
+        metrics.putAll(topics);
+        dir.writeText("topics.txt", TopicReports.topicsText(tm, topics));
+        dir.writeText("vocabulary.txt", String.join("\n", tm.getVocabulary()) + "\n");
+      }
       dir.writeText("metrics.json", Json.of(metrics));
       if (!out.noReport) {
         ModelReports.write(model, dir, "figures/");

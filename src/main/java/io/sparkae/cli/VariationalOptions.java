@@ -14,11 +14,11 @@ final class VariationalOptions {
   @Option(names = "--kl-warmup", description = "epochs over which the KL weight rises from 0 to beta (default: 0)")
   double klWarmup;
 
-  @Option(names = "--epochs", description = "passes over the data (default: 10)")
-  int epochs = 10;
+  @Option(names = "--epochs", description = "passes over the data (default: 10 for vae, 20 for topics)")
+  Integer epochs;
 
-  @Option(names = "--batch-size", description = "minibatch size (default: 128)")
-  int batchSize = 128;
+  @Option(names = "--batch-size", description = "minibatch size (default: 128 for vae, 64 for topics)")
+  Integer batchSize;
 
   @Option(names = "--averaging-frequency", description = "local steps between parameter averages H (default: 25)")
   int averagingFrequency = 25;
@@ -26,8 +26,8 @@ final class VariationalOptions {
   @Option(names = "--optimizer", description = "adam or sgd (default: adam)")
   String optimizer = "adam";
 
-  @Option(names = "--lr", description = "learning rate (default: 0.001)")
-  double lr = 1e-3;
+  @Option(names = "--lr", description = "learning rate (default: 0.001 for vae, 0.002 for topics)")
+  Double lr;
 
   @Option(names = "--momentum", description = "sgd momentum (default: 0.9)")
   double momentum = 0.9;
@@ -57,11 +57,17 @@ final class VariationalOptions {
     est.setSamples(samples);
     est.setBeta(beta);
     est.setKlWarmupEpochs(klWarmup);
-    est.setEpochs(epochs);
-    est.setBatchSize(batchSize);
+    if (epochs != null) {
+      est.setEpochs(epochs);
+    }
+    if (batchSize != null) {
+      est.setBatchSize(batchSize);
+    }
     est.setAveragingFrequency(averagingFrequency);
     est.setOptimizer(optimizer);
-    est.setLearningRate(lr);
+    if (lr != null) {
+      est.setLearningRate(lr);
+    }
     est.setMomentum(momentum);
     est.setLearningRateDecay(lrDecay);
     est.setDecayEvery(decayEvery);

@@ -1,0 +1,141 @@
+package io.sparkae.neural.topics;
+
+import io.sparkae.core.StageReader;
+import io.sparkae.neural.Activation;
+import io.sparkae.neural.AveragingTrainer;
+import io.sparkae.neural.FloatBlock;
+import io.sparkae.neural.vae.Likelihood;
+import io.sparkae.neural.vae.Prior;
+import io.sparkae.neural.vae.Vae;
+import io.sparkae.neural.vae.VaeAutoencoder;
+import io.sparkae.neural.vae.VariationalEstimator;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A topic model as a probabilistic autoencoder: ProdLDA (Srivastava and Sutton 2017, "Autoencoding variational
+ * inference for topic models"). For a document's word counts x (a vector over the V words of the vocabulary) the
+ * encoder network (V, h_1, ..., h_m, 2K) gives a logistic-normal posterior q(z|x) = N(mu(x), diag sigma^2(x)) over
+ * K topics; the document's topic proportions are theta = softmax(z); the decoder is the product of experts
+ * {@code p(w | theta) = softmax(W theta + b)_w} (W: V x K, column k the weights of topic k; b: background
+ * log-frequencies) with the multinomial likelihood {@code log p(x | theta) = sum_w x_w log p(w | theta)} (the
+ * multinomial coefficient, constant, left out). The prior on theta is a symmetric Dirichlet(alpha) through its
+ * Laplace approximation in the softmax basis ({@link Prior#dirichletLaplace}). It minimises the mean over documents of
+ * <pre>
+ *   -ELBO(x) = -E_q log p(x | softmax(z)) + KL(q(z|x) || N(m_alpha, diag s_alpha^2))
+ * </pre>
+ * trained like every VAE here (minibatch Adam, parameter averaging). The code of a document is its topic
+ * proportions softmax(mu(x)); held-out perplexity is exp(sum -ELBO / sum of counts), an upper bound.
+ *
+ * <p>Input: count vectors (nonnegative integers, at least one word per document), e.g. from the {@code text},
+ * {@code text-folder} or {@code reuters} data sources, whose vocabulary (column metadata
+ * {@link io.sparkae.data.TextCorpus#VOCABULARY_KEY}) the model keeps to name its topics' words.
+ */
+public final class TopicModel extends VariationalEstimator<TopicModelModel, TopicModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final IntParam k;
+  private final IntArrayParam hiddenLayers;
+  private final Param<String> activation;
+  private final DoubleParam docConcentration;
+
+  public TopicModel() {
+    this(Identifiable.randomUID("sparkae-topics"));
+  }
+
+  public TopicModel(String uid) {
+    super(uid);
+    k = new IntParam(this, "k", "number of topics (>= 2, default: 20)", ParamValidators.gtEq(2));
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "encoder hidden sizes (default: 100, 100, as ProdLDA)");
+    activation = new Param<>(this, "activation", "encoder hidden activation: softplus, relu, tanh, sigmoid "
+        + "(default: softplus)", ParamValidators.inArray(new String[] {"softplus", "relu", "tanh", "sigmoid"}));
+    docConcentration = new DoubleParam(this, "docConcentration", "alpha of the symmetric Dirichlet prior on "
+        + "topic proportions (> 0, default: 1.0)", ParamValidators.gt(0));
+    setDefault(k, 20);
+    setDefault(hiddenLayers, new int[] {100, 100});
+    setDefault(activation, "softplus");
+    setDefault(docConcentration, 1.0);
+    setDefault(outputCol(), "topicDistribution");
+    setDefault(learningRate(), 0.002);
+    setDefault(batchSize(), 64);
+    setDefault(epochs(), 20);
+  }
+
+  public IntParam k() { return k; }
+  public IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public Param<String> activation() { return activation; }
+  public DoubleParam docConcentration() { return docConcentration; }
+
+  public int getK() { return (Integer) getOrDefault(k); }
+  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
+  public String getActivation() { return getOrDefault(activation); }
+  public double getDocConcentration() { return (Double) getOrDefault(docConcentration); }
+
+  public TopicModel setK(int v) { set(k, v); return this; }
+  public TopicModel setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return this; }
+  public TopicModel setActivation(String v) { set(activation, v); return this; }
+  public TopicModel setDocConcentration(double v) { set(docConcentration, v); return this; }
+
+  @Override
+  protected Vae vae(FitInput input) {
+    int[] hidden = getHiddenLayers();
+    for (int h : hidden) {
+      if (h < 1) {
+        throw new IllegalArgumentException("hiddenLayers " + Arrays.toString(hidden) + " must be positive");
+      }
+    }
+    if (input.dim() < 2) {
+      throw new IllegalArgumentException("input column '" + input.column() + "' holds count vectors over a vocabulary"
+          + " of " + input.dim() + " word(s); a topic model needs at least 2");
+    }
+    int topics = getK();
+    return new Vae(input.dim(), hidden, topics, new int[0], Activation.parse(getActivation()),
+        Likelihood.MULTINOMIAL, Prior.dirichletLaplace(topics, getDocConcentration()), true, getSamples(), getBeta(),
+        getKlWarmupEpochs(), false);
+  }
+
+  /** The vocabulary the text sources attach to the column, or word0, word1, ... when there is none. */
+  static String[] vocabulary(StructField f, int size) {
+    java.util.Optional<String[]> vocab = io.sparkae.data.TextCorpus.vocabulary(f);
+    if (vocab.isPresent() && vocab.get().length == size) {
+      return vocab.get();
+    }
+    String[] v = new String[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = "word" + i;
+    }
+    return v;
+  }
+
+  @Override
+  protected TopicModelModel model(FitInput input, Vae vae, float[] params, AveragingTrainer.Result r,
+      List<FloatBlock> first) {
+    TopicModelModel m = new TopicModelModel(uid(), new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss,
+        r.validationLoss, r.roundsPerEpoch, provenance(input, r.rows));
+    m.setVocabulary(vocabulary(input.data().schema().apply(input.column()), input.dim()));
+    return copyValues(m, ParamMap.empty()).setParent(this);
+  }
+
+  @Override
+  public TopicModel copy(ParamMap extra) {
+    TopicModel c = copyValues(new TopicModel(uid()), extra);
+    return c.setValidationData(validationData());
+  }
+
+  public static MLReader<TopicModel> read() {
+    return StageReader.estimator(TopicModel.class);
+  }
+
+  public static TopicModel load(String path) {
+    return read().load(path);
+  }
+}

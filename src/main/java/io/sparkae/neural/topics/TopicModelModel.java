@@ -1,0 +1,119 @@
+package io.sparkae.neural.topics;
+
+import io.sparkae.core.Provenance;
+import io.sparkae.core.StageReader;
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.neural.vae.VaeAutoencoder;
+import io.sparkae.neural.vae.VariationalModel;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * A fitted {@link TopicModel}. {@code transform} appends each document's topic proportions softmax(mu(x)) (default
+ * column {@code topicDistribution}, as Spark's LDA); {@link #topicWeights()} are the decoder's W (V x K),
+ * {@link #topicsMatrix()} the word distributions p(w | theta = e_k); {@link #describeTopics(int)} their top words;
+ * {@link #perplexity} the held-out perplexity bound; {@link #coherence} NPMI on a reference corpus. The vocabulary
+ * is a Param, saved in the metadata. Immutable.
+ */
+public final class TopicModelModel extends VariationalModel<TopicModelModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final StringArrayParam vocabulary;
+
+  public TopicModelModel(String uid, VaeAutoencoder ae, double[] trainLoss, double[] validationLoss,
+      int roundsPerEpoch, Provenance provenance) {
+    super(uid, ae, trainLoss, validationLoss, roundsPerEpoch, new DenseMatrix(0, 0), provenance);
+    vocabulary = new StringArrayParam(this, "vocabulary", "the words of the count vectors' coordinates");
+    setDefault(vocabulary, new String[0]);
+    setDefault(outputCol(), "topicDistribution");
+  }
+
+  public StringArrayParam vocabulary() {
+    return vocabulary;
+  }
+
+  /** The words (a copy); word i is coordinate i of the count vectors. */
+  public String[] getVocabulary() {
+    return getOrDefault(vocabulary).clone();
+  }
+
+  TopicModelModel setVocabulary(String[] v) {
+    set(vocabulary, v.clone());
+    return this;
+  }
+
+  /** The number of topics K. */
+  public int k() {
+    return vae().latentSize();
+  }
+
+  /** The decoder's weights W, V x K: column k scores each word for topic k relative to the background b. */
+  public DenseMatrix topicWeights() {
+    float[] p = autoencoder().parameters();
+    int v = vae().inputSize();
+    int k = k();
+    int off = vae().decoder().weightOffset(0);
+    DenseMatrix w = new DenseMatrix(v, k);
+    for (int i = 0; i < v * k; i++) {
+      w.values[i] = p[off + i];
+    }
+    return w;
+  }
+
+  /** The word distribution of each pure topic, p(w | theta = e_k) = softmax(W e_k + b), V x K (columns sum to 1). */
+  public DenseMatrix topicsMatrix() {
+    int k = k();
+    DenseMatrix e = new DenseMatrix(k, k);
+    for (int i = 0; i < k; i++) {
+      e.values[i * k + i] = 1;
+    }
+    return decodeAll(e);
+  }
+
+  /** The indices of the {@code n} highest-weighted words of each topic (by W's column, as ProdLDA), descending. */
+  public int[][] topWordIndices(int n) {
+    return Coherence.topWords(topicWeights(), n);
+  }
+
+  /** The top {@code n} words of each topic, by name. */
+  public String[][] describeTopics(int n) {
+    String[] vocab = getVocabulary();
+    int[][] idx = topWordIndices(n);
+    String[][] out = new String[idx.length][];
+    for (int t = 0; t < idx.length; t++) {
+      out[t] = new String[idx[t].length];
+      for (int i = 0; i < idx[t].length; i++) {
+        out[t][i] = idx[t][i] < vocab.length ? vocab[idx[t][i]] : "word" + idx[t][i];
+      }
+    }
+    return out;
+  }
+
+  /** exp(sum over documents of -ELBO / number of words): the perplexity bound on held-out documents. */
+  public double perplexity(Dataset<?> documents) {
+    return evaluateLikelihood(documents, 0).perplexity();
+  }
+
+  /** NPMI coherence of each topic's top {@code n} words on {@code reference} (counts in the input column). */
+  public double[] coherence(Dataset<?> reference, int n) {
+    return Coherence.npmi(reference, getInputCol(), topWordIndices(n));
+  }
+
+  @Override
+  public TopicModelModel copy(ParamMap extra) {
+    return copyParamsTo(new TopicModelModel(uid(), autoencoder(), trainLoss(), validationLoss(), roundsPerEpoch(),
+        provenance()), extra);
+  }
+
+  public static MLReader<TopicModelModel> read() {
+    return StageReader.model(TopicModelModel.class, (uid, data, prov) ->
+        new TopicModelModel(uid, readAutoencoder(data), data.vector("trainLoss"), data.vector("validationLoss"),
+            (int) data.scalar("roundsPerEpoch"), prov));
+  }
+
+  public static TopicModelModel load(String path) {
+    return read().load(path);
+  }
+}

@@ -13,6 +13,19 @@ import org.apache.spark.sql.Row;
 final class OtherFamilies {
   private OtherFamilies() {}
 
+  /** Word counts made from the rows: round(|x_i|) + [i = 0], so that no document is empty. */
+  static Dataset<Row> counts(Dataset<Row> data) {
+    org.apache.spark.sql.expressions.UserDefinedFunction toCounts = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.ml.linalg.Vector v) -> {
+          double[] c = new double[v.size()];
+          for (int i = 0; i < c.length; i++) {
+            c[i] = Math.rint(Math.abs(v.apply(i))) + (i == 0 ? 1 : 0);
+          }
+          return (org.apache.spark.ml.linalg.Vector) org.apache.spark.ml.linalg.Vectors.dense(c);
+        }, org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+    return data.withColumn("features", toCounts.apply(data.col("features")));
+  }
+
   static Map<String, AutoencoderModel<?>> fit(Dataset<Row> data) {
     int d = ((org.apache.spark.ml.linalg.Vector) data.first().getAs("features")).size();
     Map<String, AutoencoderModel<?>> out = new LinkedHashMap<>();
@@ -21,6 +34,10 @@ final class OtherFamilies {
         .setSeed(42).fit(data));
     out.put("autoencoder", new NeuralAutoencoder().setLayers(d, 8).setEpochs(1).setBatchSize(64)
         .setLearningRate(1e-3).setSeed(42).fit(data));
+    out.put("vae", new io.sparkae.neural.vae.VariationalAutoencoder().setLatentSize(2).setHiddenLayers(8)
+        .setLikelihood("gaussian").setEpochs(1).setBatchSize(64).setAveragingFrequency(4).setSeed(42).fit(data));
+    out.put("topics", new io.sparkae.neural.topics.TopicModel().setK(3).setHiddenLayers(8).setEpochs(1)
+        .setAveragingFrequency(4).setSeed(42).fit(counts(data)));
     return out;
   }
 }

@@ -96,6 +96,16 @@ class PcaOnClusterTest extends SparkTest {
     for (int i = 0; i < p.length; i++) {
       assertEquals(q[i], p[i], 1e-6f * Math.max(1f, Math.abs(q[i])), "autoencoder parameter " + i);
     }
+    // The VAE and the topic model (same trainer, seeded reparameterisation noise): identical parameters.
+    for (String name : new String[] {"vae", "topics"}) {
+      float[] c = ((io.sparkae.neural.vae.VariationalModel<?>) io.sparkae.core.Models.load(spark(),
+          out.resolve(name).toString())).autoencoder().parameters();
+      float[] l = ((io.sparkae.neural.vae.VariationalModel<?>) locals.get(name)).autoencoder().parameters();
+      assertEquals(l.length, c.length);
+      for (int i = 0; i < c.length; i++) {
+        assertEquals(l[i], c[i], 1e-6f * Math.max(1f, Math.abs(l[i])), name + " parameter " + i);
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,100 @@
+package io.sparkae.neural.topics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.testing.SparkTest;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopicModelTest extends SparkTest {
+
+  @Test
+  void recoversPlantedLdaTopicsAndBeatsTheUnigramModel(@TempDir Path dir) throws Exception {
+    DenseMatrix planted = SyntheticCorpus.dirichletTopics(100, 6, 0.05, 3);
+    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(planted, 3000, 0.3, SyntheticCorpus.Length.poisson(80), 4);
+    Dataset<Row> docs = corpus.toDataFrame(spark(), 2).cache();
+    TopicModelModel m = new TopicModel().setK(6).setHiddenLayers(50).setEpochs(20).setLearningRate(0.01).setSeed(5)
+        .fit(docs);
+    double cos = SyntheticCorpus.meanBestMatchCosine(planted, m.topicsMatrix());
+    assertTrue(cos >= 0.9, "mean best-match cosine of planted and learned topics " + cos);
+
+    // Perplexity bound below the unigram model's exp(entropy of the corpus word frequencies).
+    double[] freq = new double[100];
+    double total = 0;
+    for (Vector v : corpus.documents()) {
+      for (int i = 0; i < 100; i++) {
+        freq[i] += v.apply(i);
+        total += v.apply(i);
+      }
+    }
+    double entropy = 0;
+    for (double f : freq) {
+      if (f > 0) {
+        entropy -= f / total * Math.log(f / total);
+      }
+    }
+    double perplexity = m.perplexity(docs);
+    assertTrue(perplexity < 0.8 * Math.exp(entropy), "perplexity " + perplexity + " vs unigram " + Math.exp(entropy));
+
+    // Codes are topic proportions; the vocabulary came from the column metadata; save/load keeps everything.
+    List<Row> codes = m.transform(docs.limit(20)).select("topicDistribution").collectAsList();
+    for (Row r : codes) {
+      double s = 0;
+      for (double x : ((Vector) r.get(0)).toArray()) {
+        assertTrue(x > 0);
+        s += x;
+      }
+      assertEquals(1.0, s, 1e-9);
+    }
+    assertEquals("w0", m.getVocabulary()[0]);
+    assertTrue(m.describeTopics(5)[0][0].startsWith("w"));
+    double[] npmi = m.coherence(docs, 10);
+    assertEquals(6, npmi.length);
+    m.write().save(dir.resolve("m").toString());
+    TopicModelModel back = TopicModelModel.load(dir.resolve("m").toString());
+    assertArrayEquals(m.getVocabulary(), back.getVocabulary());
+    assertArrayEquals(m.autoencoder().parameters(), back.autoencoder().parameters());
+    List<Row> again = back.transform(docs.limit(20)).select("topicDistribution").collectAsList();
+    assertEquals(codes, again);
+    docs.unpersist();
+  }
+
+  private Dataset<Row> frame(double[]... rows) {
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    List<Row> list = new java.util.ArrayList<>();
+    for (double[] r : rows) {
+      list.add(RowFactory.create(Vectors.dense(r)));
+    }
+    return spark().createDataFrame(list, schema).coalesce(1);
+  }
+
+  @Test
+  void rejectsCountsOutsideTheMultinomialSupport() {
+    TopicModel est = new TopicModel().setK(2).setHiddenLayers(4).setEpochs(1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> est.fit(frame(new double[] {1, 2, 0}, new double[] {0, -1, 3})));
+    assertEquals("input column 'features', partition 0, row 1, feature 1: value -1.0; the multinomial decoder needs "
+        + "nonnegative integer counts", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> est.fit(frame(new double[] {1, 2.5, 0})));
+    assertTrue(e.getMessage().contains("row 0, feature 1: value 2.5; the multinomial decoder needs nonnegative "
+        + "integer counts"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> est.fit(frame(new double[] {1, 2, 0},
+        new double[] {0, 0, 0})));
+    assertTrue(e.getMessage().contains("partition 0, row 1: an empty document (all counts 0)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> est.fit(frame(new double[] {3})));
+    assertTrue(e.getMessage().contains("vocabulary of 1 word(s); a topic model needs at least 2"), e.getMessage());
+  }
+}

@@ -197,6 +197,7 @@ public final class Vae implements Objective {
     private final double[] nll;
     private final double[] logW;
     private final double[] acc;
+    private final long[] keys;
     private final Noise noise = new Noise();
 
     Buffers(int capacity, int draws) {
@@ -219,6 +220,7 @@ public final class Vae implements Objective {
       nll = new double[m];
       logW = new double[capacity];
       acc = new double[capacity];
+      keys = new long[capacity];
     }
 
     @Override
@@ -292,12 +294,15 @@ public final class Vae implements Objective {
       } else {
         System.arraycopy(in, 0, x, 0, d * n);
       }
+      for (int j = 0; j < n; j++) {
+        keys[j] = byContent ? Noise.rowKey(x, j * d, d) : j;
+      }
       if (!binarize) {
         return;
       }
       for (int j = 0; j < n; j++) {
         int off = j * d;
-        noise.reseed(Noise.streamSeed(seed ^ BINARIZE, byContent ? Noise.rowKey(x, off, d) : j, 0));
+        noise.reseed(Noise.streamSeed(seed ^ BINARIZE, keys[j], 0));
         for (int i = off; i < off + d; i++) {
           float b = noise.uniform() < x[i] ? 1f : 0f;
           x[i] = b;
@@ -306,12 +311,12 @@ public final class Vae implements Objective {
       }
     }
 
-    /** Draws eps and z = mu + sigma eps for {@code s} samples of n rows; row keys from content or position. */
-    private void sample(int n, int s, long seed, boolean byContent, int firstSample) {
+    /** Draws eps and z = mu + sigma eps for {@code s} samples of n rows, row j's stream keyed by keys[j]. */
+    private void sample(int n, int s, long seed, int firstSample) {
       float[] h = posterior();
       for (int l = 0; l < s; l++) {
         for (int j = 0; j < n; j++) {
-          noise.reseed(Noise.streamSeed(seed, byContent ? Noise.rowKey(x, j * d, d) : j, firstSample + l));
+          noise.reseed(Noise.streamSeed(seed, keys[j], firstSample + l));
           int ho = j * 2 * k;
           int zo = (l * n + j) * k;
           for (int i = 0; i < k; i++) {
@@ -331,7 +336,7 @@ public final class Vae implements Objective {
       prepareTarget(target, n, seed, false);
       encoder.forward(p, enc, n);
       int m = n * draws;
-      sample(n, draws, seed, false, 0);
+      sample(n, draws, seed, 0);
       decode(p, m);
       int o = decoder.outputSize();
       float scale = 1f / m;
@@ -388,7 +393,7 @@ public final class Vae implements Objective {
       prepareTarget(enc[0], n, seed, true);
       encoder.forward(p, enc, n);
       int m = n * draws;
-      sample(n, draws, seed, true, 0);
+      sample(n, draws, seed, 0);
       decode(p, m);
       int o = decoder.outputSize();
       for (int l = 0; l < draws; l++) {
@@ -432,7 +437,7 @@ public final class Vae implements Objective {
       float[] h = posterior();
       for (int first = 0; first < kSamples; first += draws) {
         int s = Math.min(draws, kSamples - first);
-        sample(n, s, seed, true, first);
+        sample(n, s, seed, first);
         decode(p, n * s);
         int o = decoder.outputSize();
         for (int l = 0; l < s; l++) {

@@ -89,4 +89,83 @@ class VariationalAutoencoderTest extends SparkTest {
     assertTrue(Math.abs(-r.negElbo() - exact) < 0.1, "test ELBO " + (-r.negElbo()) + " vs exact log p " + exact);
     assertTrue(Math.abs(r.logLikelihood() - exact) < 0.1, "IW log p " + r.logLikelihood() + " vs exact " + exact);
   }
+
+  private static final String SAMPLE = System.getProperty("sparkae.basedir", ".")
+      + "/data/mnist-sample/train-images-idx3-ubyte.gz";
+
+  private static Dataset<Row> mnist() {
+    return io.sparkae.data.DataSources.load(spark(), SAMPLE, "idx", java.util.Map.of("numPartitions", "2"));
+  }
+
+  private static VariationalAutoencoder small() {
+    return new VariationalAutoencoder().setLatentSize(5).setHiddenLayers(64).setEpochs(1).setBatchSize(100)
+        .setAveragingFrequency(10).setLearningRate(2e-3).setSeed(11);
+  }
+
+  @Test
+  void importanceWeightedEstimateBoundsTheElboAndGrowsWithK() {
+    Dataset<Row> all = mnist().cache();
+    Dataset<Row> train = all.limit(3000);
+    Dataset<Row> test = all.limit(3300).except(train).limit(200).cache();
+    VariationalAutoencoderModel m = small().fit(train);
+    VaeEvaluation.Result k1 = m.evaluateLikelihood(test, 1);
+    VaeEvaluation.Result k10 = m.evaluateLikelihood(test, 10);
+    VaeEvaluation.Result k100 = m.evaluateLikelihood(test, 100);
+    double elbo = -k1.negElbo();
+    // K = 1 is an unbiased estimate of the ELBO; K > 1 tightens the bound (Burda et al. 2016, theorem 1).
+    assertEquals(elbo, k1.logLikelihood(), 0.02 * Math.abs(elbo), "IW with K = 1 estimates the ELBO");
+    assertTrue(k10.logLikelihood() > elbo + 0.5, "K = 10: " + k10.logLikelihood() + " vs ELBO " + elbo);
+    assertTrue(k100.logLikelihood() > k10.logLikelihood() + 0.2,
+        "K = 100: " + k100.logLikelihood() + " vs K = 10 " + k10.logLikelihood());
+    assertEquals(k1.negElbo(), k1.reconstruction() + k1.kl(), 1e-9);
+    assertTrue(k1.kl() > 0);
+    // The same figure whatever the partitioning: each row's noise is keyed by its values.
+    assertEquals(k10.logLikelihood(), m.evaluateLikelihood(test.coalesce(1), 10).logLikelihood(), 1e-9);
+    test.unpersist();
+    all.unpersist();
+  }
+
+  @Test
+  void sameSeedSameModelSaveLoadTransformAndSample(@TempDir Path dir) throws Exception {
+    Dataset<Row> data = mnist().limit(2000).cache();
+    VariationalAutoencoderModel a = small().fit(data);
+    VariationalAutoencoderModel b = small().fit(data);
+    assertArrayEquals(a.autoencoder().parameters(), b.autoencoder().parameters(), "same seed, same model");
+    assertTrue(a.trainLoss()[a.trainLoss().length - 1] < a.trainLoss()[0], "the objective falls");
+    a.write().save(dir.resolve("vae").toString());
+    VariationalAutoencoderModel back = VariationalAutoencoderModel.load(dir.resolve("vae").toString());
+    assertArrayEquals(a.autoencoder().parameters(), back.autoencoder().parameters());
+    back.setSigmaCol("sigma").setReconstructionCol("xhat").setLossCol("negElbo");
+    List<Row> rows = back.transform(data.limit(5)).select("code", "sigma", "xhat", "negElbo").collectAsList();
+    List<Row> before = a.transform(data.limit(5)).select("code").collectAsList();
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(before.get(i).get(0), rows.get(i).get(0), "codes after save/load");
+      Vector sigma = (Vector) rows.get(i).get(1);
+      for (double v : sigma.toArray()) {
+        assertTrue(v > 0 && v < 2, "posterior std " + v);
+      }
+      for (double v : ((Vector) rows.get(i).get(2)).toArray()) {
+        assertTrue(v >= 0 && v <= 1, "Bernoulli means lie in [0, 1]");
+      }
+      assertTrue(rows.get(i).getDouble(3) > 0);
+    }
+    DenseMatrix samples = back.sample(7, 3);
+    assertEquals(784, samples.rows);
+    assertEquals(7, samples.cols);
+    assertEquals(samples.column(3)[400], back.sample(7, 3).column(3)[400], 0.0, "sampling is seeded");
+    data.unpersist();
+  }
+
+  @Test
+  void rejectsValuesOutsideTheBernoulliSupport() {
+    double[][] rows = {{0.1, 0.5, 1.0}, {0.2, 1.5, 0.0}};
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new VariationalAutoencoder().setLatentSize(2).setHiddenLayers(4).setEpochs(1)
+            .fit(Planted.frame(spark(), rows, 1)));
+    assertEquals("input column 'features', partition 0, row 1, feature 1: value 1.5; the bernoulli decoder needs "
+        + "values in [0, 1]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new VariationalAutoencoder().setLikelihood("gaussian")
+        .setBinarize(true).fit(Planted.frame(spark(), rows, 1)));
+    assertEquals("binarize needs the bernoulli decoder, found gaussian", e.getMessage());
+  }
 }

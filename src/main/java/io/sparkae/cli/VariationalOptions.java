@@ -11,8 +11,16 @@ final class VariationalOptions {
   @Option(names = "--beta", description = "weight of the KL term (default: 1, the ELBO)")
   double beta = 1.0;
 
-  @Option(names = "--kl-warmup", description = "epochs over which the KL weight rises from 0 to beta (default: 0)")
-  double klWarmup;
+  @Option(names = "--kl-warmup", description = "epochs over which the KL weight rises from 0 to beta "
+      + "(default: 0 for vae, 5 for topics)")
+  Double klWarmup;
+
+  @Option(names = "--latent-dropout", description = "training: dropout probability on the decoder's input "
+      + "(default: 0)")
+  Double latentDropout;
+
+  @Option(names = "--adam-beta1", description = "Adam's beta1 (default: 0.9)")
+  Double adamBeta1;
 
   @Option(names = "--epochs", description = "passes over the data (default: 10 for vae, 20 for topics)")
   Integer epochs;
@@ -26,7 +34,7 @@ final class VariationalOptions {
   @Option(names = "--optimizer", description = "adam or sgd (default: adam)")
   String optimizer = "adam";
 
-  @Option(names = "--lr", description = "learning rate (default: 0.001 for vae, 0.002 for topics)")
+  @Option(names = "--lr", description = "learning rate (default: 0.001 for vae, 0.005 for topics)")
   Double lr;
 
   @Option(names = "--momentum", description = "sgd momentum (default: 0.9)")
@@ -56,7 +64,15 @@ final class VariationalOptions {
   void apply(VariationalEstimator<?, ?> est, long seed) {
     est.setSamples(samples);
     est.setBeta(beta);
-    est.setKlWarmupEpochs(klWarmup);
+    if (klWarmup != null) {
+      est.setKlWarmupEpochs(klWarmup);
+    }
+    if (latentDropout != null) {
+      est.setLatentDropout(latentDropout);
+    }
+    if (adamBeta1 != null) {
+      est.setAdamBeta1(adamBeta1);
+    }
     if (epochs != null) {
       est.setEpochs(epochs);
     }

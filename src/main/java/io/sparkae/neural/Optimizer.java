@@ -41,7 +41,15 @@ public final class Optimizer implements java.io.Serializable {
 
   /** Adam with the paper's defaults b1 = 0.9, b2 = 0.999, eps = 1e-8. */
   public static Optimizer adam() {
-    return new Optimizer(Kind.ADAM, 0, 0.9, 0.999, 1e-8);
+    return adam(0.9);
+  }
+
+  /** Adam with first-moment decay b1 in [0, 1) (ProdLDA uses 0.99), b2 = 0.999, eps = 1e-8. */
+  public static Optimizer adam(double beta1) {
+    if (!(beta1 >= 0 && beta1 < 1)) {
+      throw new IllegalArgumentException("Adam's beta1 = " + beta1 + " must lie in [0, 1)");
+    }
+    return new Optimizer(Kind.ADAM, 0, beta1, 0.999, 1e-8);
   }
 
   /** "sgd" (with {@code momentum}) or "adam". */
@@ -103,6 +111,6 @@ public final class Optimizer implements java.io.Serializable {
 
   @Override
   public String toString() {
-    return kind == Kind.ADAM ? "adam" : momentum > 0 ? "sgd(momentum " + momentum + ")" : "sgd";
+    return kind == Kind.ADAM ? (beta1 == 0.9f ? "adam" : "adam(beta1 " + beta1 + ")") : momentum > 0 ? "sgd(momentum " + momentum + ")" : "sgd";
   }
 }

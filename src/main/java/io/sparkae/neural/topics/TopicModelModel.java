@@ -12,7 +12,7 @@ import org.apache.spark.sql.Dataset;
 
 /**
  * A fitted {@link TopicModel}. {@code transform} appends each document's topic proportions softmax(mu(x)) (default
- * column {@code topicDistribution}, as Spark's LDA); {@link #topicWeights()} are the decoder's W (V x K),
+ * column {@code topicDistribution}, as Spark's LDA); {@link #topicWeights()} are the decoder's W (V x K, centred per word),
  * {@link #topicsMatrix()} the word distributions p(w | theta = e_k); {@link #describeTopics(int)} their top words;
  * {@link #perplexity} the held-out perplexity bound; {@link #coherence} NPMI on a reference corpus. The vocabulary
  * is a Param, saved in the metadata. Immutable.
@@ -49,15 +49,27 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> {
     return vae().latentSize();
   }
 
-  /** The decoder's weights W, V x K: column k scores each word for topic k relative to the background b. */
+  /**
+   * The decoder's weights W (V x K) with each word's mean over the topics removed: column k scores each word for
+   * topic k against the others. Because theta sums to 1, adding c_w to row w of W and subtracting it from b_w leaves
+   * every document's word distribution unchanged; only the centred weights are identified, and ranking by raw W
+   * would rank frequent words high in every topic.
+   */
   public DenseMatrix topicWeights() {
     float[] p = autoencoder().parameters();
     int v = vae().inputSize();
     int k = k();
     int off = vae().decoder().weightOffset(0);
     DenseMatrix w = new DenseMatrix(v, k);
-    for (int i = 0; i < v * k; i++) {
-      w.values[i] = p[off + i];
+    for (int i = 0; i < v; i++) {
+      double mean = 0;
+      for (int t = 0; t < k; t++) {
+        mean += p[off + t * v + i];
+      }
+      mean /= k;
+      for (int t = 0; t < k; t++) {
+        w.values[t * v + i] = p[off + t * v + i] - mean;
+      }
     }
     return w;
   }
@@ -72,7 +84,7 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> {
     return decodeAll(e);
   }
 
-  /** The indices of the {@code n} highest-weighted words of each topic (by W's column, as ProdLDA), descending. */
+  /** The indices of the {@code n} highest-weighted words of each topic (by the centred W), descending. */
   public int[][] topWordIndices(int n) {
     return Coherence.topWords(topicWeights(), n);
   }

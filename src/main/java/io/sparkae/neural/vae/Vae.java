@@ -44,6 +44,7 @@ public final class Vae implements Objective {
   private final double beta;
   private final double warmupEpochs;
   private final boolean binarize;
+  private final float latentDropout;
 
   /**
    * @param encoderHidden h_1..h_m (may be empty: a linear encoder)
@@ -51,9 +52,12 @@ public final class Vae implements Objective {
    * @param samples L >= 1 reparameterised samples per row and step
    * @param beta weight of the KL term (1 for the ELBO)
    * @param warmupEpochs epochs over which the KL weight rises linearly from 0 to beta (0: none)
+   * @param latentDropout in training, the probability of zeroing each entry of the decoder's input t(z) (inverted
+   *     dropout, Srivastava et al. 2014; ProdLDA drops topic proportions with 0.2); 0 for none
    */
   public Vae(int d, int[] encoderHidden, int k, int[] decoderHidden, Activation hidden, Likelihood likelihood,
-      Prior prior, boolean softmaxLatent, int samples, double beta, double warmupEpochs, boolean binarize) {
+      Prior prior, boolean softmaxLatent, int samples, double beta, double warmupEpochs, boolean binarize,
+      double latentDropout) {
     if (k < 1) {
       throw new IllegalArgumentException("latent size = " + k + " must be >= 1");
     }
@@ -69,6 +73,9 @@ public final class Vae implements Objective {
     if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
       throw new IllegalArgumentException("warmupEpochs = " + warmupEpochs + " must be finite and >= 0");
     }
+    if (!(latentDropout >= 0 && latentDropout < 1)) {
+      throw new IllegalArgumentException("latentDropout = " + latentDropout + " must lie in [0, 1)");
+    }
     if (binarize && likelihood != Likelihood.BERNOULLI) {
       throw new IllegalArgumentException("binarize needs the bernoulli decoder, found " + likelihood.lowerName());
     }
@@ -83,6 +90,7 @@ public final class Vae implements Objective {
     this.beta = beta;
     this.warmupEpochs = warmupEpochs;
     this.binarize = binarize;
+    this.latentDropout = (float) latentDropout;
   }
 
   private static int[] concat(int first, int[] middle, int last) {
@@ -143,6 +151,10 @@ public final class Vae implements Objective {
     return binarize;
   }
 
+  public double latentDropout() {
+    return latentDropout;
+  }
+
   /** The KL weight at training position {@code epoch} (in epochs). */
   public double beta(double epoch) {
     return warmupEpochs > 0 ? beta * Math.min(1.0, epoch / warmupEpochs) : beta;
@@ -173,8 +185,8 @@ public final class Vae implements Objective {
         + "%d parameters)", Arrays.toString(encoder.sizes()), softmaxLatent ? "softmax -> " : "",
         Arrays.toString(decoder.sizes()), encoder.hidden().lowerName(), likelihood.lowerName(),
         prior.alpha() > 0 ? "Dirichlet(" + prior.alpha() + ") Laplace" : "N(0, I)", samples, beta,
-        warmupEpochs > 0 ? ", warm-up " + warmupEpochs + " epochs" : "", binarize ? ", binarized" : "",
-        numParams());
+        warmupEpochs > 0 ? ", warm-up " + warmupEpochs + " epochs" : "", (binarize ? ", binarized" : "")
+        + (latentDropout > 0 ? ", latent dropout " + latentDropout : ""), numParams());
   }
 
   /**
@@ -198,6 +210,8 @@ public final class Vae implements Objective {
     private final double[] logW;
     private final double[] acc;
     private final long[] keys;
+    private final float[] theta;
+    private final float[] keep;
     private final Noise noise = new Noise();
 
     Buffers(int capacity, int draws) {
@@ -221,6 +235,8 @@ public final class Vae implements Objective {
       logW = new double[capacity];
       acc = new double[capacity];
       keys = new long[capacity];
+      theta = latentDropout > 0 ? new float[k * m] : null;
+      keep = latentDropout > 0 ? new float[k * m] : null;
     }
 
     @Override
@@ -311,6 +327,25 @@ public final class Vae implements Objective {
       }
     }
 
+    /**
+     * Training only: t(z) into {@code theta}, then the decoder's input {@code t(z) * keep} with keep = 0 with
+     * probability latentDropout and 1 / (1 - latentDropout) otherwise, drawn from the step's seed.
+     */
+    private void dropLatent(int cols, long seed) {
+      if (softmaxLatent) {
+        softmaxColumns(z, theta, cols);
+      } else {
+        System.arraycopy(z, 0, theta, 0, k * cols);
+      }
+      float kept = 1f / (1f - latentDropout);
+      noise.reseed(Noise.streamSeed(seed, 0x44524F50L, 0));
+      float[] in = dec[0];
+      for (int i = 0; i < k * cols; i++) {
+        keep[i] = noise.uniform() < latentDropout ? 0f : kept;
+        in[i] = theta[i] * keep[i];
+      }
+    }
+
     /** Draws eps and z = mu + sigma eps for {@code s} samples of n rows, row j's stream keyed by keys[j]. */
     private void sample(int n, int s, long seed, int firstSample) {
       float[] h = posterior();
@@ -337,7 +372,12 @@ public final class Vae implements Objective {
       encoder.forward(p, enc, n);
       int m = n * draws;
       sample(n, draws, seed, 0);
-      decode(p, m);
+      if (latentDropout > 0) {
+        dropLatent(m, seed);
+        decoder.forward(p, dec, m);
+      } else {
+        decode(p, m);
+      }
       int o = decoder.outputSize();
       float scale = 1f / m;
       float[] a = decoderOutput();
@@ -346,8 +386,13 @@ public final class Vae implements Objective {
         recon += likelihood.negLogLikelihood(a, l * n * o, x, 0, d, n, decDelta, scale, null, 0);
       }
       decoder.backward(p, grad, dec, decDelta, decScratch, m, dTheta);
+      if (latentDropout > 0) {
+        for (int i = 0; i < k * m; i++) {
+          dTheta[i] *= keep[i];
+        }
+      }
       if (softmaxLatent) {
-        softmaxBackward(dec[0], dTheta, m);
+        softmaxBackward(latentDropout > 0 ? theta : dec[0], dTheta, m);
       }
       float[] h = posterior();
       Arrays.fill(encDelta, 0, 2 * k * n, 0f);

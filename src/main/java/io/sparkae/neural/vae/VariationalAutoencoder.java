@@ -98,7 +98,7 @@ public final class VariationalAutoencoder
     int k = getLatentSize();
     return new Vae(input.dim(), hidden, k, mirror, Activation.parse(getActivation()),
         Likelihood.parse(getLikelihood()), Prior.standardNormal(k), false, getSamples(), getBeta(),
-        getKlWarmupEpochs(), getBinarize());
+        getKlWarmupEpochs(), getBinarize(), getLatentDropout());
   }
 
   @Override

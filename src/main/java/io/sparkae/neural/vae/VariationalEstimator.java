@@ -32,6 +32,8 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   private final IntParam samples;
   private final DoubleParam beta;
   private final DoubleParam klWarmupEpochs;
+  private final DoubleParam latentDropout;
+  private final DoubleParam adamBeta1;
   private final IntParam batchSize;
   private final IntParam averagingFrequency;
   private final IntParam epochs;
@@ -54,6 +56,12 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
         ParamValidators.gtEq(0));
     klWarmupEpochs = new DoubleParam(this, "klWarmupEpochs", "epochs over which the KL weight rises linearly from "
         + "0 to beta; 0 for none (>= 0, default: 0)", ParamValidators.gtEq(0));
+    latentDropout = new DoubleParam(this, "latentDropout", "training: probability of zeroing each entry of the "
+        + "decoder's input (inverted dropout), in [0, 1) (default: 0)", ParamValidators.inRange(0, 1, true, false));
+    adamBeta1 = new DoubleParam(this, "adamBeta1", "Adam's first-moment decay beta1, in [0, 1) (default: 0.9)",
+        ParamValidators.inRange(0, 1, true, false));
+    setDefault(latentDropout, 0.0);
+    setDefault(adamBeta1, 0.9);
     batchSize = new IntParam(this, "batchSize", "minibatch size (>= 1, default: 128)", ParamValidators.gtEq(1));
     averagingFrequency = new IntParam(this, "averagingFrequency", "local minibatch steps between parameter "
         + "averages H (>= 1, default: 25)", ParamValidators.gtEq(1));
@@ -95,6 +103,8 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   public IntParam samples() { return samples; }
   public DoubleParam beta() { return beta; }
   public DoubleParam klWarmupEpochs() { return klWarmupEpochs; }
+  public DoubleParam latentDropout() { return latentDropout; }
+  public DoubleParam adamBeta1() { return adamBeta1; }
   public IntParam batchSize() { return batchSize; }
   public IntParam averagingFrequency() { return averagingFrequency; }
   public IntParam epochs() { return epochs; }
@@ -111,6 +121,8 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   public int getSamples() { return (Integer) getOrDefault(samples); }
   public double getBeta() { return (Double) getOrDefault(beta); }
   public double getKlWarmupEpochs() { return (Double) getOrDefault(klWarmupEpochs); }
+  public double getLatentDropout() { return (Double) getOrDefault(latentDropout); }
+  public double getAdamBeta1() { return (Double) getOrDefault(adamBeta1); }
   public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
   public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
   public int getEpochs() { return (Integer) getOrDefault(epochs); }
@@ -128,6 +140,8 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   public E setSamples(int v) { set(samples, v); return self(); }
   public E setBeta(double v) { set(beta, v); return self(); }
   public E setKlWarmupEpochs(double v) { set(klWarmupEpochs, v); return self(); }
+  public E setLatentDropout(double v) { set(latentDropout, v); return self(); }
+  public E setAdamBeta1(double v) { set(adamBeta1, v); return self(); }
   public E setBatchSize(int v) { set(batchSize, v); return self(); }
   public E setAveragingFrequency(int v) { set(averagingFrequency, v); return self(); }
   public E setEpochs(int v) { set(epochs, v); return self(); }
@@ -157,7 +171,9 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
 
   /** The training settings these params describe (no input corruption). */
   public TrainingConfig trainingConfig() {
-    return new TrainingConfig(getBatchSize(), getAveragingFrequency(), Optimizer.parse(getOptimizer(), getMomentum()),
+    Optimizer opt = getOptimizer().equals("adam") ? Optimizer.adam(getAdamBeta1())
+        : Optimizer.parse(getOptimizer(), getMomentum());
+    return new TrainingConfig(getBatchSize(), getAveragingFrequency(), opt,
         getLearningRate(), getLearningRateDecay(), getDecayEvery(), getWeightDecay(), 0, 0, getSeed());
   }
 

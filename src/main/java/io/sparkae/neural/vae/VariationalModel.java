@@ -14,7 +14,7 @@ import org.apache.spark.sql.Dataset;
  * sampling from the prior. Immutable.
  *
  * <p>Saved arrays: "vae" (d, k, softmax latent, samples, beta, warm-up epochs, binarize, activation ordinal,
- * likelihood ordinal, Dirichlet alpha or 0), "encoderHidden", "decoderHidden", "parameters", "seed" (two 32-bit
+ * likelihood ordinal, Dirichlet alpha or 0, latent dropout), "encoderHidden", "decoderHidden", "parameters", "seed" (two 32-bit
  * halves), "trainLoss", "validationLoss", "roundsPerEpoch", "sampleInputs".
  *
  * @param <M> the concrete model
@@ -138,7 +138,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Au
     return new ModelData()
         .put("vae", new double[] {v.inputSize(), v.latentSize(), v.softmaxLatent() ? 1 : 0, v.samples(), v.beta(),
             v.warmupEpochs(), v.binarize() ? 1 : 0, v.encoder().hidden().ordinal(), v.likelihood().ordinal(),
-            v.prior().alpha()})
+            v.prior().alpha(), v.latentDropout()})
         .put("encoderHidden", hidden(v.encoder().sizes()))
         .put("decoderHidden", hidden(v.decoder().sizes()))
         .put("parameters", pd)
@@ -167,13 +167,13 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Au
 
   /** The autoencoder saved by {@link #data()}; checks every array's size. */
   protected static VaeAutoencoder readAutoencoder(ModelData data) {
-    double[] s = data.matrix("vae", 10, 1).values;
+    double[] s = data.matrix("vae", 11, 1).values;
     int d = (int) s[0];
     int k = (int) s[1];
     Likelihood lik = Likelihood.values()[(int) s[8]];
     Prior prior = s[9] > 0 ? Prior.dirichletLaplace(k, s[9]) : Prior.standardNormal(k);
     Vae vae = new Vae(d, ints(data.vector("encoderHidden")), k, ints(data.vector("decoderHidden")),
-        Activation.values()[(int) s[7]], lik, prior, s[2] != 0, (int) s[3], s[4], s[5], s[6] != 0);
+        Activation.values()[(int) s[7]], lik, prior, s[2] != 0, (int) s[3], s[4], s[5], s[6] != 0, s[10]);
     double[] pd = data.matrix("parameters", vae.numParams(), 1).values;
     float[] p = new float[pd.length];
     for (int i = 0; i < p.length; i++) {

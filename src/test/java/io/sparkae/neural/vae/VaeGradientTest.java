@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The VAE's backward pass against central finite differences of its minibatch objective (the noise is a function of
  * the step seed, so the objective is a deterministic function of the parameters), for every decoder, with and
- * without hidden layers, with the softmax latent of the topic model, several samples, a KL weight and weight decay;
+ * without hidden layers, with the softmax latent of the topic model, latent dropout, several samples, a KL weight and weight decay;
  * and the closed-form KL against its textbook one-dimensional form and a Monte Carlo estimate.
  */
 class VaeGradientTest {
@@ -79,20 +79,20 @@ class VaeGradientTest {
   void everyDecoderWithAndWithoutHiddenLayers() {
     for (Likelihood lik : Likelihood.values()) {
       assertGradientsMatch(new Vae(5, new int[] {4}, 2, new int[] {3}, Activation.TANH, lik, Prior.standardNormal(2),
-          false, 2, 1.0, 0, false), 0f, 1, 21);
+          false, 2, 1.0, 0, false, 0), 0f, 1, 21);
       assertGradientsMatch(new Vae(4, new int[0], 2, new int[0], Activation.RELU, lik, Prior.standardNormal(2),
-          false, 1, 1.0, 0, false), 0f, 1, 22);
+          false, 1, 1.0, 0, false, 0.3), 0f, 1, 22);
     }
   }
 
   @Test
   void softmaxLatentWithDirichletPriorKlWeightWarmUpAndWeightDecay() {
     assertGradientsMatch(new Vae(6, new int[] {5}, 3, new int[0], Activation.SOFTPLUS, Likelihood.MULTINOMIAL,
-        Prior.dirichletLaplace(3, 0.5), true, 2, 1.0, 0, false), 0f, 1, 23);
+        Prior.dirichletLaplace(3, 0.5), true, 2, 1.0, 0, false, 0.2), 0f, 1, 23);
     assertGradientsMatch(new Vae(5, new int[] {4, 3}, 2, new int[] {4}, Activation.RELU, Likelihood.BERNOULLI,
-        Prior.standardNormal(2), false, 1, 0.5, 4, false), 0.05f, 1.5, 24);
+        Prior.standardNormal(2), false, 1, 0.5, 4, false, 0), 0.05f, 1.5, 24);
     assertGradientsMatch(new Vae(5, new int[] {4}, 2, new int[] {3}, Activation.SIGMOID, Likelihood.BERNOULLI,
-        Prior.standardNormal(2), false, 3, 1.0, 0, true), 0f, 1, 25);
+        Prior.standardNormal(2), false, 3, 1.0, 0, true, 0), 0f, 1, 25);
   }
 
   @Test

@@ -98,5 +98,18 @@ class VaeCliTest extends SparkTest {
       assertTrue(top.equals(java.util.Set.of(a)) || top.equals(java.util.Set.of(b)), line);
     }
     assertTrue(Files.readString(fit.resolve("metrics.json")).contains("\"meanNpmi\""));
+    // New documents through the saved vocabulary: a word outside it is ignored, codes are topic proportions.
+    Path fresh = dir.resolve("new.txt");
+    Files.writeString(fresh, "apple banana zebra\nengine wheel\n");
+    r = run("transform", "--model", fit.toString(), "--input", fresh.toString(), "--format", "text", "--option",
+        "vocabulary=" + fit.resolve("vocabulary.txt"), "--output", dir.resolve("t").toString());
+    assertEquals("0", r[0], r[2]);
+    java.util.List<org.apache.spark.sql.Row> rows = spark().read().parquet(dir.resolve("t/data").toString())
+        .select("code").collectAsList();
+    assertEquals(2, rows.size());
+    for (org.apache.spark.sql.Row row : rows) {
+      double[] theta = ((org.apache.spark.ml.linalg.Vector) row.get(0)).toArray();
+      assertEquals(1.0, theta[0] + theta[1], 1e-9);
+    }
   }
 }

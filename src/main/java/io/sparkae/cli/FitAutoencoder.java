@@ -20,6 +20,9 @@ final class FitAutoencoder implements Callable<Integer> {
   @Mixin
   FitOptions output;
 
+  @Mixin
+  TrainingOptions training;
+
   @Option(names = "--layers", required = true, split = ",", description = "encoder sizes d,h1,...,code, e.g. "
       + "784,256,32; the decoder mirrors them")
   int[] layers;
@@ -51,58 +54,16 @@ final class FitAutoencoder implements Callable<Integer> {
       + "gaussian:S (add noise of std S)")
   String denoise;
 
-  @Option(names = "--epochs", description = "passes over the data (default: 10)")
-  int epochs = 10;
-
-  @Option(names = "--batch-size", description = "minibatch size (default: 64)")
-  int batchSize = 64;
-
-  @Option(names = "--averaging-frequency", description = "local steps between parameter averages H (default: 4)")
-  int averagingFrequency = 4;
-
-  @Option(names = "--optimizer", description = "adam or sgd (default: adam)")
-  String optimizer = "adam";
-
-  @Option(names = "--lr", description = "learning rate (default: 0.001)")
-  double lr = 1e-3;
-
-  @Option(names = "--momentum", description = "sgd momentum (default: 0.9)")
-  double momentum = 0.9;
-
-  @Option(names = "--lr-decay", description = "learning rate factor every --decay-every epochs (default: 1)")
-  double lrDecay = 1.0;
-
-  @Option(names = "--decay-every", description = "epochs between learning rate decays (default: 1)")
-  int decayEvery = 1;
-
-  @Option(names = "--weight-decay", description = "L2 weight decay (default: 0)")
-  double weightDecay;
-
   @Option(names = "--pretrain-epochs", description = "stacked: greedy layer-wise pretraining epochs per layer "
       + "before fine-tuning (default: 0)")
   int pretrainEpochs;
-
-  @Option(names = "--checkpoint-dir", description = "write the trainer's checkpoint into this folder")
-  String checkpointDir = "";
-
-  @Option(names = "--checkpoint-every", description = "rounds between checkpoints (default: 10)")
-  int checkpointEvery = 10;
-
-  @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir if there is one")
-  boolean resume;
-
-  @Option(names = "--block-size", description = "rows per cached block (default: about 8 MB per block)")
-  int blockSize;
 
   @Override
   public Integer call() throws java.io.IOException {
     NeuralAutoencoder est = new NeuralAutoencoder().setLayers(layers).setActivation(activation)
         .setCodeActivation(codeActivation).setOutputActivation(outputActivation).setLoss(loss).setTiedWeights(tied)
-        .setTopK(topK).setL1(l1).setEpochs(epochs).setBatchSize(batchSize).setAveragingFrequency(averagingFrequency)
-        .setOptimizer(optimizer).setLearningRate(lr).setMomentum(momentum).setLearningRateDecay(lrDecay)
-        .setDecayEvery(decayEvery).setWeightDecay(weightDecay).setBlockSize(blockSize).setSeed(output.seed)
-        .setPretrainEpochs(pretrainEpochs).setCheckpointDir(checkpointDir).setCheckpointInterval(checkpointEvery)
-        .setResume(resume);
+        .setTopK(topK).setL1(l1).setPretrainEpochs(pretrainEpochs);
+    training.apply(est, output.seed);
     if (denoise != null) {
       String[] kv = denoise.split(":", 2);
       double v;

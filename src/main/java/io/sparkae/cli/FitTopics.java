@@ -23,7 +23,10 @@ final class FitTopics implements Callable<Integer> {
   FitOptions output;
 
   @Mixin
-  VariationalOptions training;
+  TrainingOptions training;
+
+  @Mixin
+  VariationalOptions variational;
 
   @Option(names = "--k", description = "number of topics (default: 20)")
   int k = 20;
@@ -39,9 +42,10 @@ final class FitTopics implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    TopicModel est = new TopicModel().setK(k).setHiddenLayers(VariationalOptions.sizes("--hidden", hidden))
+    TopicModel est = new TopicModel().setK(k).setHiddenLayers(TrainingOptions.sizes("--hidden", hidden))
         .setActivation(activation).setDocConcentration(alpha);
     training.apply(est, output.seed);
+    variational.apply(est);
     if (output.validation != null) {
       est.setValidationData(input.copyWithInput(output.validation).load(spark.session("sparkae fit topics")));
     }

@@ -22,7 +22,10 @@ final class FitVae implements Callable<Integer> {
   FitOptions output;
 
   @Mixin
-  VariationalOptions training;
+  TrainingOptions training;
+
+  @Mixin
+  VariationalOptions variational;
 
   @Option(names = "--latent", description = "latent size k (default: 20)")
   int latent = 20;
@@ -45,9 +48,10 @@ final class FitVae implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     VariationalAutoencoder est = new VariationalAutoencoder().setLatentSize(latent)
-        .setHiddenLayers(VariationalOptions.sizes("--hidden", hidden)).setActivation(activation)
+        .setHiddenLayers(TrainingOptions.sizes("--hidden", hidden)).setActivation(activation)
         .setLikelihood(likelihood).setBinarize(binarize);
     training.apply(est, output.seed);
+    variational.apply(est);
     if (output.validation != null) {
       est.setValidationData(input.copyWithInput(output.validation).load(spark.session("sparkae fit vae")));
     }

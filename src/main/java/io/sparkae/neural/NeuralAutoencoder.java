@@ -1,6 +1,5 @@
 package io.sparkae.neural;
 
-import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
@@ -30,7 +29,7 @@ import org.apache.spark.sql.Dataset;
  * largest entries (Makhzani and Frey 2013), the L1 code penalty (a sparse autoencoder, Ng 2011). Reference for
  * autoencoders: Hinton and Salakhutdinov 2006. Optimizers: SGD with momentum, Adam (Kingma and Ba 2015).
  */
-public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoencoderModel> {
+public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel, NeuralAutoencoder> {
   private static final long serialVersionUID = 1L;
 
   private final IntArrayParam layers;
@@ -43,20 +42,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   private final DoubleParam l1;
   private final DoubleParam inputDropout;
   private final DoubleParam inputNoise;
-  private final IntParam batchSize;
-  private final IntParam averagingFrequency;
-  private final IntParam epochs;
-  private final Param<String> optimizer;
-  private final DoubleParam learningRate;
-  private final DoubleParam momentum;
-  private final DoubleParam learningRateDecay;
-  private final IntParam decayEvery;
-  private final DoubleParam weightDecay;
   private final IntParam pretrainEpochs;
-  private final Param<String> checkpointDir;
-  private final IntParam checkpointInterval;
-  private final BooleanParam resume;
-  private transient Dataset<?> validationData;
 
   public NeuralAutoencoder() {
     this(Identifiable.randomUID("sparkae-neural"));
@@ -86,32 +72,9 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
         + "(default: 0)", ParamValidators.inRange(0, 1, true, false));
     inputNoise = new DoubleParam(this, "inputNoise", "denoising: std of Gaussian noise added to inputs (>= 0, "
         + "default: 0)", ParamValidators.gtEq(0));
-    batchSize = new IntParam(this, "batchSize", "minibatch size (>= 1, default: 64)", ParamValidators.gtEq(1));
-    averagingFrequency = new IntParam(this, "averagingFrequency", "local minibatch steps between parameter "
-        + "averages (>= 1, default: 4)", ParamValidators.gtEq(1));
-    epochs = new IntParam(this, "epochs", "passes over the data (>= 1, default: 10)", ParamValidators.gtEq(1));
-    optimizer = new Param<>(this, "optimizer", "adam or sgd (with momentum) (default: adam)",
-        ParamValidators.inArray(new String[] {"adam", "sgd"}));
-    learningRate = new DoubleParam(this, "learningRate", "step size (> 0, default: 0.001)", ParamValidators.gt(0));
-    momentum = new DoubleParam(this, "momentum", "sgd momentum in [0, 1) (default: 0.9)",
-        ParamValidators.inRange(0, 1, true, false));
-    learningRateDecay = new DoubleParam(this, "learningRateDecay", "learning rate factor every decayEvery epochs, "
-        + "in (0, 1] (default: 1)", ParamValidators.inRange(0, 1, false, true));
-    decayEvery = new IntParam(this, "decayEvery", "epochs between learning rate decays (>= 1, default: 1)",
-        ParamValidators.gtEq(1));
-    weightDecay = new DoubleParam(this, "weightDecay", "L2 weight decay (>= 0, default: 0)", ParamValidators.gtEq(0));
     pretrainEpochs = new IntParam(this, "pretrainEpochs", "stacked autoencoder: epochs of greedy layer-wise "
         + "pretraining per encoder layer before fine-tuning; 0 for none (default: 0)", ParamValidators.gtEq(0));
     setDefault(pretrainEpochs, 0);
-    checkpointDir = new Param<>(this, "checkpointDir", "folder for the trainer's checkpoint; empty for none "
-        + "(default: empty)");
-    checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1, default: 10)",
-        ParamValidators.gtEq(1));
-    resume = new BooleanParam(this, "resume", "continue from the checkpoint in checkpointDir if there is one "
-        + "(default: false)");
-    setDefault(checkpointDir, "");
-    setDefault(checkpointInterval, 10);
-    setDefault(resume, false);
     setDefault(layers, new int[0]);
     setDefault(activation, "relu");
     setDefault(codeActivation, "");
@@ -122,15 +85,6 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
     setDefault(l1, 0.0);
     setDefault(inputDropout, 0.0);
     setDefault(inputNoise, 0.0);
-    setDefault(batchSize, 64);
-    setDefault(averagingFrequency, 4);
-    setDefault(epochs, 10);
-    setDefault(optimizer, "adam");
-    setDefault(learningRate, 1e-3);
-    setDefault(momentum, 0.9);
-    setDefault(learningRateDecay, 1.0);
-    setDefault(decayEvery, 1);
-    setDefault(weightDecay, 0.0);
   }
 
   private static String[] withEmpty(String[] a) {
@@ -150,19 +104,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public DoubleParam l1() { return l1; }
   public DoubleParam inputDropout() { return inputDropout; }
   public DoubleParam inputNoise() { return inputNoise; }
-  public IntParam batchSize() { return batchSize; }
-  public IntParam averagingFrequency() { return averagingFrequency; }
-  public IntParam epochs() { return epochs; }
-  public Param<String> optimizer() { return optimizer; }
-  public DoubleParam learningRate() { return learningRate; }
-  public DoubleParam momentum() { return momentum; }
-  public DoubleParam learningRateDecay() { return learningRateDecay; }
-  public IntParam decayEvery() { return decayEvery; }
-  public DoubleParam weightDecay() { return weightDecay; }
   public IntParam pretrainEpochs() { return pretrainEpochs; }
-  public Param<String> checkpointDir() { return checkpointDir; }
-  public IntParam checkpointInterval() { return checkpointInterval; }
-  public BooleanParam resume() { return resume; }
 
   public int[] getLayers() { return ((int[]) getOrDefault(layers)).clone(); }
   public String getActivation() { return getOrDefault(activation); }
@@ -174,19 +116,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public double getL1() { return (Double) getOrDefault(l1); }
   public double getInputDropout() { return (Double) getOrDefault(inputDropout); }
   public double getInputNoise() { return (Double) getOrDefault(inputNoise); }
-  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
-  public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
-  public int getEpochs() { return (Integer) getOrDefault(epochs); }
-  public String getOptimizer() { return getOrDefault(optimizer); }
-  public double getLearningRate() { return (Double) getOrDefault(learningRate); }
-  public double getMomentum() { return (Double) getOrDefault(momentum); }
-  public double getLearningRateDecay() { return (Double) getOrDefault(learningRateDecay); }
-  public int getDecayEvery() { return (Integer) getOrDefault(decayEvery); }
-  public double getWeightDecay() { return (Double) getOrDefault(weightDecay); }
   public int getPretrainEpochs() { return (Integer) getOrDefault(pretrainEpochs); }
-  public String getCheckpointDir() { return getOrDefault(checkpointDir); }
-  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
-  public boolean getResume() { return (Boolean) getOrDefault(resume); }
 
   public NeuralAutoencoder setLayers(int... v) { set(layers, v.clone()); return this; }
   public NeuralAutoencoder setActivation(String v) { set(activation, v); return this; }
@@ -198,29 +128,8 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
   public NeuralAutoencoder setL1(double v) { set(l1, v); return this; }
   public NeuralAutoencoder setInputDropout(double v) { set(inputDropout, v); return this; }
   public NeuralAutoencoder setInputNoise(double v) { set(inputNoise, v); return this; }
-  public NeuralAutoencoder setBatchSize(int v) { set(batchSize, v); return this; }
-  public NeuralAutoencoder setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
-  public NeuralAutoencoder setEpochs(int v) { set(epochs, v); return this; }
-  public NeuralAutoencoder setOptimizer(String v) { set(optimizer, v); return this; }
-  public NeuralAutoencoder setLearningRate(double v) { set(learningRate, v); return this; }
-  public NeuralAutoencoder setMomentum(double v) { set(momentum, v); return this; }
-  public NeuralAutoencoder setLearningRateDecay(double v) { set(learningRateDecay, v); return this; }
-  public NeuralAutoencoder setDecayEvery(int v) { set(decayEvery, v); return this; }
-  public NeuralAutoencoder setWeightDecay(double v) { set(weightDecay, v); return this; }
   public NeuralAutoencoder setPretrainEpochs(int v) { set(pretrainEpochs, v); return this; }
-  public NeuralAutoencoder setCheckpointDir(String v) { set(checkpointDir, v); return this; }
-  public NeuralAutoencoder setCheckpointInterval(int v) { set(checkpointInterval, v); return this; }
-  public NeuralAutoencoder setResume(boolean v) { set(resume, v); return this; }
-  public NeuralAutoencoder setInputCol(String v) { set(inputCol(), v); return this; }
-  public NeuralAutoencoder setOutputCol(String v) { set(outputCol(), v); return this; }
-  public NeuralAutoencoder setSeed(long v) { set(seed(), v); return this; }
-  public NeuralAutoencoder setBlockSize(int v) { set(blockSize(), v); return this; }
 
-  /** Held-out rows (same input column) whose loss is computed after every epoch; null for none. Not a Param. */
-  public NeuralAutoencoder setValidationData(Dataset<?> v) {
-    validationData = v;
-    return this;
-  }
 
   /** The network these params describe, for input size {@code d}; checks the layers against d. */
   public Architecture architecture(int d, String column) {
@@ -241,22 +150,18 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
 
   /** The training settings these params describe. */
   public TrainingConfig trainingConfig() {
-    return new TrainingConfig(getBatchSize(), getAveragingFrequency(), Optimizer.parse(getOptimizer(), getMomentum()),
-        getLearningRate(), getLearningRateDecay(), getDecayEvery(), getWeightDecay(), getInputDropout(),
-        getInputNoise(), getSeed());
+    return trainingConfig(getInputDropout(), getInputNoise());
   }
 
   @Override
   protected NeuralAutoencoderModel fitImpl(FitInput input) {
     Architecture arch = architecture(input.dim(), input.column());
-    AveragingTrainer trainer = new AveragingTrainer(new Network(arch), trainingConfig(), getEpochs());
-    if (!getCheckpointDir().isEmpty()) {
-      trainer.withCheckpoints(getCheckpointDir(), getCheckpointInterval(), getResume());
-    }
+    AveragingTrainer trainer = trainer(new Network(arch), trainingConfig());
     JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.internalRows(input.data(), input.column()),
         input.column(), input.dim(), getBlockSize());
     JavaRDD<FloatBlock> validation = null;
     try {
+      Dataset<?> validationData = getValidationData();
       if (validationData != null) {
         InputColumn.requireVector(validationData.schema(), input.column());
         validation = AveragingTrainer.cache(InputColumn.internalRows(validationData, input.column()), input.column(),
@@ -294,9 +199,7 @@ public final class NeuralAutoencoder extends AutoencoderEstimator<NeuralAutoenco
 
   @Override
   public NeuralAutoencoder copy(ParamMap extra) {
-    NeuralAutoencoder c = copyValues(new NeuralAutoencoder(uid()), extra);
-    c.validationData = validationData;
-    return c;
+    return copyTo(new NeuralAutoencoder(uid()), extra);
   }
 
   public static MLReader<NeuralAutoencoder> read() {

@@ -1,6 +1,5 @@
 package io.sparkae.neural;
 
-import io.sparkae.core.AutoencoderModel;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
@@ -15,29 +14,16 @@ import org.apache.spark.ml.util.MLReader;
  * "loss" ({@link Loss} ordinal), "tied", "topK", "l1", "parameters", "trainLoss", "validationLoss",
  * "roundsPerEpoch", "sampleInputs".
  */
-public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoencoderModel> {
+public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoderModel> {
   private static final long serialVersionUID = 1L;
 
   private final NetworkAutoencoder ae;
-  private final double[] trainLoss;
-  private final double[] validationLoss;
-  private final int roundsPerEpoch;
-  private final DenseMatrix sampleInputs;
 
   /** @param sampleInputs a few training rows (d x m, m may be 0) kept for the report's reconstruction figure */
   public NeuralAutoencoderModel(String uid, NetworkAutoencoder ae, double[] trainLoss, double[] validationLoss,
       int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {
-    super(uid, provenance);
+    super(uid, trainLoss, validationLoss, roundsPerEpoch, sampleInputs, provenance);
     this.ae = ae;
-    this.trainLoss = trainLoss.clone();
-    this.validationLoss = validationLoss.clone();
-    this.roundsPerEpoch = roundsPerEpoch;
-    this.sampleInputs = sampleInputs.copy();
-  }
-
-  /** A few training rows (d x m), for showing inputs beside their reconstructions (a copy). */
-  public DenseMatrix sampleInputs() {
-    return sampleInputs.copy();
   }
 
   @Override
@@ -47,20 +33,6 @@ public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoenc
 
   public Architecture architecture() {
     return ae.architecture();
-  }
-
-  /** Mean train loss of each round (a copy). */
-  public double[] trainLoss() {
-    return trainLoss.clone();
-  }
-
-  /** Mean validation loss after each epoch (a copy; empty without validation data). */
-  public double[] validationLoss() {
-    return validationLoss.clone();
-  }
-
-  public int roundsPerEpoch() {
-    return roundsPerEpoch;
   }
 
   /** The first layer's weights, h_1 x d: row i is the filter of hidden unit i. */
@@ -81,24 +53,20 @@ public final class NeuralAutoencoderModel extends AutoencoderModel<NeuralAutoenc
     for (int i = 0; i < sizes.length; i++) {
       sd[i] = sizes[i];
     }
-    return new ModelData()
+    return curves(new ModelData()
         .put("encoderSizes", sd)
         .put("activations", new double[] {a.hidden().ordinal(), a.code().ordinal(), a.output().ordinal()})
         .put("loss", a.loss().ordinal())
         .put("tied", a.tied() ? 1.0 : 0.0)
         .put("topK", a.topK())
         .put("l1", a.l1())
-        .put("parameters", pd)
-        .put("trainLoss", trainLoss)
-        .put("validationLoss", validationLoss)
-        .put("roundsPerEpoch", roundsPerEpoch)
-        .put("sampleInputs", sampleInputs);
+        .put("parameters", pd));
   }
 
   @Override
   public NeuralAutoencoderModel copy(ParamMap extra) {
-    return copyParamsTo(new NeuralAutoencoderModel(uid(), ae, trainLoss, validationLoss, roundsPerEpoch,
-        sampleInputs, provenance()), extra);
+    return copyParamsTo(new NeuralAutoencoderModel(uid(), ae, trainLoss(), validationLoss(), roundsPerEpoch(),
+        sampleInputs(), provenance()), extra);
   }
 
   public static MLReader<NeuralAutoencoderModel> read() {

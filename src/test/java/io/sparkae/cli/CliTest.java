@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.linear.pca.PCAModel;
+import io.sparkae.testing.Cli;
 import io.sparkae.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,30 +21,14 @@ class CliTest extends SparkTest {
   private static final String SAMPLE = System.getProperty("sparkae.basedir", ".")
       + "/data/mnist-sample/train-images-idx3-ubyte.gz";
 
-  /** Runs the CLI in-process, returning exit code and what it printed on stderr. */
-  private static Result run(String... args) {
-    spark();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
-
-  private record Result(int code, String out, String err) {}
 
   @Test
   void fitTransformEvaluateReportOnTheShippedSample(@TempDir Path dir) throws Exception {
     Path fit = dir.resolve("pca");
-    Result r = run("fit", "pca", "--input", SAMPLE, "--k", "16", "--output", fit.toString(), "--partitions", "2");
+    Cli.Result r = run("fit", "pca", "--input", SAMPLE, "--k", "16", "--output", fit.toString(), "--partitions", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.exists(fit.resolve("model/metadata/part-00000")));
     assertTrue(Files.size(fit.resolve("figures/scree.png")) > 1000);
@@ -95,7 +77,7 @@ class CliTest extends SparkTest {
     Path conf = dir.resolve("job.properties");
     Path out = dir.resolve("out");
     Files.writeString(conf, "input=" + SAMPLE + "\nk=4\nno-report=true\noutput=" + out + "\n");
-    Result r = run("fit", "pca", "--config", conf.toString());
+    Cli.Result r = run("fit", "pca", "--config", conf.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(4, PCAModel.load(out.resolve("model").toString()).k());
     assertFalse(Files.exists(out.resolve("figures")));
@@ -111,7 +93,7 @@ class CliTest extends SparkTest {
       args = java.util.Arrays.stream(extra).map(a -> a.replace("IN", in.toString()).replace("OUT", out.toString()))
           .toArray(String[]::new);
     }
-    Result r = run(args);
+    Cli.Result r = run(args);
     assertEquals(2, r.code(), "exit code for bad input; stderr: " + r.err());
     assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
     assertFalse(Files.exists(out), "no output after a failed job");
@@ -137,7 +119,7 @@ class CliTest extends SparkTest {
     Path empty = dir.resolve("empty.parquet");
     spark().createDataFrame(java.util.List.<Row>of(), new org.apache.spark.sql.types.StructType().add("features",
         org.apache.spark.ml.linalg.SQLDataTypes.VectorType())).write().parquet(empty.toString());
-    Result r = run("fit", "pca", "--input", empty.toString(), "--k", "1", "--output", dir.resolve("o1").toString());
+    Cli.Result r = run("fit", "pca", "--input", empty.toString(), "--k", "1", "--output", dir.resolve("o1").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("empty data"), r.err());
     assertFalse(Files.exists(dir.resolve("o1")));

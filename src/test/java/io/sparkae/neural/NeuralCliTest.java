@@ -3,11 +3,8 @@ package io.sparkae.neural;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkae.cli.Main;
+import io.sparkae.testing.Cli;
 import io.sparkae.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,21 +16,8 @@ class NeuralCliTest extends SparkTest {
       + "/data/mnist-sample/train-images-idx3-ubyte.gz";
 
   private static String[] run(String... args) {
-    spark();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    Cli.Result r = Cli.run(args);
+    return new String[] {String.valueOf(r.code()), r.out(), r.err()};
   }
 
   @Test

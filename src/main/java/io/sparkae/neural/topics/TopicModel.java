@@ -131,8 +131,7 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
 
   @Override
   public TopicModel copy(ParamMap extra) {
-    TopicModel c = copyValues(new TopicModel(uid()), extra);
-    return c.setValidationData(validationData());
+    return copyTo(new TopicModel(uid()), extra);
   }
 
   public static MLReader<TopicModel> read() {

@@ -126,8 +126,7 @@ public final class VariationalAutoencoder
 
   @Override
   public VariationalAutoencoder copy(ParamMap extra) {
-    VariationalAutoencoder c = copyValues(new VariationalAutoencoder(uid()), extra);
-    return c.setValidationData(validationData());
+    return copyTo(new VariationalAutoencoder(uid()), extra);
   }
 
   public static MLReader<VariationalAutoencoder> read() {

@@ -1,6 +1,6 @@
 package io.sparkae.neural.vae;
 
-import io.sparkae.core.AutoencoderModel;
+import io.sparkae.neural.TrainedModel;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.linalg.DenseMatrix;
@@ -19,23 +19,15 @@ import org.apache.spark.sql.Dataset;
  *
  * @param <M> the concrete model
  */
-public abstract class VariationalModel<M extends VariationalModel<M>> extends AutoencoderModel<M> {
+public abstract class VariationalModel<M extends VariationalModel<M>> extends TrainedModel<M> {
   private static final long serialVersionUID = 1L;
 
   private final VaeAutoencoder ae;
-  private final double[] trainLoss;
-  private final double[] validationLoss;
-  private final int roundsPerEpoch;
-  private final DenseMatrix sampleInputs;
 
   protected VariationalModel(String uid, VaeAutoencoder ae, double[] trainLoss, double[] validationLoss,
       int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {
-    super(uid, provenance);
+    super(uid, trainLoss, validationLoss, roundsPerEpoch, sampleInputs, provenance);
     this.ae = ae;
-    this.trainLoss = trainLoss.clone();
-    this.validationLoss = validationLoss.clone();
-    this.roundsPerEpoch = roundsPerEpoch;
-    this.sampleInputs = sampleInputs.copy();
   }
 
   @Override
@@ -45,25 +37,6 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Au
 
   public Vae vae() {
     return ae.vae();
-  }
-
-  /** Training objective of each round, per row (a copy). */
-  public double[] trainLoss() {
-    return trainLoss.clone();
-  }
-
-  /** Validation -ELBO after each epoch, per row (a copy; empty without validation data). */
-  public double[] validationLoss() {
-    return validationLoss.clone();
-  }
-
-  public int roundsPerEpoch() {
-    return roundsPerEpoch;
-  }
-
-  /** A few training rows (d x m), for the report (a copy). */
-  public DenseMatrix sampleInputs() {
-    return sampleInputs.copy();
   }
 
   /** -ELBO and its terms on {@code data}; with K &gt; 0 also the importance-weighted log p(x) from K samples. */
@@ -135,18 +108,14 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Au
       pd[i] = p[i];
     }
     long seed = ae.seed();
-    return new ModelData()
+    return curves(new ModelData()
         .put("vae", new double[] {v.inputSize(), v.latentSize(), v.softmaxLatent() ? 1 : 0, v.samples(), v.beta(),
             v.warmupEpochs(), v.binarize() ? 1 : 0, v.encoder().hidden().ordinal(), v.likelihood().ordinal(),
             v.prior().alpha(), v.latentDropout()})
         .put("encoderHidden", hidden(v.encoder().sizes()))
         .put("decoderHidden", hidden(v.decoder().sizes()))
         .put("parameters", pd)
-        .put("seed", new double[] {(double) (seed >>> 32), (double) (seed & 0xFFFFFFFFL)})
-        .put("trainLoss", trainLoss)
-        .put("validationLoss", validationLoss)
-        .put("roundsPerEpoch", roundsPerEpoch)
-        .put("sampleInputs", sampleInputs);
+        .put("seed", new double[] {(double) (seed >>> 32), (double) (seed & 0xFFFFFFFFL)}));
   }
 
   private static double[] hidden(int[] sizes) {

@@ -1,0 +1,161 @@
+package io.sparkae.neural;
+
+import io.sparkae.core.AutoencoderEstimator;
+import io.sparkae.core.AutoencoderModel;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * What every estimator trained by the {@link AveragingTrainer} shares: the Params of data-parallel minibatch training
+ * (batch size B, averaging frequency H, epochs, optimizer and learning-rate schedule, weight decay, checkpoints),
+ * optional validation data, and the trainer and {@link TrainingConfig} they describe. The neural autoencoder, the
+ * VAE and the topic model extend it; each sets its own defaults for B and H.
+ *
+ * @param <M> the fitted model
+ * @param <E> the concrete estimator (for fluent setters)
+ */
+public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdEstimator<M, E>>
+    extends AutoencoderEstimator<M> {
+  private static final long serialVersionUID = 1L;
+
+  private final IntParam batchSize;
+  private final IntParam averagingFrequency;
+  private final IntParam epochs;
+  private final Param<String> optimizer;
+  private final DoubleParam learningRate;
+  private final DoubleParam momentum;
+  private final DoubleParam adamBeta1;
+  private final DoubleParam learningRateDecay;
+  private final IntParam decayEvery;
+  private final DoubleParam weightDecay;
+  private final Param<String> checkpointDir;
+  private final IntParam checkpointInterval;
+  private final BooleanParam resume;
+  private transient Dataset<?> validationData;
+
+  protected SgdEstimator(String uid) {
+    super(uid);
+    batchSize = new IntParam(this, "batchSize", "minibatch size B (>= 1; default: 64, the VAE 128)", ParamValidators.gtEq(1));
+    averagingFrequency = new IntParam(this, "averagingFrequency", "local minibatch steps between parameter "
+        + "averages H (>= 1; default: 4, the VAE and the topic model 25)", ParamValidators.gtEq(1));
+    epochs = new IntParam(this, "epochs", "passes over the data (>= 1, default: 10)", ParamValidators.gtEq(1));
+    optimizer = new Param<>(this, "optimizer", "adam or sgd (with momentum) (default: adam)",
+        ParamValidators.inArray(new String[] {"adam", "sgd"}));
+    learningRate = new DoubleParam(this, "learningRate", "step size (> 0; default: 0.001, the topic model 0.005)", ParamValidators.gt(0));
+    momentum = new DoubleParam(this, "momentum", "sgd momentum in [0, 1) (default: 0.9)",
+        ParamValidators.inRange(0, 1, true, false));
+    adamBeta1 = new DoubleParam(this, "adamBeta1", "Adam's first-moment decay beta1, in [0, 1) (default: 0.9)",
+        ParamValidators.inRange(0, 1, true, false));
+    learningRateDecay = new DoubleParam(this, "learningRateDecay", "learning rate factor every decayEvery epochs, "
+        + "in (0, 1] (default: 1)", ParamValidators.inRange(0, 1, false, true));
+    decayEvery = new IntParam(this, "decayEvery", "epochs between learning rate decays (>= 1, default: 1)",
+        ParamValidators.gtEq(1));
+    weightDecay = new DoubleParam(this, "weightDecay", "L2 weight decay (>= 0, default: 0)", ParamValidators.gtEq(0));
+    checkpointDir = new Param<>(this, "checkpointDir", "folder for the trainer's checkpoint; empty for none "
+        + "(default: empty)");
+    checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1, default: 10)",
+        ParamValidators.gtEq(1));
+    resume = new BooleanParam(this, "resume", "continue from the checkpoint in checkpointDir if there is one "
+        + "(default: false)");
+    setDefault(batchSize, 64);
+    setDefault(averagingFrequency, 4);
+    setDefault(epochs, 10);
+    setDefault(optimizer, "adam");
+    setDefault(learningRate, 1e-3);
+    setDefault(momentum, 0.9);
+    setDefault(adamBeta1, 0.9);
+    setDefault(learningRateDecay, 1.0);
+    setDefault(decayEvery, 1);
+    setDefault(weightDecay, 0.0);
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, 10);
+    setDefault(resume, false);
+  }
+
+  // Params (Spark finds them through these public no-argument methods).
+  public IntParam batchSize() { return batchSize; }
+  public IntParam averagingFrequency() { return averagingFrequency; }
+  public IntParam epochs() { return epochs; }
+  public Param<String> optimizer() { return optimizer; }
+  public DoubleParam learningRate() { return learningRate; }
+  public DoubleParam momentum() { return momentum; }
+  public DoubleParam adamBeta1() { return adamBeta1; }
+  public DoubleParam learningRateDecay() { return learningRateDecay; }
+  public IntParam decayEvery() { return decayEvery; }
+  public DoubleParam weightDecay() { return weightDecay; }
+  public Param<String> checkpointDir() { return checkpointDir; }
+  public IntParam checkpointInterval() { return checkpointInterval; }
+  public BooleanParam resume() { return resume; }
+
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
+  public int getEpochs() { return (Integer) getOrDefault(epochs); }
+  public String getOptimizer() { return getOrDefault(optimizer); }
+  public double getLearningRate() { return (Double) getOrDefault(learningRate); }
+  public double getMomentum() { return (Double) getOrDefault(momentum); }
+  public double getAdamBeta1() { return (Double) getOrDefault(adamBeta1); }
+  public double getLearningRateDecay() { return (Double) getOrDefault(learningRateDecay); }
+  public int getDecayEvery() { return (Integer) getOrDefault(decayEvery); }
+  public double getWeightDecay() { return (Double) getOrDefault(weightDecay); }
+  public String getCheckpointDir() { return getOrDefault(checkpointDir); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+  public boolean getResume() { return (Boolean) getOrDefault(resume); }
+
+  public E setBatchSize(int v) { set(batchSize, v); return self(); }
+  public E setAveragingFrequency(int v) { set(averagingFrequency, v); return self(); }
+  public E setEpochs(int v) { set(epochs, v); return self(); }
+  public E setOptimizer(String v) { set(optimizer, v); return self(); }
+  public E setLearningRate(double v) { set(learningRate, v); return self(); }
+  public E setMomentum(double v) { set(momentum, v); return self(); }
+  public E setAdamBeta1(double v) { set(adamBeta1, v); return self(); }
+  public E setLearningRateDecay(double v) { set(learningRateDecay, v); return self(); }
+  public E setDecayEvery(int v) { set(decayEvery, v); return self(); }
+  public E setWeightDecay(double v) { set(weightDecay, v); return self(); }
+  public E setCheckpointDir(String v) { set(checkpointDir, v); return self(); }
+  public E setCheckpointInterval(int v) { set(checkpointInterval, v); return self(); }
+  public E setResume(boolean v) { set(resume, v); return self(); }
+  public E setInputCol(String v) { set(inputCol(), v); return self(); }
+  public E setOutputCol(String v) { set(outputCol(), v); return self(); }
+  public E setSeed(long v) { set(seed(), v); return self(); }
+  public E setBlockSize(int v) { set(blockSize(), v); return self(); }
+
+  /** Held-out rows (same input column) whose loss is computed after every epoch; null for none. Not a Param. */
+  public E setValidationData(Dataset<?> v) {
+    validationData = v;
+    return self();
+  }
+
+  public Dataset<?> getValidationData() {
+    return validationData;
+  }
+
+  /** The optimizer these params describe. */
+  public Optimizer optimizerRule() {
+    return getOptimizer().equals("adam") ? Optimizer.adam(getAdamBeta1()) : Optimizer.sgd(getMomentum());
+  }
+
+  /** The training settings these params describe, with input corruption (0 for none). */
+  public TrainingConfig trainingConfig(double inputDropout, double inputNoise) {
+    return new TrainingConfig(getBatchSize(), getAveragingFrequency(), optimizerRule(), getLearningRate(),
+        getLearningRateDecay(), getDecayEvery(), getWeightDecay(), inputDropout, inputNoise, getSeed());
+  }
+
+  /** The trainer of {@code objective} for {@link #getEpochs()} epochs, with checkpoints when a folder is set. */
+  protected AveragingTrainer trainer(Objective objective, TrainingConfig config) {
+    AveragingTrainer t = new AveragingTrainer(objective, config, getEpochs());
+    if (!getCheckpointDir().isEmpty()) {
+      t.withCheckpoints(getCheckpointDir(), getCheckpointInterval(), getResume());
+    }
+    return t;
+  }
+
+  /** {@code copy} for subclasses: the params and the validation data onto a fresh instance. */
+  protected E copyTo(E fresh, org.apache.spark.ml.param.ParamMap extra) {
+    E c = copyValues(fresh, extra);
+    return c.setValidationData(validationData);
+  }
+}

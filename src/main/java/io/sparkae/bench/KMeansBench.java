@@ -65,6 +65,10 @@ public final class KMeansBench implements Callable<Integer> {
   @Option(names = "--dim", description = "synthetic dimension (default: 100)")
   public int dim = 100;
 
+  @Option(names = "--spread", description = "standard deviation of the synthetic blob means; the noise has 1 "
+      + "(default: 2, well separated in 100 dimensions; 0.5 overlaps)")
+  public double spread = 2.0;
+
   @Option(names = "--k", description = "k for the synthetic data (default: 100)")
   public int k = 100;
 
@@ -125,9 +129,10 @@ public final class KMeansBench implements Callable<Integer> {
         }
       }
       if (o.rows > 0) {
-        String parquet = toParquet(blobs(spark, o.rows, o.dim, 100, partitions, o.seed), scratch.resolve("blobs"));
-        runCase(spark, "synthetic " + o.rows + "x" + o.dim, () -> spark.read().parquet(parquet).repartition(partitions),
-            o.k, o);
+        Dataset<Row> blobs = blobs(spark, o.rows, o.dim, 100, o.spread, partitions, o.seed);
+        String parquet = toParquet(blobs, scratch.resolve("blobs"));
+        String name = "synthetic " + o.rows + "x" + o.dim + ", 100 blobs, spread " + o.spread;
+        runCase(spark, name, () -> spark.read().parquet(parquet).repartition(partitions), o.k, o);
       }
     } finally {
       deleteRecursively(scratch);
@@ -258,8 +263,9 @@ public final class KMeansBench implements Callable<Integer> {
 
   private static final StructType SCHEMA = new StructType().add("features", SQLDataTypes.VectorType(), false);
 
-  /** Gaussian blobs: {@code centers} means ~ N(0, 4 I) in R^d, unit-variance noise; generated on the executors. */
-  static Dataset<Row> blobs(SparkSession spark, long rows, int d, int centers, int partitions, long seed) {
+  /** Gaussian blobs: {@code centers} means ~ N(0, spread^2 I) in R^d, unit-variance noise; made on the executors. */
+  static Dataset<Row> blobs(SparkSession spark, long rows, int d, int centers, double spread, int partitions,
+      long seed) {
     List<Integer> parts = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       parts.add(p);
@@ -271,7 +277,7 @@ public final class KMeansBench implements Callable<Integer> {
           SplittableRandom r = new SplittableRandom(seed);
           for (double[] m : means) {
             for (int i = 0; i < d; i++) {
-              m[i] = 2 * gaussian(r);
+              m[i] = spread * gaussian(r);
             }
           }
           long count = rows / partitions + (p < rows % partitions ? 1 : 0);

@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * (Lloyd 1957/1982; MacQueen 1967). Encoder: the one-hot code of the nearest center; decoder: the center; loss:
  * the squared distance.
  *
- * <p>Fit. The rows are stacked into dense column-major blocks (d x a few thousand) and cached (MEMORY_AND_DISK) for
- * the fit. Initialisation ({@link KMeansInit}): "k-means||" (Bahmani et al. 2012, "Scalable k-means++", with
- * {@code initSteps} rounds and oversampling l = 2k; default), "random", or "given" centers
- * ({@link #setInitialCenters}). Then rounds on {@link RoundLoop}: the centers are broadcast, each partition finds
- * the nearest center of every row with one gemm per block, {@code ||x||^2 - 2 C^T x + ||c||^2}
- * ({@link NearestCenter}), and returns per-cluster sums, counts and cost, which are tree-aggregated; the driver
- * moves the centers:
+ * <p>Fit. The rows are stacked into dense column-major blocks (d x a few thousand) with their squared norms
+ * ({@link PointBlock}) and cached (MEMORY_AND_DISK) for the fit, whether or not the input DataFrame is cached.
+ * Initialisation ({@link KMeansInit}): "k-means||" (Bahmani et al. 2012, "Scalable k-means++", with
+ * {@code initSteps} rounds, oversampling l = 2k, and greedy k-means++ on the weighted candidates; default),
+ * "random", or "given" centers ({@link #setInitialCenters}). Then rounds on {@link RoundLoop}: the centers are
+ * broadcast, each partition finds the nearest center of every row with one gemm per block,
+ * {@code ||x||^2 - 2 C^T x + ||c||^2} ({@link NearestCenter}), and returns per-cluster sums, counts and cost, which
+ * are tree-aggregated; the driver moves the centers:
  * <ul>
  *   <li>algorithm "lloyd" (default): every center to the mean of its rows; J never increases;</li>
  *   <li>algorithm "minibatch" (Sculley 2010, "Web-scale k-means clustering"): each round uses a seeded Bernoulli
@@ -299,25 +300,27 @@ public final class KMeans extends AutoencoderEstimator<KMeansModel> {
             io.sparkae.data.RowCursor.ofInternalRows(it), false)), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long t0 = System.nanoTime();
-      KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
-          isDefined(initialCenters) ? getOrDefault(initialCenters) : null, getSeed(), column, LOG);
-      long n = init.rows >= 0 ? init.rows : blocks.map(b -> (long) b.size).fold(0L, Long::sum);
+      // Build and cache the blocks (and count the rows) before anything else, so that init is timed on its own.
+      long n = blocks.map(b -> (long) b.size).fold(0L, Long::sum);
       if (n == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
       }
+      long t0 = System.nanoTime();
+      KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
+          isDefined(initialCenters) ? getOrDefault(initialCenters) : null, getSeed(), column, LOG);
+      double initSeconds = (System.nanoTime() - t0) / 1e9;
       LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
           + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
           getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), getSeed(),
-          blocks.getNumPartitions(), column, String.format(java.util.Locale.ROOT, "%.2f",
-              (System.nanoTime() - t0) / 1e9));
+          blocks.getNumPartitions(), column, String.format(java.util.Locale.ROOT, "%.2f", initSeconds));
       RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
           ? miniBatch(blocks, new KMeansState(init.centers))
           : lloyd(blocks, new KMeansState(init.centers));
       RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
           (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
       ClusterStats fin = last.round(r.state(), r.rounds() + 1);
-      KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts);
+      KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts,
+          initSeconds);
       KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
           provenance(input, fin.rows));
       LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),

@@ -25,21 +25,19 @@ import org.slf4j.Logger;
 final class KMeansInit {
   private KMeansInit() {}
 
-  /** Initial centers (d x k) and the row count (-1 when the given centers made a scan unnecessary). */
+  /** Initial centers (d x k). */
   static final class Result {
     final DenseMatrix centers;
-    final long rows;
 
-    Result(DenseMatrix centers, long rows) {
+    Result(DenseMatrix centers) {
       this.centers = centers;
-      this.rows = rows;
     }
   }
 
   static Result initialize(JavaRDD<PointBlock> blocks, int d, int k, String mode, int initSteps, double[][] given,
       long seed, String column, Logger log) {
     if (mode.equals("given")) {
-      return new Result(givenCenters(given, d, k), -1);
+      return new Result(givenCenters(given, d, k));
     }
     int sampleSize = mode.equals("random") ? k : 1;
     RoundLoop<PointBlock, Integer, InitScan> scanLoop = new RoundLoop<>(blocks, Seeds.derive(seed, "kmeans-init-scan"),
@@ -68,7 +66,7 @@ final class KMeansInit {
     for (int i = 0; centers.size() < k; i++) {
       centers.add(fill.get(i));
     }
-    return new Result(toMatrix(centers.subList(0, k), d), scan.rows);
+    return new Result(toMatrix(centers.subList(0, k), d));
   }
 
   private static List<double[]> kMeansParallel(JavaRDD<PointBlock> blocks, int d, int k, int initSteps, double[] first,

@@ -180,7 +180,8 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> {
         .put("objectiveHistory", new DenseMatrix(summary.numIter(), 1, summary.objectiveHistory()))
         .put("converged", summary.converged() ? 1.0 : 0.0)
         .put("trainingCost", summary.trainingCost())
-        .put("clusterSizes", sizesAsDoubles);
+        .put("clusterSizes", sizesAsDoubles)
+        .put("initSeconds", summary.initSeconds());
   }
 
   @Override
@@ -197,7 +198,7 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> {
         sizesAsLongs[j] = (long) sizes[j];
       }
       KMeansSummary s = new KMeansSummary(data.vector("objectiveHistory"), data.scalar("converged") != 0,
-          data.scalar("trainingCost"), sizesAsLongs);
+          data.scalar("trainingCost"), sizesAsLongs, data.scalar("initSeconds"));
       return new KMeansModel(uid, new KMeansAutoencoder(c), s, prov);
     });
   }

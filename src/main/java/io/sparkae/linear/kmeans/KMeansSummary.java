@@ -12,6 +12,7 @@ public final class KMeansSummary implements java.io.Serializable {
   private final boolean converged;
   private final double trainingCost;
   private final long[] clusterSizes;
+  private final double initSeconds;
 
   /**
    * @param objectiveHistory per round, the cost of that round's assignment (Lloyd: the exact cost
@@ -20,12 +21,15 @@ public final class KMeansSummary implements java.io.Serializable {
    * @param converged whether the fit stopped because no center moved more than tol
    * @param trainingCost the cost of the final centers on the training rows
    * @param clusterSizes training rows nearest to each final center
+   * @param initSeconds wall-clock seconds of the initialisation (after the blocks were cached)
    */
-  public KMeansSummary(double[] objectiveHistory, boolean converged, double trainingCost, long[] clusterSizes) {
+  public KMeansSummary(double[] objectiveHistory, boolean converged, double trainingCost, long[] clusterSizes,
+      double initSeconds) {
     this.objectiveHistory = objectiveHistory.clone();
     this.converged = converged;
     this.trainingCost = trainingCost;
     this.clusterSizes = clusterSizes.clone();
+    this.initSeconds = initSeconds;
   }
 
   /** Rounds run (MLlib's numIter). */
@@ -48,6 +52,11 @@ public final class KMeansSummary implements java.io.Serializable {
 
   public long[] clusterSizes() {
     return clusterSizes.clone();
+  }
+
+  /** Seconds the initialisation took (k-means||, random or given), not counting the caching of the blocks. */
+  public double initSeconds() {
+    return initSeconds;
   }
 
   public int k() {

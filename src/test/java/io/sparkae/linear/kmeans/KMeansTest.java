@@ -55,6 +55,8 @@ class KMeansTest extends SparkTest {
     KMeansModel r1 = new KMeans().setK(8).setSeed(42).setInitMode("random").fit(df);
     KMeansModel r2 = new KMeans().setK(8).setSeed(42).setInitMode("random").fit(df);
     assertArrayEquals(r1.centers().values, r2.centers().values, 0.0);
+    KMeans mini = new KMeans().setK(8).setSeed(42).setAlgorithm("minibatch").setMaxIter(10);
+    assertArrayEquals(mini.fit(df).centers().values, mini.fit(df).centers().values, 0.0);
     df.unpersist();
   }
 

@@ -2,7 +2,6 @@ package io.sparkae.neural;
 
 import io.sparkae.core.InputColumn;
 import io.sparkae.core.StageReader;
-import io.sparkae.linalg.DenseMatrix;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.BooleanParam;
@@ -172,7 +171,7 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
           ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;
       AveragingTrainer.Result r = trainer.fit(blocks, validation, init);
       NeuralAutoencoderModel model = new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params),
-          r.trainLoss, r.validationLoss, r.roundsPerEpoch, samples(blocks, 12), provenance(input, r.rows));
+          r.trainLoss, r.validationLoss, r.roundsPerEpoch, sampleRows(blocks, 12), provenance(input, r.rows));
       return copyValues(model, ParamMap.empty()).setParent(this);
     } finally {
       blocks.unpersist(false);
@@ -182,20 +181,6 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
     }
   }
 
-  /** Up to {@code max} rows of the first cached block, d x m. */
-  private static DenseMatrix samples(JavaRDD<FloatBlock> blocks, int max) {
-    java.util.List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
-    if (first.isEmpty()) {
-      return new DenseMatrix(0, 0);
-    }
-    FloatBlock b = first.get(0);
-    int m = Math.min(max, b.size);
-    DenseMatrix out = new DenseMatrix(b.dim, m);
-    for (int i = 0; i < b.dim * m; i++) {
-      out.values[i] = b.values[i];
-    }
-    return out;
-  }
 
   @Override
   public NeuralAutoencoder copy(ParamMap extra) {

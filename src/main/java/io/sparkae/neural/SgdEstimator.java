@@ -153,6 +153,22 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
     return t;
   }
 
+  /** Up to {@code max} rows of the first non-empty cached block, d x m (0 x 0 when there is none). */
+  protected static io.sparkae.linalg.DenseMatrix sampleRows(org.apache.spark.api.java.JavaRDD<FloatBlock> blocks,
+      int max) {
+    java.util.List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
+    if (first.isEmpty()) {
+      return new io.sparkae.linalg.DenseMatrix(0, 0);
+    }
+    FloatBlock b = first.get(0);
+    int m = Math.min(max, b.size);
+    io.sparkae.linalg.DenseMatrix out = new io.sparkae.linalg.DenseMatrix(b.dim, m);
+    for (int i = 0; i < b.dim * m; i++) {
+      out.values[i] = b.values[i];
+    }
+    return out;
+  }
+
   /** {@code copy} for subclasses: the params and the validation data onto a fresh instance. */
   protected E copyTo(E fresh, org.apache.spark.ml.param.ParamMap extra) {
     E c = copyValues(fresh, extra);

@@ -3,14 +3,12 @@ package io.sparkae.neural.topics;
 import io.sparkae.core.StageReader;
 import io.sparkae.neural.Activation;
 import io.sparkae.neural.AveragingTrainer;
-import io.sparkae.neural.FloatBlock;
 import io.sparkae.neural.vae.Likelihood;
 import io.sparkae.neural.vae.Prior;
 import io.sparkae.neural.vae.Vae;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalEstimator;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -122,7 +120,7 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
 
   @Override
   protected TopicModelModel model(FitInput input, Vae vae, float[] params, AveragingTrainer.Result r,
-      List<FloatBlock> first) {
+      io.sparkae.linalg.DenseMatrix sampleRows) {
     TopicModelModel m = new TopicModelModel(uid(), new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss,
         r.validationLoss, r.roundsPerEpoch, provenance(input, r.rows));
     m.setVocabulary(vocabulary(input.data().schema().apply(input.column()), input.dim()));

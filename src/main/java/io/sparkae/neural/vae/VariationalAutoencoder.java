@@ -4,9 +4,7 @@ import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.Activation;
 import io.sparkae.neural.AveragingTrainer;
-import io.sparkae.neural.FloatBlock;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -103,26 +101,13 @@ public final class VariationalAutoencoder
 
   @Override
   protected VariationalAutoencoderModel model(FitInput input, Vae vae, float[] params,
-      AveragingTrainer.Result r, List<FloatBlock> first) {
+      AveragingTrainer.Result r, DenseMatrix sampleRows) {
     VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid(),
         new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss, r.validationLoss, r.roundsPerEpoch,
-        sampleInputs(first, 12), provenance(input, r.rows));
+        sampleRows, provenance(input, r.rows));
     return copyValues(m, ParamMap.empty()).setParent(this);
   }
 
-  /** Up to {@code max} rows of a cached block, d x m. */
-  static DenseMatrix sampleInputs(List<FloatBlock> first, int max) {
-    if (first.isEmpty()) {
-      return new DenseMatrix(0, 0);
-    }
-    FloatBlock b = first.get(0);
-    int m = Math.min(max, b.size);
-    DenseMatrix out = new DenseMatrix(b.dim, m);
-    for (int i = 0; i < b.dim * m; i++) {
-      out.values[i] = b.values[i];
-    }
-    return out;
-  }
 
   @Override
   public VariationalAutoencoder copy(ParamMap extra) {

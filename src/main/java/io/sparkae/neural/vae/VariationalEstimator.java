@@ -5,7 +5,6 @@ import io.sparkae.core.Seeds;
 import io.sparkae.neural.AveragingTrainer;
 import io.sparkae.neural.FloatBlock;
 import io.sparkae.neural.SgdEstimator;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -70,7 +69,7 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
 
   /** The fitted model from the trained parameters. */
   protected abstract M model(FitInput input, Vae vae, float[] params, AveragingTrainer.Result result,
-      List<FloatBlock> sample);
+      io.sparkae.linalg.DenseMatrix sampleRows);
 
   @Override
   protected M fitImpl(FitInput input) {
@@ -89,8 +88,7 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
         InputCheck.require(validation, vae.likelihood(), input.column() + "' of the validation data '");
       }
       AveragingTrainer.Result r = trainer.fit(blocks, validation, null);
-      List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
-      return model(input, vae, r.params, r, first);
+      return model(input, vae, r.params, r, sampleRows(blocks, 12));
     } finally {
       blocks.unpersist(false);
       if (validation != null) {

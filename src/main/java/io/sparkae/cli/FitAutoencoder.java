@@ -81,9 +81,6 @@ final class FitAutoencoder implements Callable<Integer> {
         est.setInputNoise(v);
       }
     }
-    if (output.validation != null) {
-      est.setValidationData(input.copyWithInput(output.validation).load(spark.session("sparkae fit autoencoder")));
-    }
     return FitRunner.fit("autoencoder", spark, input, output, est);
   }
 }

@@ -24,6 +24,11 @@ final class FitRunner {
     SparkSession spark = sparkOptions.session("sparkae fit " + name);
     try (OutputDir dir = new OutputDir(out.output, out.overwrite, spark.sparkContext().hadoopConfiguration())) {
       Dataset<Row> data = in.load(spark);
+      // Loaded once: SGD-trained models report its loss after every epoch, and every model is evaluated on it.
+      Dataset<Row> validation = out.validation != null ? in.copyWithInput(out.validation).load(spark) : null;
+      if (validation != null && estimator instanceof io.sparkae.neural.SgdEstimator<?, ?> sgd) {
+        sgd.setValidationData(validation);
+      }
       LOG.info("fit {} on {} ({} partitions), output {}", name, in.input, data.rdd().getNumPartitions(), out.output);
       AutoencoderModel<?> model = estimator.fit(data);
       model.write().save(dir.path("model"));
@@ -32,14 +37,8 @@ final class FitRunner {
       metrics.put("input", in.input);
       metrics.put("fitSeconds", model.provenance().fitSeconds());
       metrics.put("train", model.evaluate(data).toMap());
-      Dataset<Row> validation = null;
-      if (out.validation != null) {
-        validation = in.copyWithInput(out.validation).load(spark);
-        Map<String, Object> v = new LinkedHashMap<>(model.evaluate(validation).toMap());
-        if (model instanceof io.sparkae.neural.vae.VariationalModel<?>) {
-          v.putAll(ModelReports.evaluationExtras(model, validation, 0)); // the -ELBO's two terms
-        }
-        metrics.put("validation", v);
+      if (validation != null) {
+        metrics.put("validation", validationMetrics(model, validation));
       }
       metrics.putAll(ModelReports.summary(model));
       if (model instanceof io.sparkae.neural.topics.TopicModelModel tm) {
@@ -58,5 +57,20 @@ final class FitRunner {
       System.out.print(Json.of(metrics));
       return 0;
     }
+  }
+
+  /** Loss (and explained variance) on held-out rows; for probabilistic models the -ELBO with its two terms. */
+  private static Map<String, Object> validationMetrics(AutoencoderModel<?> model, Dataset<Row> validation) {
+    if (!(model instanceof io.sparkae.neural.vae.VariationalModel<?> vm)) {
+      return model.evaluate(validation).toMap();
+    }
+    // One pass: the -ELBO and its terms together (the generic evaluate would compute the -ELBO a second time).
+    var r = vm.evaluateLikelihood(validation, 0);
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("rows", r.rows());
+    v.put("meanLoss", r.negElbo());
+    v.put("loss", vm.autoencoder().lossName());
+    v.putAll(r.toMap());
+    return v;
   }
 }

@@ -31,24 +31,14 @@ final class FitTopics implements Callable<Integer> {
   @Option(names = "--k", description = "number of topics (default: 20)")
   int k = 20;
 
-  @Option(names = "--hidden", split = ",", description = "encoder hidden sizes (default: 100,100)")
-  String[] hidden = {"100", "100"};
-
-  @Option(names = "--activation", description = "encoder activation: softplus, relu, tanh (default: softplus)")
-  String activation = "softplus";
-
   @Option(names = "--alpha", description = "Dirichlet prior concentration on topic proportions (default: 1.0)")
   double alpha = 1.0;
 
   @Override
   public Integer call() throws java.io.IOException {
-    TopicModel est = new TopicModel().setK(k).setHiddenLayers(TrainingOptions.sizes("--hidden", hidden))
-        .setActivation(activation).setDocConcentration(alpha);
+    TopicModel est = new TopicModel().setK(k).setDocConcentration(alpha);
     training.apply(est, output.seed);
     variational.apply(est);
-    if (output.validation != null) {
-      est.setValidationData(input.copyWithInput(output.validation).load(spark.session("sparkae fit topics")));
-    }
     return FitRunner.fit("topics", spark, input, output, est);
   }
 }

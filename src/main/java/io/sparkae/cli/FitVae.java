@@ -30,13 +30,6 @@ final class FitVae implements Callable<Integer> {
   @Option(names = "--latent", description = "latent size k (default: 20)")
   int latent = 20;
 
-  @Option(names = "--hidden", split = ",", description = "encoder hidden sizes, e.g. 400 or 512,256; the decoder "
-      + "mirrors them; 'none' for linear maps (default: 400)")
-  String[] hidden = {"400"};
-
-  @Option(names = "--activation", description = "hidden activation: relu, tanh, sigmoid, softplus (default: relu)")
-  String activation = "relu";
-
   @Option(names = "--likelihood", description = "decoder: bernoulli (values in [0, 1]), gaussian, multinomial "
       + "(counts) (default: bernoulli)")
   String likelihood = "bernoulli";
@@ -47,14 +40,10 @@ final class FitVae implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    VariationalAutoencoder est = new VariationalAutoencoder().setLatentSize(latent)
-        .setHiddenLayers(TrainingOptions.sizes("--hidden", hidden)).setActivation(activation)
-        .setLikelihood(likelihood).setBinarize(binarize);
+    VariationalAutoencoder est = new VariationalAutoencoder().setLatentSize(latent).setLikelihood(likelihood)
+        .setBinarize(binarize);
     training.apply(est, output.seed);
     variational.apply(est);
-    if (output.validation != null) {
-      est.setValidationData(input.copyWithInput(output.validation).load(spark.session("sparkae fit vae")));
-    }
     return FitRunner.fit("vae", spark, input, output, est);
   }
 }

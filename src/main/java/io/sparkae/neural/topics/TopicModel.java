@@ -8,11 +8,8 @@ import io.sparkae.neural.vae.Prior;
 import io.sparkae.neural.vae.Vae;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalEstimator;
-import java.util.Arrays;
 import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
@@ -42,8 +39,6 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
   private static final long serialVersionUID = 1L;
 
   private final IntParam k;
-  private final IntArrayParam hiddenLayers;
-  private final Param<String> activation;
   private final DoubleParam docConcentration;
 
   public TopicModel() {
@@ -53,14 +48,11 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
   public TopicModel(String uid) {
     super(uid);
     k = new IntParam(this, "k", "number of topics (>= 2, default: 20)", ParamValidators.gtEq(2));
-    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "encoder hidden sizes (default: 100, 100, as ProdLDA)");
-    activation = new Param<>(this, "activation", "encoder hidden activation: softplus, relu, tanh, sigmoid "
-        + "(default: softplus)", ParamValidators.inArray(new String[] {"softplus", "relu", "tanh", "sigmoid"}));
     docConcentration = new DoubleParam(this, "docConcentration", "alpha of the symmetric Dirichlet prior on "
         + "topic proportions (> 0, default: 1.0)", ParamValidators.gt(0));
     setDefault(k, 20);
-    setDefault(hiddenLayers, new int[] {100, 100});
-    setDefault(activation, "softplus");
+    setDefault(hiddenLayers(), new int[] {100, 100});
+    setDefault(activation(), "softplus");
     setDefault(docConcentration, 1.0);
     setDefault(outputCol(), "topicDistribution");
     // Measured on Reuters (k = 20, 10 epochs): with Adam 0.002 and no warm-up most topics go unused (their top words
@@ -73,28 +65,17 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
   }
 
   public IntParam k() { return k; }
-  public IntArrayParam hiddenLayers() { return hiddenLayers; }
-  public Param<String> activation() { return activation; }
   public DoubleParam docConcentration() { return docConcentration; }
 
   public int getK() { return (Integer) getOrDefault(k); }
-  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
-  public String getActivation() { return getOrDefault(activation); }
   public double getDocConcentration() { return (Double) getOrDefault(docConcentration); }
 
   public TopicModel setK(int v) { set(k, v); return this; }
-  public TopicModel setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return this; }
-  public TopicModel setActivation(String v) { set(activation, v); return this; }
   public TopicModel setDocConcentration(double v) { set(docConcentration, v); return this; }
 
   @Override
   protected Vae vae(FitInput input) {
-    int[] hidden = getHiddenLayers();
-    for (int h : hidden) {
-      if (h < 1) {
-        throw new IllegalArgumentException("hiddenLayers " + Arrays.toString(hidden) + " must be positive");
-      }
-    }
+    int[] hidden = hiddenSizes();
     if (input.dim() < 2) {
       throw new IllegalArgumentException("input column '" + input.column() + "' holds count vectors over a vocabulary"
           + " of " + input.dim() + " word(s); a topic model needs at least 2");

@@ -71,15 +71,7 @@ public enum Likelihood {
           }
           break;
         case MULTINOMIAL:
-          double max = Double.NEGATIVE_INFINITY;
-          for (int i = 0; i < d; i++) {
-            max = Math.max(max, a[ao + i]);
-          }
-          double z = 0;
-          for (int i = 0; i < d; i++) {
-            z += Math.exp(a[ao + i] - max);
-          }
-          double logZ = max + Math.log(z);
+          double logZ = Softmax.logSumExp(a, ao, d);
           double count = 0;
           for (int i = 0; i < d; i++) {
             double xi = x[xo + i];
@@ -123,17 +115,7 @@ public enum Likelihood {
           }
           break;
         case MULTINOMIAL:
-          double max = Double.NEGATIVE_INFINITY;
-          for (int i = 0; i < d; i++) {
-            max = Math.max(max, a[ao + i]);
-          }
-          double z = 0;
-          for (int i = 0; i < d; i++) {
-            z += Math.exp(a[ao + i] - max);
-          }
-          for (int i = 0; i < d; i++) {
-            mean[mo + i] = Math.exp(a[ao + i] - max) / z;
-          }
+          Softmax.of(a, ao, d, mean, mo);
           break;
         default:
           throw new AssertionError(this);

@@ -524,21 +524,7 @@ public final class Vae implements Objective {
   /** {@code theta[:, c] := softmax(z[:, c])} for the first cols columns of k rows. */
   private void softmaxColumns(float[] z, float[] theta, int cols) {
     for (int c = 0; c < cols; c++) {
-      int off = c * k;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = 0; i < k; i++) {
-        max = Math.max(max, z[off + i]);
-      }
-      double sum = 0;
-      for (int i = 0; i < k; i++) {
-        double e = Math.exp(z[off + i] - max);
-        theta[off + i] = (float) e;
-        sum += e;
-      }
-      float inv = (float) (1 / sum);
-      for (int i = 0; i < k; i++) {
-        theta[off + i] *= inv;
-      }
+      Softmax.of(z, c * k, k, theta, c * k);
     }
   }
 

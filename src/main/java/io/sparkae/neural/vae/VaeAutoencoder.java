@@ -89,17 +89,7 @@ public final class VaeAutoencoder implements Autoencoder {
       int ho = j * 2 * k;
       int zo = j * k;
       if (vae.softmaxLatent()) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-          max = Math.max(max, h[ho + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < k; i++) {
-          sum += Math.exp(h[ho + i] - max);
-        }
-        for (int i = 0; i < k; i++) {
-          z.values[zo + i] = Math.exp(h[ho + i] - max) / sum;
-        }
+        Softmax.of(h, ho, k, z.values, zo);
       } else {
         for (int i = 0; i < k; i++) {
           z.values[zo + i] = h[ho + i];

@@ -4,9 +4,7 @@ import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.Activation;
 import io.sparkae.neural.AveragingTrainer;
-import java.util.Arrays;
 import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -33,8 +31,6 @@ public final class VariationalAutoencoder
   private static final long serialVersionUID = 1L;
 
   private final IntParam latentSize;
-  private final IntArrayParam hiddenLayers;
-  private final Param<String> activation;
   private final Param<String> likelihood;
   private final BooleanParam binarize;
 
@@ -46,49 +42,33 @@ public final class VariationalAutoencoder
     super(uid);
     latentSize = new IntParam(this, "latentSize", "size k of the latent code z (>= 1, default: 20)",
         ParamValidators.gtEq(1));
-    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "encoder hidden sizes h_1..h_m; the decoder mirrors "
-        + "them; empty for linear maps (default: 400)");
-    activation = new Param<>(this, "activation", "hidden activation: relu, tanh, sigmoid, softplus, identity "
-        + "(default: relu)", ParamValidators.inArray(new String[] {"relu", "tanh", "sigmoid", "softplus", "identity",
-            "linear"}));
     likelihood = new Param<>(this, "likelihood", "decoder distribution: bernoulli (values in [0, 1]), gaussian, "
         + "multinomial (counts) (default: bernoulli)", ParamValidators.inArray(new String[] {"bernoulli",
             "gaussian", "multinomial"}));
     binarize = new BooleanParam(this, "binarize", "replace each row by Bernoulli draws of its values in training "
         + "and evaluation (dynamic binarisation; bernoulli only) (default: false)");
     setDefault(latentSize, 20);
-    setDefault(hiddenLayers, new int[] {400});
-    setDefault(activation, "relu");
+    setDefault(hiddenLayers(), new int[] {400});
+    setDefault(activation(), "relu");
     setDefault(likelihood, "bernoulli");
     setDefault(binarize, false);
   }
 
   public IntParam latentSize() { return latentSize; }
-  public IntArrayParam hiddenLayers() { return hiddenLayers; }
-  public Param<String> activation() { return activation; }
   public Param<String> likelihood() { return likelihood; }
   public BooleanParam binarize() { return binarize; }
 
   public int getLatentSize() { return (Integer) getOrDefault(latentSize); }
-  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
-  public String getActivation() { return getOrDefault(activation); }
   public String getLikelihood() { return getOrDefault(likelihood); }
   public boolean getBinarize() { return (Boolean) getOrDefault(binarize); }
 
   public VariationalAutoencoder setLatentSize(int v) { set(latentSize, v); return this; }
-  public VariationalAutoencoder setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return this; }
-  public VariationalAutoencoder setActivation(String v) { set(activation, v); return this; }
   public VariationalAutoencoder setLikelihood(String v) { set(likelihood, v); return this; }
   public VariationalAutoencoder setBinarize(boolean v) { set(binarize, v); return this; }
 
   @Override
   protected Vae vae(FitInput input) {
-    int[] hidden = getHiddenLayers();
-    for (int h : hidden) {
-      if (h < 1) {
-        throw new IllegalArgumentException("hiddenLayers " + Arrays.toString(hidden) + " must be positive");
-      }
-    }
+    int[] hidden = hiddenSizes();
     int[] mirror = new int[hidden.length];
     for (int i = 0; i < hidden.length; i++) {
       mirror[i] = hidden[hidden.length - 1 - i];

@@ -7,7 +7,9 @@ import io.sparkae.neural.FloatBlock;
 import io.sparkae.neural.SgdEstimator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.Dataset;
 
@@ -28,6 +30,8 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   private final DoubleParam beta;
   private final DoubleParam klWarmupEpochs;
   private final DoubleParam latentDropout;
+  private final IntArrayParam hiddenLayers;
+  private final Param<String> activation;
 
   protected VariationalEstimator(String uid) {
     super(uid);
@@ -40,6 +44,11 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
     latentDropout = new DoubleParam(this, "latentDropout", "training: probability of zeroing each entry of the "
         + "decoder's input (inverted dropout), in [0, 1) (default: 0)", ParamValidators.inRange(0, 1, true, false));
     setDefault(latentDropout, 0.0);
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "encoder hidden sizes h_1..h_m, each >= 1; empty for a "
+        + "linear encoder (default: 400 for the VAE, whose decoder mirrors them; 100, 100 for the topic model)");
+    activation = new Param<>(this, "activation", "hidden activation: relu, tanh, sigmoid, softplus, identity "
+        + "(default: relu for the VAE, softplus for the topic model)", ParamValidators.inArray(new String[] {"relu",
+            "tanh", "sigmoid", "softplus", "identity", "linear"}));
     setDefault(samples, 1);
     setDefault(beta, 1.0);
     setDefault(klWarmupEpochs, 0.0);
@@ -52,17 +61,34 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   public DoubleParam beta() { return beta; }
   public DoubleParam klWarmupEpochs() { return klWarmupEpochs; }
   public DoubleParam latentDropout() { return latentDropout; }
+  public IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public Param<String> activation() { return activation; }
 
   public int getSamples() { return (Integer) getOrDefault(samples); }
   public double getBeta() { return (Double) getOrDefault(beta); }
   public double getKlWarmupEpochs() { return (Double) getOrDefault(klWarmupEpochs); }
   public double getLatentDropout() { return (Double) getOrDefault(latentDropout); }
+  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
+  public String getActivation() { return getOrDefault(activation); }
 
   // Fluent setters return the concrete estimator.
   public E setSamples(int v) { set(samples, v); return self(); }
   public E setBeta(double v) { set(beta, v); return self(); }
   public E setKlWarmupEpochs(double v) { set(klWarmupEpochs, v); return self(); }
   public E setLatentDropout(double v) { set(latentDropout, v); return self(); }
+  public E setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return self(); }
+  public E setActivation(String v) { set(activation, v); return self(); }
+
+  /** The hidden sizes, checked to be positive. */
+  protected int[] hiddenSizes() {
+    int[] hidden = getHiddenLayers();
+    for (int h : hidden) {
+      if (h < 1) {
+        throw new IllegalArgumentException("hiddenLayers " + java.util.Arrays.toString(hidden) + " must be positive");
+      }
+    }
+    return hidden;
+  }
 
   /** The VAE these params describe for input size d (checks the params against d and the schema's metadata). */
   protected abstract Vae vae(FitInput input);

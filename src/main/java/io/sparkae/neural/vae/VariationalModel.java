@@ -62,7 +62,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
         z.values[j * k + i] = prior.mean(i) + Math.sqrt(prior.variance(i)) * r.nextGaussian();
       }
       if (vae.softmaxLatent()) {
-        softmaxInPlace(z.values, j * k, k);
+        Softmax.inPlace(z.values, j * k, k);
       }
     }
     return decodeAll(z);
@@ -84,20 +84,6 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     return out;
   }
 
-  static void softmaxInPlace(double[] v, int off, int k) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < k; i++) {
-      max = Math.max(max, v[off + i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      v[off + i] = Math.exp(v[off + i] - max);
-      sum += v[off + i];
-    }
-    for (int i = 0; i < k; i++) {
-      v[off + i] /= sum;
-    }
-  }
 
   @Override
   protected ModelData data() {

@@ -1,0 +1,55 @@
+package io.sparkae.neural.vae;
+
+/**
+ * The softmax {@code p_i = exp(a_i) / sum_j exp(a_j)} and its log-normaliser, computed stably by subtracting the
+ * maximum: the one implementation behind the multinomial decoder, the topic proportions theta = softmax(z) and the
+ * prior samples of the topic model.
+ */
+final class Softmax {
+  private Softmax() {}
+
+  /** {@code log sum_i exp(a[off + i])} for i &lt; len. */
+  static double logSumExp(float[] a, int off, int len) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = off; i < off + len; i++) {
+      max = Math.max(max, a[i]);
+    }
+    double sum = 0;
+    for (int i = off; i < off + len; i++) {
+      sum += Math.exp(a[i] - max);
+    }
+    return max + Math.log(sum);
+  }
+
+  /** {@code out[outOff + i] := softmax(a[off .. off + len))_i}. */
+  static void of(float[] a, int off, int len, double[] out, int outOff) {
+    double logZ = logSumExp(a, off, len);
+    for (int i = 0; i < len; i++) {
+      out[outOff + i] = Math.exp(a[off + i] - logZ);
+    }
+  }
+
+  /** {@code out[outOff + i] := softmax(a[off .. off + len))_i}, in float. */
+  static void of(float[] a, int off, int len, float[] out, int outOff) {
+    double logZ = logSumExp(a, off, len);
+    for (int i = 0; i < len; i++) {
+      out[outOff + i] = (float) Math.exp(a[off + i] - logZ);
+    }
+  }
+
+  /** {@code v[off .. off + len) := softmax(v[off .. off + len))}. */
+  static void inPlace(double[] v, int off, int len) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = off; i < off + len; i++) {
+      max = Math.max(max, v[i]);
+    }
+    double sum = 0;
+    for (int i = off; i < off + len; i++) {
+      v[i] = Math.exp(v[i] - max);
+      sum += v[i];
+    }
+    for (int i = off; i < off + len; i++) {
+      v[i] /= sum;
+    }
+  }
+}

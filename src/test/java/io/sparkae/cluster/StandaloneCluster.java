@@ -323,14 +323,25 @@ final class StandaloneCluster implements AutoCloseable {
     return jars;
   }
 
-  /** spark.executor.extraJavaOptions of conf/spark-defaults.conf: the module options every JVM needs. */
+  /**
+   * spark.executor.extraJavaOptions of conf/spark-defaults.conf: the module options every JVM needs, plus the test
+   * JVM's netlib switches (mvn test -Dsparkae.javaBlas), so that every JVM of a cluster test runs the same BLAS.
+   */
   static List<String> moduleOptions() {
     Path conf = basedir().resolve("conf/spark-defaults.conf");
     try {
       for (String line : Files.readAllLines(conf, StandardCharsets.UTF_8)) {
         if (line.startsWith("spark.executor.extraJavaOptions")) {
           String v = line.substring("spark.executor.extraJavaOptions".length()).trim();
-          return Arrays.asList(v.split("\\s+"));
+          List<String> opts = new ArrayList<>(Arrays.asList(v.split("\\s+")));
+          for (String key : new String[] {"dev.ludovic.netlib.blas.allowNative",
+              "dev.ludovic.netlib.lapack.allowNative"}) {
+            String value = System.getProperty(key);
+            if (value != null) {
+              opts.add("-D" + key + "=" + value);
+            }
+          }
+          return opts;
         }
       }
     } catch (IOException e) {

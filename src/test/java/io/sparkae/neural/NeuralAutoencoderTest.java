@@ -12,6 +12,7 @@ import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.testing.Planted;
 import io.sparkae.testing.SparkTest;
+import io.sparkae.testing.Spread;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,18 +54,22 @@ class NeuralAutoencoderTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void linearAutoencoderReachesPcaReconstructionError() {
     // Noise 0.3: the decoder's weights along noise directions decay at a rate set by the noise variance.
-    double[][] rows = planted(1000, 12, 3, 0.3, 5);
+    double[][] rows = planted(1000, 12, 3, 0.3, Spread.seed(5));
     Dataset<Row> data = Planted.frame(spark(), rows, 2).cache();
     double pca = new PCA().setK(3).fit(data).evaluate(data).meanLoss();
+    // 40 epochs with the rate decayed by 0.7 every 3 (to 5e-4): 14 epochs decayed by 0.5 every 2 stopped 1% to 1.7%
+    // above PCA depending on the BLAS, before converging.
     NeuralAutoencoderModel m = new NeuralAutoencoder().setLayers(12, 3).setActivation("identity").setBatchSize(8)
-        .setAveragingFrequency(32).setEpochs(14).setLearningRate(0.05).setLearningRateDecay(0.5).setDecayEvery(2)
-        .setSeed(3).fit(data);
+        .setAveragingFrequency(32).setEpochs(40).setLearningRate(0.05).setLearningRateDecay(0.7).setDecayEvery(3)
+        .setSeed(Spread.seed(3)).fit(data);
     double ae = m.evaluate(data).meanLoss();
     data.unpersist();
-    assertTrue(ae <= pca * 1.01, "linear autoencoder " + ae + " vs PCA " + pca);
-    assertTrue(ae >= pca * 0.999, "cannot beat PCA by much: " + ae + " vs " + pca);
+    double ratio = Spread.record("neural.linearVsPca", ae / pca);
+    assertTrue(ratio <= 1.01, "linear autoencoder " + ae + " vs PCA " + pca);
+    assertTrue(ratio >= 0.999, "cannot beat PCA by much: " + ae + " vs " + pca);
   }
 
   @Test
@@ -101,36 +107,41 @@ class NeuralAutoencoderTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void sameSeedSameParametersAndValidationCurve() {
-    double[][] rows = planted(400, 6, 2, 0.1, 13);
+    double[][] rows = planted(400, 6, 2, 0.1, Spread.seed(13));
     Dataset<Row> data = Planted.frame(spark(), rows, 3).cache();
-    Dataset<Row> held = Planted.frame(spark(), planted(100, 6, 2, 0.1, 13), 1);
+    Dataset<Row> held = Planted.frame(spark(), planted(100, 6, 2, 0.1, Spread.seed(13)), 1);
     NeuralAutoencoder est = new NeuralAutoencoder().setLayers(6, 4, 2).setActivation("softplus").setBatchSize(8)
-        .setAveragingFrequency(9).setEpochs(3).setLearningRate(0.01).setInputDropout(0.1).setSeed(77)
+        .setAveragingFrequency(9).setEpochs(3).setLearningRate(0.01).setInputDropout(0.1).setSeed(Spread.seed(77))
         .setValidationData(held);
     NeuralAutoencoderModel a = est.fit(data);
     NeuralAutoencoderModel b = est.fit(data);
-    NeuralAutoencoderModel c = est.copy(org.apache.spark.ml.param.ParamMap.empty()).setSeed(78).fit(data);
+    NeuralAutoencoderModel c = est.copy(org.apache.spark.ml.param.ParamMap.empty()).setSeed(Spread.seed(78))
+        .fit(data);
     data.unpersist();
     assertArrayEquals(a.autoencoder().parameters(), b.autoencoder().parameters(), 0f);
     assertFalse(Arrays.equals(a.autoencoder().parameters(), c.autoencoder().parameters()));
     assertEquals(3, a.validationLoss().length);
-    assertTrue(a.validationLoss()[2] < a.validationLoss()[0], Arrays.toString(a.validationLoss()));
+    double drop = Spread.record("neural.validationLastOverFirst", a.validationLoss()[2] / a.validationLoss()[0]);
+    assertTrue(drop < 1, Arrays.toString(a.validationLoss()));
     assertEquals(3 * a.roundsPerEpoch(), a.trainLoss().length);
   }
 
   @Test
+  @Tag("stochastic")
   void greedyLayerWisePretrainingHelpsADeepNetwork() {
-    double[][] rows = planted(600, 10, 3, 0.1, 29);
+    double[][] rows = planted(600, 10, 3, 0.1, Spread.seed(29));
     Dataset<Row> data = Planted.frame(spark(), rows, 2).cache();
     NeuralAutoencoder est = new NeuralAutoencoder().setLayers(10, 8, 3).setActivation("tanh")
         .setCodeActivation("identity").setBatchSize(16).setAveragingFrequency(10).setEpochs(1).setLearningRate(0.01)
-        .setSeed(5);
+        .setSeed(Spread.seed(5));
     double plain = est.fit(data).evaluate(data).meanLoss();
     NeuralAutoencoderModel stacked = est.setPretrainEpochs(3).fit(data);
     double pretrained = stacked.evaluate(data).meanLoss();
     data.unpersist();
-    assertTrue(pretrained < plain, "pretrained " + pretrained + " vs plain " + plain);
+    double ratio = Spread.record("neural.pretrainedOverPlain", pretrained / plain);
+    assertTrue(ratio < 1, "pretrained " + pretrained + " vs plain " + plain);
     assertEquals(3, GreedyPretrainer.stage(stacked.architecture(), 1).size(1));
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.testing.Planted;
 import io.sparkae.testing.SparkTest;
+import io.sparkae.testing.Spread;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.linalg.SparseVector;
@@ -13,6 +14,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +30,13 @@ class KMeansTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void recoversPlantedClustersExactly() {
-    Mixture m = Mixture.gaussian(3000, 10, 6, 10.0, 0.5, 3);
+    Mixture m = Mixture.gaussian(3000, 10, 6, 10.0, 0.5, Spread.seed(3));
     Dataset<Row> df = Planted.frame(spark(), m.rows, 3);
-    KMeansModel model = new KMeans().setK(6).setSeed(11).fit(df);
-    assertEquals(1.0, Mixture.adjustedRandIndex(m.labels, predictions(model, m)), 0.0);
+    KMeansModel model = new KMeans().setK(6).setSeed(Spread.seed(11)).fit(df);
+    assertEquals(1.0, Spread.record("kmeans.plantedAri", Mixture.adjustedRandIndex(m.labels, predictions(model, m))),
+        0.0);
     // The transform's prediction column agrees with predict().
     List<Row> rows = model.transform(df).select("features", "prediction").collectAsList();
     for (Row r : rows) {
@@ -74,15 +78,17 @@ class KMeansTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void miniBatchComesWithinAFewPercentOfLloyd() {
-    Mixture m = Mixture.gaussian(6000, 8, 5, 6.0, 1.0, 13);
+    Mixture m = Mixture.gaussian(6000, 8, 5, 6.0, 1.0, Spread.seed(13));
     Dataset<Row> df = Planted.frame(spark(), m.rows, 3).cache();
-    KMeansModel lloyd = new KMeans().setK(5).setSeed(3).fit(df);
-    KMeansModel mini = new KMeans().setK(5).setSeed(3).setAlgorithm("minibatch").setBatchFraction(0.1)
+    KMeansModel lloyd = new KMeans().setK(5).setSeed(Spread.seed(3)).fit(df);
+    KMeansModel mini = new KMeans().setK(5).setSeed(Spread.seed(3)).setAlgorithm("minibatch").setBatchFraction(0.1)
         .setMaxIter(30).fit(df);
-    double ratio = mini.trainingCost() / lloyd.trainingCost();
+    double ratio = Spread.record("kmeans.miniBatchOverLloyd", mini.trainingCost() / lloyd.trainingCost());
     assertTrue(ratio >= 1 - 1e-9 && ratio < 1.03, "mini-batch cost / Lloyd cost = " + ratio);
-    assertEquals(1.0, Mixture.adjustedRandIndex(m.labels, predictions(mini, m)), 1e-3);
+    assertEquals(1.0, Spread.record("kmeans.miniBatchAri", Mixture.adjustedRandIndex(m.labels, predictions(mini, m))),
+        1e-3);
     df.unpersist();
   }
 

@@ -19,6 +19,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import io.sparkae.testing.Spread;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -60,18 +62,22 @@ class CoherenceTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void plantedTopicsAreMoreCoherentThanRandomWords() {
-    DenseMatrix planted = SyntheticCorpus.dirichletTopics(200, 8, 0.05, 3);
-    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(planted, 600, 0.1, SyntheticCorpus.Length.fixed(50), 4);
+    DenseMatrix planted = SyntheticCorpus.dirichletTopics(200, 8, 0.05, Spread.seed(3));
+    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(planted, 600, 0.1, SyntheticCorpus.Length.fixed(50),
+        Spread.seed(4));
     Dataset<Row> data = corpus.toDataFrame(spark(), 4);
 
     double plantedMean = mean(Coherence.npmi(data, "features", Coherence.topWords(planted, 10)));
-    SplittableRandom rng = new SplittableRandom(5);
+    SplittableRandom rng = new SplittableRandom(Spread.seed(5));
     int[][] random = new int[8][];
     for (int t = 0; t < random.length; t++) {
       random[t] = rng.ints(0, 200).distinct().limit(10).toArray();
     }
     double randomMean = mean(Coherence.npmi(data, "features", random));
+    Spread.record("coherence.plantedMean", plantedMean);
+    Spread.record("coherence.randomMean", randomMean);
     // Seeded: planted about 0.34, random about -0.49 (most random pairs never meet: NPMI -1).
     assertTrue(plantedMean > 0.2 && randomMean < 0 && plantedMean > randomMean + 0.5,
         "planted " + plantedMean + ", random " + randomMean);

@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import io.sparkae.testing.Spread;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The LDA sampler: reproducibility, lengths, planted topics, word frequencies, Gamma draws and topic matching. */
@@ -89,10 +91,12 @@ class SyntheticCorpusTest extends SparkTest {
   }
 
   @Test
+  @Tag("stochastic")
   void wordFrequenciesApproachTheModelsExpectation() {
     // E[share of word w] = (1/K) sum_k beta_wk under a symmetric Dirichlet on theta.
-    DenseMatrix topics = SyntheticCorpus.dirichletTopics(40, 5, 0.3, 21);
-    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(topics, 4000, 0.5, SyntheticCorpus.Length.fixed(50), 22);
+    DenseMatrix topics = SyntheticCorpus.dirichletTopics(40, 5, 0.3, Spread.seed(21));
+    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(topics, 4000, 0.5, SyntheticCorpus.Length.fixed(50),
+        Spread.seed(22));
     double[] counts = new double[40];
     for (SparseVector d : corpus.documents()) {
       for (int p = 0; p < d.indices().length; p++) {
@@ -107,6 +111,7 @@ class SyntheticCorpusTest extends SparkTest {
       }
       totalVariation += 0.5 * Math.abs(counts[w] / 200_000 - expected);
     }
+    Spread.record("corpus.totalVariation", totalVariation);
     assertTrue(totalVariation < 0.02, "total variation " + totalVariation);
 
     // The topic proportions follow Dirichlet(alpha): mean 1/K per topic.
@@ -116,6 +121,8 @@ class SyntheticCorpusTest extends SparkTest {
         meanTheta[k] += corpus.proportions().get(k, d) / 4000;
       }
     }
+    Spread.record("corpus.meanThetaMaxDeviation", Arrays.stream(meanTheta).map(t -> Math.abs(t - 0.2)).max()
+        .orElseThrow());
     assertArrayEquals(new double[] {0.2, 0.2, 0.2, 0.2, 0.2}, meanTheta, 0.015);
   }
 

@@ -16,19 +16,23 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import io.sparkae.testing.Spread;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TopicModelTest extends SparkTest {
 
   @Test
+  @Tag("stochastic")
   void recoversPlantedLdaTopicsAndBeatsTheUnigramModel(@TempDir Path dir) throws Exception {
-    DenseMatrix planted = SyntheticCorpus.dirichletTopics(100, 6, 0.05, 3);
-    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(planted, 3000, 0.3, SyntheticCorpus.Length.poisson(80), 4);
+    DenseMatrix planted = SyntheticCorpus.dirichletTopics(100, 6, 0.05, Spread.seed(3));
+    SyntheticCorpus.Corpus corpus = SyntheticCorpus.sample(planted, 3000, 0.3, SyntheticCorpus.Length.poisson(80),
+        Spread.seed(4));
     Dataset<Row> docs = corpus.toDataFrame(spark(), 2).cache();
-    TopicModelModel m = new TopicModel().setK(6).setHiddenLayers(50).setEpochs(20).setLearningRate(0.01).setSeed(5)
-        .fit(docs);
-    double cos = SyntheticCorpus.meanBestMatchCosine(planted, m.topicsMatrix());
+    TopicModelModel m = new TopicModel().setK(6).setHiddenLayers(50).setEpochs(20).setLearningRate(0.01)
+        .setSeed(Spread.seed(5)).fit(docs);
+    double cos = Spread.record("topics.plantedCosine", SyntheticCorpus.meanBestMatchCosine(planted, m.topicsMatrix()));
     assertTrue(cos >= 0.9, "mean best-match cosine of planted and learned topics " + cos);
 
     // Perplexity bound below the unigram model's exp(entropy of the corpus word frequencies).
@@ -47,6 +51,7 @@ class TopicModelTest extends SparkTest {
       }
     }
     double perplexity = m.perplexity(docs);
+    Spread.record("topics.perplexityOverUnigram", perplexity / Math.exp(entropy));
     assertTrue(perplexity < 0.8 * Math.exp(entropy), "perplexity " + perplexity + " vs unigram " + Math.exp(entropy));
 
     // Codes are topic proportions; the vocabulary came from the column metadata; save/load keeps everything.

@@ -33,6 +33,18 @@ public final class SparkOptions {
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     sparkConf.forEach(conf::set);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    logBlasOnce();
+    return spark;
+  }
+
+  private static boolean blasLogged;
+
+  /** One INFO line per JVM naming the BLAS and LAPACK in use (and how to get the native ones). */
+  static synchronized void logBlasOnce() {
+    if (!blasLogged) {
+      blasLogged = true;
+      org.slf4j.LoggerFactory.getLogger("io.sparkae.blas").info(io.sparkae.linalg.Blas.describe());
+    }
   }
 }

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
  * The spark-submit entry point: {@code sparkae fit|transform|evaluate|report|sample|bench ...}. Commands only parse
  * options, build an estimator, fit or transform, and write outputs. {@code --config FILE} supplies option values
  * from a properties file (keys are long option names, e.g. {@code k=50}, optionally qualified by the command,
- * e.g. {@code fit.pca.k=50}); options given on the command line win.
+ * e.g. {@code fit.pca.k=50}); options given on the command line win. Flags are declared
+ * {@code arity = "0..1", fallbackValue = "true"}: a plain picocli flag takes the opposite of its default, so
+ * {@code --overwrite} over a file's {@code overwrite=true} would have turned overwriting off.
  */
 @Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + io.sparkae.core.Version.SPARKAE,
     description = "Representation learning on Apache Spark: every model is an autoencoder.",

@@ -44,6 +44,10 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     System.setProperty("java.awt.headless", "true");
     CommandLine cmd = new CommandLine(new Main());
+    // bench NAME --help is the benchmark's help: everything after NAME goes to the benchmark.
+    CommandLine bench = cmd.getSubcommands().get("bench");
+    bench.setStopAtPositional(true);
+    bench.getCommandSpec().usageMessage().footer("%nBenchmarks:%n" + io.sparkae.bench.Benchmarks.list().replace("%", "%%"));
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable t = io.sparkae.core.SparkErrors.inputError(e) != null ? io.sparkae.core.SparkErrors.inputError(e) : e;
       commandLine.getErr().println("sparkae: error: " + t.getMessage());

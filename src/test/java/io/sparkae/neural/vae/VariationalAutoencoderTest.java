@@ -150,10 +150,12 @@ class VariationalAutoencoderTest extends SparkTest {
     back.setSigmaCol("sigma").setReconstructionCol("xhat").setLossCol("negElbo");
     List<Row> rows = back.transform(data.limit(5)).select("code", "sigma", "xhat", "negElbo").collectAsList();
     List<Row> before = a.transform(data.limit(5)).select("code").collectAsList();
+    double maxSigma = 0;
     for (int i = 0; i < rows.size(); i++) {
       assertEquals(before.get(i).get(0), rows.get(i).get(0), "codes after save/load");
       Vector sigma = (Vector) rows.get(i).get(1);
       for (double v : sigma.toArray()) {
+        maxSigma = Math.max(maxSigma, v);
         assertTrue(v > 0 && v < 2, "posterior std " + v);
       }
       for (double v : ((Vector) rows.get(i).get(2)).toArray()) {
@@ -161,6 +163,7 @@ class VariationalAutoencoderTest extends SparkTest {
       }
       assertTrue(rows.get(i).getDouble(3) > 0);
     }
+    Spread.record("vae.maxPosteriorStd", maxSigma);
     DenseMatrix samples = back.sample(7, 3);
     assertEquals(784, samples.rows);
     assertEquals(7, samples.cols);

@@ -37,3 +37,17 @@ sparkae_spark_props() {
     | grep -vE '^spark\.(driver|executor)\.extraJavaOptions|^spark\.driver\.memory' \
     | awk '{k=$1; $1=""; sub(/^[ \t]+/, ""); printf "-D%s=%s\n", k, $0}'
 }
+
+# Sets SPARKAE_JAVA to the java command line every jobs/ script starts sparkae with, up to the main class: the
+# heap (SPARKAE_DRIVER_MEMORY, default 6g), the module options and Spark settings of conf/, log4j, the classpath
+# (compiled first if stale). Use: sparkae_java_cmd; exec "${SPARKAE_JAVA[@]}" MAIN_CLASS ARGS...
+sparkae_java_cmd() {
+  sparkae_build
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  local props
+  mapfile -t props < <(sparkae_spark_props)
+  # shellcheck disable=SC2206
+  SPARKAE_JAVA=(java -Xmx"${SPARKAE_DRIVER_MEMORY:-6g}" $(sparkae_java_opts) ${SPARKAE_JAVA_OPTS:-}
+    -Djava.awt.headless=true -Dlog4j.configurationFile="$SPARKAE_ROOT/conf/log4j2.properties" "${props[@]}"
+    -cp "$SPARKAE_ROOT/target/classes:$(cat "$SPARKAE_CP_FILE")")
+}

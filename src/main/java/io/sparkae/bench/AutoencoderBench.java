@@ -20,7 +20,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +30,9 @@ import picocli.CommandLine.Option;
  * fraction of that peak; training samples/s with 1 and 2 partitions; and the test loss after the same number
  * of epochs for averaging frequencies H = 1, 4, 16, 64.
  */
-@Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer bench")
-public final class AutoencoderBench implements java.util.concurrent.Callable<Integer> {
+@Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer: samples/s on 1 and 2 partitions against the sgemm peak, "
+    + "test loss for several averaging frequencies")
+public final class AutoencoderBench extends Benchmark {
   @Option(names = "--mnist", description = "MNIST training images (default: data/mnist/train-images-idx3-ubyte.gz, "
       + "else the shipped 10,000-row sample)")
   String mnist;
@@ -52,17 +52,8 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
   @Option(names = "--lr", description = "Adam learning rate (default: 0.001)")
   double lr = 1e-3;
 
-  public static void main(String[] args) {
-    int code = new CommandLine(new AutoencoderBench()).execute(args);
-    if (code != 0) {
-      throw new IllegalStateException("autoencoder benchmark failed (exit " + code + ")");
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
-        .appName("sparkae bench autoencoder").getOrCreate();
+  protected void run(SparkSession spark) throws Exception {
     String path = mnist != null ? mnist : Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz"))
         ? "data/mnist/train-images-idx3-ubyte.gz" : "data/mnist-sample/train-images-idx3-ubyte.gz";
     Architecture arch = new Architecture(layers, Activation.RELU, Activation.RELU, Activation.SIGMOID,
@@ -81,6 +72,7 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
         .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
     int d = arch.inputSize();
     JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0);
+    double[] rate = new double[3];
     for (int partitions : new int[] {1, 2}) {
       JavaRDD<FloatBlock> train = AveragingTrainer.cache(
           InputColumn.internalRows(split[0].repartition(partitions), "features"), "features", d, 0);
@@ -90,6 +82,9 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
       System.out.printf(Locale.ROOT, "%d partition(s), H = 16, 1 epoch of %d rows: %.0f samples/s = %.1f GFLOP/s "
           + "= %.0f%% of sgemm peak%n", partitions, r.rows, r.samplesPerSecond,
           r.samplesPerSecond * flops / 1e9, 100 * r.samplesPerSecond * flops / peak);
+      rate[partitions] = r.samplesPerSecond;
+      figure(String.format(Locale.ROOT, "%s, %d partition(s): share of the sgemm peak", arch, partitions),
+          r.samplesPerSecond * flops / peak, "GFLOP/s reached / sgemm GFLOP/s");
       if (partitions == 2) {
         for (int h : hs) {
           long t0 = System.nanoTime();
@@ -104,7 +99,7 @@ public final class AutoencoderBench implements java.util.concurrent.Callable<Int
       train.unpersist(false);
     }
     test.unpersist(false);
-    return 0;
+    figure(arch + ": 2 vs 1 partition(s)", rate[2] / rate[1], "ratio of samples/s");
   }
 
   private TrainingConfig config(int h) {

@@ -76,6 +76,14 @@ final class BenchSupport {
     }
   }
 
+  /** peer seconds / our seconds, NaN unless both finished (a lower bound when the peer hit its time limit). */
+  static double ratioValue(Timed<?> ours, Timed<?> peer) {
+    if (!ours.ok() || !(peer.ok() || peer.failure().startsWith("did not finish"))) {
+      return Double.NaN;
+    }
+    return peer.seconds() / ours.seconds();
+  }
+
   static String ratio(Timed<?> ours, Timed<?> peer) {
     if (!ours.ok()) {
       return "n/a (sparkae " + ours.failure() + ")";

@@ -9,28 +9,39 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Sparse coding on ZCA-whitened 12 x 12 photo patches: held-out objective per row
  * ({@code ||x - Phi z||^2 + lambda ||z||_1}, averaged over a seeded 10% hold-out) against fit time, for full-batch
- * fits on 1 and 2 partitions (time per round) and for the online variant (fraction 0.1). Arguments: images folder,
- * output folder, patches per image, atoms, lambda, rounds (defaults data/images, out/dictionary-bench, 4600, 144,
- * 2.0, 5). Writes summary.txt. Not part of the tests.
+ * fits on 1 and 2 partitions (time per round) and for the online variant (fraction 0.1). Writes summary.txt.
  */
-public final class DictionaryBench {
-  private DictionaryBench() {}
+@Command(name = "dictionary", mixinStandardHelpOptions = true,
+    description = "sparse coding on photo patches: seconds per round on 1 and 2 partitions, held-out objective")
+public final class DictionaryBench extends Benchmark {
+  @Option(names = "--images", description = "folder of photos (default: data/images, from data/fetch images)")
+  String images = "data/images";
 
-  public static void main(String[] args) throws Exception {
-    String images = args.length > 0 ? args[0] : "data/images";
-    Path out = Path.of(args.length > 1 ? args[1] : "out/dictionary-bench");
-    int perImage = args.length > 2 ? Integer.parseInt(args[2]) : 4600;
-    int atoms = args.length > 3 ? Integer.parseInt(args[3]) : 144;
-    double lambda = args.length > 4 ? Double.parseDouble(args[4]) : 2.0;
-    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
+  @Option(names = "--output", description = "folder for summary.txt (default: out/dictionary-bench)")
+  String output = "out/dictionary-bench";
+
+  @Option(names = "--per-image", description = "patches per image (default: 4600)")
+  int perImage = 4600;
+
+  @Option(names = "--atoms", description = "dictionary atoms (default: 144)")
+  int atoms = 144;
+
+  @Option(names = "--lambda", description = "L1 weight (default: 2.0)")
+  double lambda = 2.0;
+
+  @Option(names = "--rounds", description = "full-batch rounds (default: 5)")
+  int rounds = 5;
+
+  @Override
+  protected void run(SparkSession spark) throws Exception {
+    Path out = Path.of(output);
     Files.createDirectories(out);
-    SparkSession spark = SparkSession.builder().appName("sparkae dictionary bench").master("local[*]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer").getOrCreate();
     Dataset<Row> all = ImagePatches.load(spark, images, 12, perImage, "zca", 0.1, 42, 2);
     Dataset<Row>[] split = all.randomSplit(new double[] {0.9, 0.1}, 7);
     Dataset<Row> test = split[1].cache();
@@ -39,6 +50,7 @@ public final class DictionaryBench {
     report.append(String.format(Locale.ROOT, "ZCA 12x12 patches: %d train-side rows requested per image x images, "
         + "%d held out; atoms %d, lambda %.3g; cores %d%n", perImage, nTest, atoms, lambda,
         Runtime.getRuntime().availableProcessors()));
+    double[] perRound = new double[3];
     for (int partitions : new int[] {1, 2}) {
       Dataset<Row> train = split[0].repartition(partitions).cache();
       long n = train.count();
@@ -50,6 +62,7 @@ public final class DictionaryBench {
       report.append(String.format(Locale.ROOT, "full batch, %d partition(s): %d rows, %d rounds in %.1f s (%.2f s "
           + "per round incl. caching and init), train objective %.4f, held-out objective %.4f%n", partitions, n,
           rounds, seconds, seconds / rounds, m.objectiveHistory()[rounds - 1], heldOut));
+      perRound[partitions] = seconds / rounds;
       if (partitions == 2) {
         long t1 = System.nanoTime();
         SparseCodingModel online = new SparseCoding().setNumAtoms(atoms).setLambda(lambda).setFraction(0.1)
@@ -62,6 +75,7 @@ public final class DictionaryBench {
     }
     Files.writeString(out.resolve("summary.txt"), report);
     System.out.print(report);
-    spark.stop();
+    figure(String.format(Locale.ROOT, "sparse coding, %d atoms, lambda %.3g: round, 1 vs 2 partitions", atoms, lambda),
+        perRound[1] / perRound[2], "1-partition s / 2-partition s");
   }
 }

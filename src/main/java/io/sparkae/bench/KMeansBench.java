@@ -49,12 +49,14 @@ import picocli.CommandLine.Option;
  * Cases: an IDX image file (MNIST, Fashion-MNIST; pixels scaled to [0, 1]) with k = 10 and 100, and synthetic
  * Gaussian blobs (default 1,000,000 x 100, k = 100). Never commit data; pass the file's path.
  */
-@Command(name = "kmeans-bench", mixinStandardHelpOptions = true,
+@Command(name = "kmeans", mixinStandardHelpOptions = true,
     description = "k-means: sparkae vs Spark MLlib, same initial centers, per-iteration times and costs")
-public final class KMeansBench implements Callable<Integer> {
+public final class KMeansBench extends Benchmark {
 
-  @Option(names = "--idx", description = "IDX3 image file (gzipped or not), e.g. train-images-idx3-ubyte.gz")
-  public String idx;
+  @Option(names = "--idx", description = "IDX3 image file (gzipped or not); 'none' skips it (default: "
+      + "data/mnist/train-images-idx3-ubyte.gz when fetched)")
+  public String idx = Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz"))
+      ? "data/mnist/train-images-idx3-ubyte.gz" : null;
 
   @Option(names = "--idx-k", split = ",", description = "k values for the IDX data (default: 10,100)")
   public int[] idxK = {10, 100};
@@ -87,30 +89,13 @@ public final class KMeansBench implements Callable<Integer> {
   @Option(names = "--skip-block", description = "skip MLlib's DataFrame block solver")
   public boolean skipBlock;
 
-  @Option(names = "--skip-cache-test", description = "skip the cached vs uncached DataFrame timings")
-  public boolean skipCacheTest;
-
-  @Option(names = "--master", description = "Spark master (default: local[*])")
-  public String master = "local[*]";
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new KMeansBench()).execute(args));
-  }
+  @Option(names = "--cache-test", description = "also time fits on an already cached DataFrame against an uncached "
+      + "one (MLlib's row solver and sparkae; keeps MLlib busy for many minutes)")
+  public boolean cacheTest;
 
   @Override
-  public Integer call() throws Exception {
-    KMeansBench o = this;
-    SparkSession spark = SparkSession.builder().master(o.master).appName("sparkae kmeans bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryoserializer.buffer.max", "512m")
-        .getOrCreate();
-    try {
-      run(spark, o);
-    } finally {
-      spark.stop();
-    }
-    return 0;
+  protected void run(SparkSession spark) throws IOException {
+    run(spark, this);
   }
 
   /** Runs every case of the options {@code o} on {@code spark}, printing one block of lines per case. */
@@ -118,10 +103,11 @@ public final class KMeansBench implements Callable<Integer> {
     int partitions = o.partitions > 0 ? o.partitions : spark.sparkContext().defaultParallelism();
     Path scratch = Files.createTempDirectory("sparkae-kmeans-bench");
     System.out.printf(Locale.ROOT, "BLAS: %s, OPENBLAS_NUM_THREADS=%s, Spark %s, master %s, %d partitions, %d cores%n",
-        Blas.implementation(), System.getenv("OPENBLAS_NUM_THREADS"), spark.version(), o.master, partitions,
+        Blas.implementation(), System.getenv("OPENBLAS_NUM_THREADS"), spark.version(), spark.sparkContext().master(),
+        partitions,
         Runtime.getRuntime().availableProcessors());
     try {
-      if (o.idx != null) {
+      if (o.idx != null && !o.idx.equals("none")) {
         String name = Paths.get(o.idx).getFileName().toString();
         String parquet = toParquet(idxFrame(spark, Paths.get(o.idx), partitions), scratch.resolve("idx"));
         for (int k : o.idxK) {
@@ -179,6 +165,8 @@ public final class KMeansBench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "k-means|| init (2 steps): sparkae %.2f s, MLlib %.2f s, MLlib/sparkae %.1fx; "
         + "cost of the initial centers: sparkae %.6e, MLlib %.6e%n", sInit, mInit, mInit / sInit,
         sInitModel.trainingCost(), mInitModel[0].computeCost(oldVectors(df).rdd()));
+    String label = String.format(Locale.ROOT, "%s, k = %d", name, k);
+    o.figure(label + ": k-means|| init", mInit / sInit, "MLlib s / sparkae s");
 
     KMeansModel[] ours = new KMeansModel[1];
     double s1 = best(r, () -> sparkae(df, start, 1));
@@ -195,6 +183,7 @@ public final class KMeansBench implements Callable<Integer> {
         + "  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
     System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
         + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
+    o.figure(label + ": Lloyd iteration", mIter / sIter, "MLlib (RDD) s / sparkae s");
 
     if (!o.skipBlock) {
       org.apache.spark.ml.clustering.KMeansModel[] block = new org.apache.spark.ml.clustering.KMeansModel[1];
@@ -204,9 +193,10 @@ public final class KMeansBench implements Callable<Integer> {
       double bIter = (bN - b1) / (o.iters - 1);
       System.out.printf(Locale.ROOT, "MLlib DataFrame KMeans, block solver (own init): %.3f s per iteration, "
           + "block/sparkae %.1fx, cost %.12e%n", bIter, bIter / sIter, block[0].summary().trainingCost());
+      o.figure(label + ": Lloyd iteration, block solver", bIter / sIter, "MLlib (DataFrame, block) s / sparkae s");
     }
 
-    if (!o.skipCacheTest) {
+    if (o.cacheTest) {
       Dataset<Row> uncached = source.get();
       double rowCached = best(1, () -> mlKMeans(df, k, o.iters, o.seed, "row"));
       double rowUncached = best(1, () -> mlKMeans(uncached, k, o.iters, o.seed, "row"));

@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
  * SVD path or fails. Prints times, the time ratio (MLlib / sparkae) and the largest difference in explained
  * variance ratio.
  */
-@Command(name = "pca", mixinStandardHelpOptions = true, description = "PCA: sparkae vs Spark MLlib")
-public final class PcaBench implements java.util.concurrent.Callable<Integer> {
+@Command(name = "pca", mixinStandardHelpOptions = true, description = "PCA: sparkae vs Spark MLlib (MNIST, wide "
+    + "dense and sparse)")
+public final class PcaBench extends Benchmark {
   @Option(names = "--mnist", description = "MNIST images (default: data/mnist/train-images-idx3-ubyte.gz, else the "
       + "shipped 10,000-row sample)")
   String mnist;
@@ -72,17 +73,8 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
       + "path needs far more memory than sparkae: on a 24 GiB machine the kernel killed the whole benchmark)")
   boolean peerWideDense;
 
-  public static void main(String[] args) {
-    int code = new CommandLine(new PcaBench()).execute(args);
-    if (code != 0) {
-      throw new IllegalStateException("pca benchmark failed (exit " + code + ")");
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
-        .appName("sparkae bench pca").getOrCreate();
+  protected void run(SparkSession spark) throws Exception {
     System.out.println("# sparkae PCA vs Spark MLlib PCA, " + partitions + " partitions, BLAS "
         + Blas.implementation() + ", LAPACK " + Blas.lapack().getClass().getSimpleName());
     mnistCase(spark);
@@ -92,7 +84,6 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
       }
       wideCase(spark, true);
     }
-    return 0;
   }
 
   private void mnistCase(SparkSession spark) throws Exception {
@@ -112,6 +103,8 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
     System.out.printf(Locale.ROOT, "mnist %d x 784, k=%d: sparkae %s, MLlib %s, MLlib/sparkae %s, "
         + "max |explained variance ratio difference| %.2e%n", n, k, ours.describe(), theirs.describe(),
         BenchSupport.ratio(ours, theirs), diff);
+    figure(String.format(Locale.ROOT, "MNIST %d x 784, k = %d, exact", n, k), BenchSupport.ratioValue(ours, theirs),
+        "MLlib s / sparkae s");
     df.unpersist();
   }
 
@@ -134,6 +127,12 @@ public final class PcaBench implements java.util.concurrent.Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "%s, k=%d: sparkae %s (randomized), MLlib %s, MLlib/sparkae %s%s%n", name, k,
         ours.describe(), theirs.describe(), BenchSupport.ratio(ours, theirs), diff);
+    if (theirs.ok() || theirs.failure().startsWith("did not finish")) {
+      figure(name + ", k = " + k, BenchSupport.ratioValue(ours, theirs), "MLlib s / sparkae s");
+    } else {
+      figure(name + ", k = " + k, ours.ok() ? ours.seconds() : Double.NaN, "sparkae s (MLlib: " + theirs.failure()
+          + ")");
+    }
     df.unpersist();
   }
 

@@ -10,14 +10,12 @@ import io.sparkae.neural.vae.VaeEvaluation;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.ml.clustering.LDA;
 import org.apache.spark.ml.clustering.LDAModel;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "topics", mixinStandardHelpOptions = true,
     description = "topic model on Reuters: sparkae ProdLDA vs Spark MLlib online LDA (time, perplexity, NPMI)")
-public final class TopicsBench implements Callable<Integer> {
+public final class TopicsBench extends Benchmark {
   @Option(names = "--data", description = "Reuters JSON folder (default: data/reuters)")
   String data = "data/reuters";
 
@@ -70,9 +68,6 @@ public final class TopicsBench implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the split and of both fits (default: 42)")
   long seed = 42;
 
-  @Option(names = "--master", description = "Spark master (default: local[2])")
-  String master = "local[2]";
-
   /** One library's figures. */
   private record Fit(double seconds, double perplexity, double[] npmi, String[][] words) {
     double meanNpmi() {
@@ -80,17 +75,8 @@ public final class TopicsBench implements Callable<Integer> {
     }
   }
 
-  public static void main(String[] args) {
-    int code = new CommandLine(new TopicsBench()).execute(args);
-    if (code != 0) {
-      throw new IllegalStateException("topics benchmark failed (exit " + code + ")");
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().master(master).appName("sparkae bench topics")
-        .config("spark.ui.enabled", "false").getOrCreate();
+  protected void run(SparkSession spark) throws Exception {
     Dataset<Row> corpus = DataSources.load(spark, data, "reuters", Map.of("vocabSize", String.valueOf(vocab)))
         .select("features").repartition(partitions).cache();
     corpus.count();
@@ -140,13 +126,15 @@ public final class TopicsBench implements Callable<Integer> {
     topics("sparkae", s);
     topics("MLlib", m);
     System.out.printf(Locale.ROOT, "%nsummary: fit time MLlib/sparkae %.2fx; perplexity sparkae/MLlib %.3f "
-        + "(%.0f vs %.0f); NPMI sparkae - MLlib %+.3f (%.3f vs %.3f); same run, machine shared%n",
+        + "(%.0f vs %.0f); NPMI sparkae - MLlib %+.3f (%.3f vs %.3f)%n",
         m.seconds() / s.seconds(), s.perplexity() / m.perplexity(), s.perplexity(), m.perplexity(),
         s.meanNpmi() - m.meanNpmi(), s.meanNpmi(), m.meanNpmi());
+    String what = String.format(Locale.ROOT, "Reuters, K = %d", k);
+    figure(what + ": fit time", m.seconds() / s.seconds(), "MLlib online LDA s / sparkae ProdLDA s");
+    figure(what + ": held-out perplexity bound", s.perplexity() / m.perplexity(), "sparkae / MLlib");
+    figure(what + ": mean NPMI of the top " + topN + " words", s.meanNpmi() - m.meanNpmi(), "sparkae - MLlib");
     train.unpersist(true);
     test.unpersist(true);
-    spark.stop();
-    return 0;
   }
 
   private TopicModel topicModel(int fitEpochs) {

@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +26,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vae", mixinStandardHelpOptions = true,
     description = "VAE on MNIST (784-400-20, Bernoulli): fit time, images/s and test -ELBO on 1 and 2 partitions")
-public final class VaeBench implements Callable<Integer> {
+public final class VaeBench extends Benchmark {
   @Option(names = "--train", description = "training images (default: data/mnist/train-images-idx3-ubyte.gz)")
   String train = "data/mnist/train-images-idx3-ubyte.gz";
 
@@ -70,24 +68,12 @@ public final class VaeBench implements Callable<Integer> {
   @Option(names = "--seed", description = "seed (default: 42)")
   long seed = 42;
 
-  @Option(names = "--master", description = "Spark master (default: local[2])")
-  String master = "local[2]";
-
   /** One fit's figures. */
   private record Run(int partitions, long rows, double seconds, double imagesPerSecond, VaeEvaluation.Result test,
       VaeEvaluation.Result iw, double finalTrainLoss) {}
 
-  public static void main(String[] args) {
-    int code = new CommandLine(new VaeBench()).execute(args);
-    if (code != 0) {
-      throw new IllegalStateException("vae benchmark failed (exit " + code + ")");
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().master(master).appName("sparkae bench vae")
-        .config("spark.ui.enabled", "false").getOrCreate();
+  protected void run(SparkSession spark) throws Exception {
     Dataset<Row> trainAll = DataSources.load(spark, train, "idx", Map.of()).select("features");
     Dataset<Row> testDf = DataSources.load(spark, test, "idx", Map.of()).select("features").cache();
     long nTest = testDf.count();
@@ -98,7 +84,7 @@ public final class VaeBench implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "# sparkae VAE bench: MNIST %s, %d-%s-%d Bernoulli, Adam lr %.3g, batch %d, "
         + "H = %d, %d epoch(s), seed %d; master %s, %d cores, BLAS %s%n", train, 784, join(hidden), latent, lr,
-        batchSize, averagingFrequency, epochs, seed, master, Runtime.getRuntime().availableProcessors(),
+        batchSize, averagingFrequency, epochs, seed, spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(),
         Blas.implementation());
     if (warmupRows > 0) {
       Dataset<Row> warm = trainAll.limit(warmupRows).repartition(1).cache();
@@ -121,8 +107,6 @@ public final class VaeBench implements Callable<Integer> {
     }
     print(runs, nTest);
     testDf.unpersist(true);
-    spark.stop();
-    return 0;
   }
 
   private VariationalAutoencoder estimator(int fitEpochs) {
@@ -150,8 +134,12 @@ public final class VaeBench implements Callable<Integer> {
       s.append(String.format(Locale.ROOT, "%d vs %d partition(s): throughput %.2fx, test -ELBO %+.2f nats; ",
           r.partitions(), base.partitions(), r.imagesPerSecond() / base.imagesPerSecond(),
           r.test().negElbo() - base.test().negElbo()));
+      String what = String.format(Locale.ROOT, "784-%s-%d, %d epochs, %d vs %d partition(s)", join(hidden), latent,
+          epochs, r.partitions(), base.partitions());
+      figure(what + ": images/s", r.imagesPerSecond() / base.imagesPerSecond(), "ratio of images/s");
+      figure(what + ": test -ELBO", r.test().negElbo() - base.test().negElbo(), "difference in nats per image");
     }
-    s.append(String.format(Locale.ROOT, "best test -ELBO %.2f after %d epoch(s) (machine shared: timings noisy)",
+    s.append(String.format(Locale.ROOT, "best test -ELBO %.2f after %d epoch(s)",
         runs.stream().mapToDouble(r -> r.test().negElbo()).min().orElse(Double.NaN), epochs));
     System.out.println(s);
   }

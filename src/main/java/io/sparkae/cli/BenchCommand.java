@@ -1,6 +1,6 @@
 package io.sparkae.cli;
 
-import java.lang.reflect.InvocationTargetException;
+import io.sparkae.bench.Benchmarks;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -8,13 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sparkae bench NAME [ARGS]}: runs the benchmark class {@code io.sparkae.bench.<Name>Bench} (for example
- * {@code pca} runs PcaBench), which compares sparkae with its peer in the same run and prints ratios.
+ * {@code sparkae bench NAME [OPTIONS]}: runs a registered benchmark ({@link Benchmarks}), which compares sparkae
+ * with its peer in the same run and prints ratios; {@code bench all} runs every one and prints one table.
  */
-@Command(name = "bench",
-    description = "Run a benchmark against the peer library (pca, kmeans, ...); see jobs/bench.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Run a benchmark against its peer (see jobs/bench); NAME --help lists its options.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "benchmark name, e.g. pca or kmeans")
+  @Parameters(index = "0", paramLabel = "NAME", description = "benchmark name, or all, or list")
   String name;
 
   /** Everything after the name goes to the benchmark untouched (its own options, --help included). */
@@ -23,23 +23,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String cls = "io.sparkae.bench." + Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Bench";
-    if (name.equalsIgnoreCase("cocktailParty") || name.equalsIgnoreCase("cocktail-party")) {
-      cls = "io.sparkae.bench.CocktailPartyDemo";
-    } else if (name.equalsIgnoreCase("kmeans")) {
-      cls = "io.sparkae.bench.KMeansBench";
+    String[] rest = args.toArray(new String[0]);
+    switch (name) {
+      case "list":
+        System.out.print(Benchmarks.list());
+        return 0;
+      case "all":
+        return Benchmarks.runAll(rest);
+      default:
+        return Benchmarks.run(name, rest);
     }
-    Class<?> c;
-    try {
-      c = Class.forName(cls);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("no benchmark named '" + name + "' (looked for " + cls + ")");
-    }
-    try {
-      c.getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
-    return 0;
   }
 }

@@ -41,7 +41,8 @@ final class FitAutoencoder implements Callable<Integer> {
       + "(default: squared)")
   String loss = "squared";
 
-  @Option(names = "--tied", description = "tie decoder weights to the encoder's transposes")
+  @Option(names = "--tied", arity = "0..1", fallbackValue = "true",
+      description = "tie decoder weights to the encoder's transposes")
   boolean tied;
 
   @Option(names = "--topk", description = "k-sparse code: keep the K largest code entries (default: 0, off)")

@@ -22,7 +22,8 @@ final class FitPca implements Callable<Integer> {
   @Option(names = "--k", required = true, description = "number of components")
   int k;
 
-  @Option(names = "--whiten", description = "scale codes to unit variance")
+  @Option(names = "--whiten", arity = "0..1", fallbackValue = "true",
+      description = "scale codes to unit variance")
   boolean whiten;
 
   @Option(names = "--solver", description = "auto, exact or randomized (default: auto)")

@@ -32,7 +32,8 @@ final class FitSparseCoding implements Callable<Integer> {
   @Option(names = "--nonzeros", description = "nonzeros per code for omp and topk (default: 5)")
   int nonzeros = 5;
 
-  @Option(names = "--nonnegative", description = "nonnegative codes (lasso, topk)")
+  @Option(names = "--nonnegative", arity = "0..1", fallbackValue = "true",
+      description = "nonnegative codes (lasso, topk)")
   boolean nonnegative;
 
   @Option(names = "--fraction", description = "share of rows per round; below 1 the online variant (default: 1)")

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
  * The spark-submit entry point: {@code sparkae fit|transform|evaluate|report|sample|bench ...}. Commands only parse
  * options, build an estimator, fit or transform, and write outputs. {@code --config FILE} supplies option values
  * from a properties file (keys are long option names, e.g. {@code k=50}, optionally qualified by the command,
- * e.g. {@code fit.pca.k=50}); options given on the command line win.
+ * e.g. {@code fit.pca.k=50}); options given on the command line win. Flags are declared
+ * {@code arity = "0..1", fallbackValue = "true"}: a plain picocli flag takes the opposite of its default, so
+ * {@code --overwrite} over a file's {@code overwrite=true} would have turned overwriting off.
  */
 @Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + io.sparkae.core.Version.SPARKAE,
     description = "Representation learning on Apache Spark: every model is an autoencoder.",
@@ -42,6 +44,10 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     System.setProperty("java.awt.headless", "true");
     CommandLine cmd = new CommandLine(new Main());
+    // bench NAME --help is the benchmark's help: everything after NAME goes to the benchmark.
+    CommandLine bench = cmd.getSubcommands().get("bench");
+    bench.setStopAtPositional(true);
+    bench.getCommandSpec().usageMessage().footer("%nBenchmarks:%n" + io.sparkae.bench.Benchmarks.list().replace("%", "%%"));
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable t = io.sparkae.core.SparkErrors.inputError(e) != null ? io.sparkae.core.SparkErrors.inputError(e) : e;
       commandLine.getErr().println("sparkae: error: " + t.getMessage());

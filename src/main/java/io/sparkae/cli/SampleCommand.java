@@ -43,7 +43,8 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "output folder: samples.parquet, samples.png")
   String output;
 
-  @Option(names = "--overwrite", description = "replace --output if it exists")
+  @Option(names = "--overwrite", arity = "0..1", fallbackValue = "true",
+      description = "replace --output if it exists")
   boolean overwrite;
 
   @Option(names = "--seed", description = "random seed (default: 42)")

@@ -45,7 +45,8 @@ final class TrainingOptions {
   @Option(names = "--checkpoint-every", description = "rounds between checkpoints (default: 10)")
   int checkpointEvery = 10;
 
-  @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir if there is one")
+  @Option(names = "--resume", arity = "0..1", fallbackValue = "true",
+      description = "continue from the checkpoint in --checkpoint-dir if there is one")
   boolean resume;
 
   @Option(names = "--block-size", description = "rows per cached block (default: about 8 MB per block)")

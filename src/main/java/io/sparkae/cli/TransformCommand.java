@@ -32,13 +32,16 @@ final class TransformCommand implements Callable<Integer> {
   @Option(names = "--output-col", description = "code column name (default: code)")
   String outputCol = "code";
 
-  @Option(names = "--reconstruction", description = "also append the reconstruction g(f(x)) as 'reconstruction'")
+  @Option(names = "--reconstruction", arity = "0..1", fallbackValue = "true",
+      description = "also append the reconstruction g(f(x)) as 'reconstruction'")
   boolean reconstruction;
 
-  @Option(names = "--loss", description = "also append the per-row loss as 'loss'")
+  @Option(names = "--loss", arity = "0..1", fallbackValue = "true",
+      description = "also append the per-row loss as 'loss'")
   boolean loss;
 
-  @Option(names = "--overwrite", description = "replace --output if it exists")
+  @Option(names = "--overwrite", arity = "0..1", fallbackValue = "true",
+      description = "replace --output if it exists")
   boolean overwrite;
 
   @Override

@@ -124,6 +124,15 @@ public final class DenseStack implements java.io.Serializable {
     }
   }
 
+  /** Sets the weights of output rows [from, to) of the last layer to 0 (their outputs then start at the bias). */
+  public void zeroLastLayerRows(float[] p, int from, int to) {
+    int l = layers() - 1;
+    int out = sizes[l + 1];
+    for (int j = 0; j < sizes[l]; j++) {
+      Arrays.fill(p, weightOffset[l] + j * out + from, weightOffset[l] + j * out + to, 0f);
+    }
+  }
+
   /** Computes a_1..a_L for n columns from a_0. */
   public void forward(float[] p, float[][] acts, int n) {
     for (int l = 0; l < layers(); l++) {

@@ -81,6 +81,12 @@ class CliTest extends SparkTest {
     assertEquals(0, r.code(), r.err());
     assertEquals(4, PCAModel.load(out.resolve("model").toString()).k());
     assertFalse(Files.exists(out.resolve("figures")));
+    // A flag given on the command line sets true even where the file already says true (picocli's flags would
+    // otherwise take the opposite of their default, so --overwrite over overwrite=true refused to overwrite).
+    Files.writeString(conf, "input=" + SAMPLE + "\nk=3\nno-report=true\noverwrite=true\noutput=" + out + "\n");
+    r = run("fit", "pca", "--config", conf.toString(), "--overwrite", "--no-report");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(3, PCAModel.load(out.resolve("model").toString()).k());
   }
 
   private static void badInput(Path dir, String json, String expected, String... extra) throws Exception {

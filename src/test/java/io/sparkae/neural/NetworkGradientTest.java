@@ -66,7 +66,8 @@ class NetworkGradientTest {
       scale = Math.max(scale, Math.abs(g));
     }
     // Central differences in float with h = 1e-3: truncation O(h^2) and rounding O(eps_float |f| / h), about 1e-4
-    // of the objective's scale; the allowance below is 20x to 30x that. worst = largest err / allowance.
+    // of the objective's scale; the allowance below is 20x to 30x that. worst = largest err / allowance: measured
+    // at most 0.18 (network) and 0.02 (VAE) over 5 seeds and both BLAS.
     float h = 1e-3f;
     double worst = 0;
     for (int i = 0; i < p.length; i++) {

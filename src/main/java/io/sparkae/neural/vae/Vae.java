@@ -166,6 +166,12 @@ public final class Vae implements Objective {
     SplittableRandom r = new SplittableRandom(seed);
     encoder.initialize(p, r);
     decoder.initialize(p, r);
+    // Log-variance heads start at 0 (posterior and Gaussian decoder variances 1): with random weights, inputs of a
+    // few units gave log-variances of +-10 before the first step, a loss of 1e6 and runs that never recovered.
+    encoder.zeroLastLayerRows(p, k, 2 * k);
+    if (likelihood == Likelihood.GAUSSIAN) {
+      decoder.zeroLastLayerRows(p, d, 2 * d);
+    }
     return p;
   }
 

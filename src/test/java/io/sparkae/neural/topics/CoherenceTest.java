@@ -78,7 +78,8 @@ class CoherenceTest extends SparkTest {
     double randomMean = mean(Coherence.npmi(data, "features", random));
     Spread.record("coherence.plantedMean", plantedMean);
     Spread.record("coherence.randomMean", randomMean);
-    // Seeded: planted about 0.34, random about -0.49 (most random pairs never meet: NPMI -1).
+    // Planted 0.32 to 0.36 and random -0.49 to -0.43 over 5 seeds (most random pairs never meet: NPMI -1).
+    // Sampling only, no BLAS: the bounds are 3 spreads from the medians.
     assertTrue(plantedMean > 0.2 && randomMean < 0 && plantedMean > randomMean + 0.5,
         "planted " + plantedMean + ", random " + randomMean);
   }

@@ -89,9 +89,11 @@ class VariationalAutoencoderTest extends SparkTest {
     trainDf.unpersist();
     testDf.unpersist();
     // A linear VAE can represent the PPCA posterior exactly (Lucas et al. 2019), so its ELBO is tight at the optimum.
+    // ELBO minus exact: -0.030 to +0.012 nats over 5 seeds and both BLAS (a finite test set lets the estimate pass
+    // the exact value); IW (K = 200) minus exact: -0.017 to -0.005. The bounds are 3 spreads and 7 spreads.
     Spread.record("vae.ppcaElboGap", -r.negElbo() - exact);
     Spread.record("vae.ppcaIwGap", r.logLikelihood() - exact);
-    assertTrue(Math.abs(-r.negElbo() - exact) < 0.1, "test ELBO " + (-r.negElbo()) + " vs exact log p " + exact);
+    assertTrue(Math.abs(-r.negElbo() - exact) < 0.15, "test ELBO " + (-r.negElbo()) + " vs exact log p " + exact);
     assertTrue(Math.abs(r.logLikelihood() - exact) < 0.1, "IW log p " + r.logLikelihood() + " vs exact " + exact);
   }
 
@@ -118,6 +120,8 @@ class VariationalAutoencoderTest extends SparkTest {
     VaeEvaluation.Result k10 = m.evaluateLikelihood(test, 10);
     VaeEvaluation.Result k100 = m.evaluateLikelihood(test, 100);
     double elbo = -k1.negElbo();
+    // Measured over 5 seeds and both BLAS: K = 1 minus ELBO within 0.0011 of the ELBO (bound 0.02); K = 10 above the
+    // ELBO by 7.5 to 11.2 nats (bound 0.5); K = 100 above K = 10 by 2.5 to 3.8 (bound 0.2).
     Spread.record("vae.iwK1MinusElboRelative", (k1.logLikelihood() - elbo) / Math.abs(elbo));
     Spread.record("vae.iwK10MinusElbo", k10.logLikelihood() - elbo);
     Spread.record("vae.iwK100MinusK10", k100.logLikelihood() - k10.logLikelihood());
@@ -150,10 +154,13 @@ class VariationalAutoencoderTest extends SparkTest {
     back.setSigmaCol("sigma").setReconstructionCol("xhat").setLossCol("negElbo");
     List<Row> rows = back.transform(data.limit(5)).select("code", "sigma", "xhat", "negElbo").collectAsList();
     List<Row> before = a.transform(data.limit(5)).select("code").collectAsList();
+    double maxSigma = 0;
     for (int i = 0; i < rows.size(); i++) {
       assertEquals(before.get(i).get(0), rows.get(i).get(0), "codes after save/load");
       Vector sigma = (Vector) rows.get(i).get(1);
       for (double v : sigma.toArray()) {
+        maxSigma = Math.max(maxSigma, v);
+        // Largest std over 5 rows: 0.97 to 1.25 over 5 seeds (log-variances start at 0); 2 is above 3 spreads.
         assertTrue(v > 0 && v < 2, "posterior std " + v);
       }
       for (double v : ((Vector) rows.get(i).get(2)).toArray()) {
@@ -161,6 +168,7 @@ class VariationalAutoencoderTest extends SparkTest {
       }
       assertTrue(rows.get(i).getDouble(3) > 0);
     }
+    Spread.record("vae.maxPosteriorStd", maxSigma);
     DenseMatrix samples = back.sample(7, 3);
     assertEquals(784, samples.rows);
     assertEquals(7, samples.cols);

@@ -67,9 +67,10 @@ class FastICATest extends SparkTest {
     }
     Dataset<Row> df = Planted.frame(spark(), rows, 2).cache();
     ICAModel m = new FastICA().setK(3).setContrast("logcosh").setTol(1e-5).setMaxIter(50).setSeed(Spread.seed(7)).fit(df);
+    // Measured 0.007 to 0.023 (median 0.012) over 5 seeds and both BLAS: the bound is the median plus 3 spreads.
     double distance = Spread.record("ica.amari", amari(DenseMatrix.multiply(m.unmixing(), false, mixing, false)));
-    assertTrue(distance < 0.05, "Amari distance " + distance);
-    Spread.record("ica.rounds", m.changeHistory().length);
+    assertTrue(distance < 0.06, "Amari distance " + distance);
+    Spread.record("ica.rounds", m.changeHistory().length); // measured 3 to 6
     assertTrue(m.changeHistory().length < 50, "converged in " + m.changeHistory().length + " rounds");
     // k = d: decoding inverts encoding exactly.
     assertTrue(m.evaluate(df).meanLoss() < 1e-18 * n, "lossless with k = d");

@@ -41,6 +41,16 @@ public final class Blas {
     return LAPACK.getInstance();
   }
 
+  /**
+   * netlib's pure-Java LAPACK, for the small factorizations on the driver (thin QR of a d x l basis, eigenpairs
+   * of an l x l matrix). Native LAPACK reads Java arrays in place, and OpenBLAS's kernels group their sums by
+   * the arrays' alignment in the heap, which differs from one run to the next: the same seed gave components
+   * differing by 7e-16. These matrices cost microseconds in Java, so determinism costs nothing here.
+   */
+  public static LAPACK reproducibleLapack() {
+    return dev.ludovic.netlib.lapack.JavaLAPACK.getInstance();
+  }
+
   /** The name of the BLAS implementation in use, for logs and benchmark reports. */
   public static String implementation() {
     return blas().getClass().getSimpleName();

@@ -2,7 +2,10 @@ package io.sparkae.linalg;
 
 import org.netlib.util.intW;
 
-/** Thin QR (LAPACK {@code dgeqrf} + {@code dorgqr}): an orthonormal basis of the column space of a tall matrix. */
+/**
+ * Thin QR (LAPACK {@code dgeqrf} + {@code dorgqr}): an orthonormal basis of the column space of a tall matrix.
+ * Through netlib's Java LAPACK ({@link Blas#reproducibleLapack()}), so that the same input gives the same bits.
+ */
 public final class Orthonormalize {
   private Orthonormalize() {}
 
@@ -17,13 +20,13 @@ public final class Orthonormalize {
     double[] tau = new double[Math.max(1, n)];
     intW info = new intW(0);
     double[] wq = new double[1];
-    Blas.lapack().dgeqrf(m, n, q.values, m, tau, wq, -1, info);
+    Blas.reproducibleLapack().dgeqrf(m, n, q.values, m, tau, wq, -1, info);
     double[] work = new double[Math.max(1, (int) wq[0])];
-    Blas.lapack().dgeqrf(m, n, q.values, m, tau, work, work.length, info);
+    Blas.reproducibleLapack().dgeqrf(m, n, q.values, m, tau, work, work.length, info);
     check("dgeqrf", info, a);
-    Blas.lapack().dorgqr(m, n, n, q.values, m, tau, wq, -1, info);
+    Blas.reproducibleLapack().dorgqr(m, n, n, q.values, m, tau, wq, -1, info);
     work = new double[Math.max(work.length, (int) wq[0])];
-    Blas.lapack().dorgqr(m, n, n, q.values, m, tau, work, work.length, info);
+    Blas.reproducibleLapack().dorgqr(m, n, n, q.values, m, tau, work, work.length, info);
     check("dorgqr", info, a);
     return q;
   }

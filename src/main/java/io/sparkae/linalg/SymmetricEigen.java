@@ -13,6 +13,9 @@ public final class SymmetricEigen {
   /** Eigenvectors as columns (n x k), matching {@link #values}. */
   public final DenseMatrix vectors;
 
+  /** Largest n decomposed by the Java LAPACK, bit-reproducible; see {@link #top}. */
+  static final int REPRODUCIBLE_SIZE = 1024;
+
   private SymmetricEigen(double[] values, DenseMatrix vectors) {
     this.values = values;
     this.vectors = vectors;
@@ -38,6 +41,10 @@ public final class SymmetricEigen {
     if (k < 1 || k > n) {
       throw new IllegalArgumentException("asked for " + k + " eigenpairs of a " + a.shape() + " matrix");
     }
+    // Small matrices (Ritz steps, ICA's whitening, the exact solver at moderate d) through the Java LAPACK,
+    // whose results do not depend on where the arrays sit in the heap (see Blas.reproducibleLapack); larger ones
+    // through the fastest LAPACK there is.
+    dev.ludovic.netlib.lapack.LAPACK lapack = n <= REPRODUCIBLE_SIZE ? Blas.reproducibleLapack() : Blas.lapack();
     double[] work = a.values.clone();
     intW m = new intW(0);
     intW info = new intW(0);
@@ -47,11 +54,11 @@ public final class SymmetricEigen {
     // Workspace query, then the real call. Range "I" with indices [n-k+1, n] selects the k largest.
     double[] wq = new double[1];
     int[] iwq = new int[1];
-    Blas.lapack().dsyevr("V", "I", "U", n, work, n, 0, 0, n - k + 1, n, 0.0, m, w, z, n, isuppz, wq, -1, iwq, -1,
+    lapack.dsyevr("V", "I", "U", n, work, n, 0, 0, n - k + 1, n, 0.0, m, w, z, n, isuppz, wq, -1, iwq, -1,
         info);
     double[] lwork = new double[(int) wq[0]];
     int[] liwork = new int[iwq[0]];
-    Blas.lapack().dsyevr("V", "I", "U", n, work, n, 0, 0, n - k + 1, n, 0.0, m, w, z, n, isuppz, lwork,
+    lapack.dsyevr("V", "I", "U", n, work, n, 0, 0, n - k + 1, n, 0.0, m, w, z, n, isuppz, lwork,
         lwork.length, liwork, liwork.length, info);
     if (info.val != 0) {
       throw new ArithmeticException("LAPACK dsyevr failed with info=" + info.val + " on a " + a.shape() + " matrix");

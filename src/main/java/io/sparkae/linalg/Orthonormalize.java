@@ -24,19 +24,10 @@ public final class Orthonormalize {
       return a.copy();
     }
     DenseMatrix q = a;
-    double u = Math.ulp(1.0) / 2;
     for (int pass = 0; pass < 3; pass++) {
       DenseMatrix g = DenseMatrix.multiply(q, true, q, false);
       if (pass == 0) {
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-          trace += g.get(i, i);
-        }
-        // The shift of shifted CholeskyQR: 11 (m n + n (n + 1)) u ||A||^2, with ||A||_F^2 >= ||A||_2^2.
-        double shift = 11 * ((double) m * n + (double) n * (n + 1)) * u * trace;
-        for (int i = 0; i < n; i++) {
-          g.set(i, i, g.get(i, i) + shift);
-        }
+        shift(g, m); // ||A||_F^2 >= ||A||_2^2
       }
       DenseMatrix rInverse = upperCholeskyInverse(g);
       if (rInverse == null) {
@@ -45,6 +36,48 @@ public final class Orthonormalize {
       q = DenseMatrix.multiply(q, false, rInverse, false);
     }
     return q;
+  }
+
+  /**
+   * Q^T for the Q of {@link #q} of A, given A^T (n x m, n <= m) and computed without transposing: the Gram matrix
+   * is A^T (A^T)^T and each pass sets A^T := R^-T A^T.
+   */
+  public static DenseMatrix qTransposed(DenseMatrix at) {
+    int n = at.rows;
+    int m = at.cols;
+    if (m < n) {
+      throw new IllegalArgumentException("thin QR needs at least as many rows as columns, found the transpose "
+          + at.shape());
+    }
+    if (n == 0) {
+      return at.copy();
+    }
+    DenseMatrix qt = at;
+    for (int pass = 0; pass < 3; pass++) {
+      DenseMatrix g = DenseMatrix.multiply(qt, false, qt, true);
+      if (pass == 0) {
+        shift(g, m);
+      }
+      DenseMatrix rInverse = upperCholeskyInverse(g);
+      if (rInverse == null) {
+        return householder(at.transpose()).transpose();
+      }
+      qt = DenseMatrix.multiply(rInverse, true, qt, false);
+    }
+    return qt;
+  }
+
+  /** Adds the shift of shifted CholeskyQR, 11 (m n + n (n + 1)) u ||A||_F^2, to the n x n Gram matrix g. */
+  private static void shift(DenseMatrix g, int m) {
+    int n = g.rows;
+    double trace = 0;
+    for (int i = 0; i < n; i++) {
+      trace += g.get(i, i);
+    }
+    double shift = 11 * ((double) m * n + (double) n * (n + 1)) * (Math.ulp(1.0) / 2) * trace;
+    for (int i = 0; i < n; i++) {
+      g.set(i, i, g.get(i, i) + shift);
+    }
   }
 
   /** R^-1 for the upper Cholesky factor R of the symmetric n x n matrix g (g = R^T R); null if g is not PD. */

@@ -55,6 +55,15 @@ class OrthonormalizeTest {
       }
       assertTrue(Math.sqrt(num / den) < 1e-12, "kappa " + kappa + ": residual " + Math.sqrt(num / den));
       assertArrayEquals(q.values, Orthonormalize.q(a).values, 0.0, "the same input gives the same bits");
+      DenseMatrix qt = Orthonormalize.qTransposed(a.transpose());
+      double diff = 0;
+      for (int i = 0; i < 3000; i++) {
+        for (int j = 0; j < 40; j++) {
+          diff = Math.max(diff, Math.abs(qt.get(j, i) - q.get(i, j)));
+        }
+      }
+      // The same arithmetic in the other layout: equal up to rounding (Q itself is well conditioned).
+      assertTrue(diff < 1e-12, "kappa " + kappa + ": transposed layout differs by " + diff);
     }
   }
 

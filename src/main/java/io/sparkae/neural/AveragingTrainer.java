@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * blocks. Each round broadcasts the parameters theta and optimizer state s; every partition p takes H =
  * averagingFrequency local minibatch steps from them ({@link LocalTrainer}) and returns its theta_p, s_p, the
  * examples w_p it saw and their loss; the driver sets {@code theta := sum_p w_p theta_p / sum_p w_p} (same for s),
- * accumulated in double through tree aggregation. With one partition this is exactly plain minibatch training.
+ * accumulated in double in partition order. With one partition this is exactly plain minibatch training.
  *
  * <p>The rows are cached in W training partitions by {@link TrainingPartitions}, whatever the input's partitioning,
  * so the same seed gives the same model. An epoch is {@code ceil(n / (W B H))} rounds: a pass's worth of rows seen.

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code C = sum_i (x_i - mu)(x_i - mu)^T / (n - 1)} (Pearson 1901; Hotelling 1933).
  *
  * <p>Exact solver (d up to {@code randomizedThreshold}): one pass over the data in which each partition builds
- * mean and centred scatter from dense blocks with level-3 {@code dsyrk}, tree-aggregated with a stable pairwise
+ * mean and centred scatter from dense blocks with level-3 {@code dsyrk}, merged in partition order with a stable pairwise
  * update; then LAPACK {@code dsyevr} on the driver. Randomized solver (wider d, or on request): subspace iteration
  * on C (Halko, Martinsson, Tropp 2011, see {@link RandomizedPca}) in {@code powerIterations + 2} passes, never
  * building a d x d matrix and never densifying sparse rows.

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
  * The alternating minimisation shared by sparse coding and NMF, on the round loop: the rows are stacked into dense
  * blocks and cached; round 0 draws the initial atoms (a seeded sample of m nonzero rows, scaled to unit norm);
  * every later round broadcasts the code solver (which holds Phi and Phi^T Phi), lets each partition compute its
- * {@link CodeStats}, tree-aggregates them, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
+ * {@link CodeStats}, merges them in partition order, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
  * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
  * reconstructed rows, picked with a seed derived from (seed, round), and logged.
  *

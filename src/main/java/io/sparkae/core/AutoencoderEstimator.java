@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Base of every sparkae estimator: the shared Params (inputCol, outputCol, maxIter, tol, seed, blockSize), one
+ * Base of every sparkae estimator: the shared Params (inputCol, outputCol, seed, blockSize; iterative ones add
+ * maxIter and tol through {@link IterativeEstimator}), one
  * {@link #validateAndTransformSchema} for {@code fit} and {@code transformSchema}, the data checks every fit needs
  * (missing column, empty data), task errors turned back into their messages, and persistence of the unfitted
  * estimator so that it can sit in a saved Pipeline.
@@ -29,8 +30,6 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
   private final String uid;
   private final Param<String> inputCol;
   private final Param<String> outputCol;
-  private final IntParam maxIter;
-  private final DoubleParam tol;
   private final LongParam seed;
   private final IntParam blockSize;
 
@@ -38,14 +37,10 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     this.uid = uid;
     inputCol = SharedParams.inputCol(this);
     outputCol = SharedParams.outputCol(this);
-    maxIter = SharedParams.maxIter(this);
-    tol = SharedParams.tol(this);
     seed = SharedParams.seed(this);
     blockSize = SharedParams.blockSize(this);
     setDefault(inputCol, "features");
     setDefault(outputCol, "code");
-    setDefault(maxIter, 20);
-    setDefault(tol, 1e-6);
     setDefault(seed, (long) getClass().getName().hashCode());
     setDefault(blockSize, 0);
   }
@@ -63,14 +58,6 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     return outputCol;
   }
 
-  public IntParam maxIter() {
-    return maxIter;
-  }
-
-  public DoubleParam tol() {
-    return tol;
-  }
-
   public LongParam seed() {
     return seed;
   }
@@ -85,14 +72,6 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
 
   public String getOutputCol() {
     return getOrDefault(outputCol);
-  }
-
-  public int getMaxIter() {
-    return (Integer) getOrDefault(maxIter);
-  }
-
-  public double getTol() {
-    return (Double) getOrDefault(tol);
   }
 
   public long getSeed() {

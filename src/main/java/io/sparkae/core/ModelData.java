@@ -13,18 +13,24 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The arrays of a fitted model, by name (for example "mean" d x 1 and "components" d x k), saved as one Parquet
- * file under {@code data/} with columns (name, rows, cols, values). Reading checks that every array is there and
- * has the size its shape says.
+ * The arrays of a fitted model, by name (for example "mean" d x 1 and "components" d x k), and its settings as
+ * named, typed text values (enums by name, integers, reals, flags, integer lists), saved as one Parquet file under
+ * {@code data/} with columns (name, rows, cols, values, text): a setting is a row named {@code setting:NAME} with
+ * its value in {@code text}. Reading checks that every array is there and has the size its shape says, and that
+ * every setting parses as its type (an enum setting names the allowed values when it does not). Format-1 models
+ * (before settings) have no text column; their readers take the old arrays.
  */
 public final class ModelData {
   private static final StructType SCHEMA = new StructType()
       .add("name", DataTypes.StringType, false)
       .add("rows", DataTypes.IntegerType, false)
       .add("cols", DataTypes.IntegerType, false)
-      .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+      .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+      .add("text", DataTypes.StringType, true);
+  private static final String SETTING = "setting:";
 
   private final Map<String, DenseMatrix> arrays = new LinkedHashMap<>();
+  private final Map<String, String> settings = new LinkedHashMap<>();
   private final String path;
 
   public ModelData() {
@@ -46,6 +52,101 @@ public final class ModelData {
 
   public ModelData put(String name, double scalar) {
     return put(name, new double[] {scalar});
+  }
+
+  /** A setting by name: its value's text (an enum's name, a number, a flag, a comma-separated list). */
+  public ModelData set(String name, Object value) {
+    String text;
+    if (value instanceof Enum<?> e) {
+      text = e.name();
+    } else if (value instanceof int[] v) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < v.length; i++) {
+        b.append(i > 0 ? "," : "").append(v[i]);
+      }
+      text = b.toString();
+    } else if (value instanceof Double || value instanceof Float) {
+      text = Double.toString(((Number) value).doubleValue()); // round-trips exactly
+    } else if (value instanceof Number || value instanceof Boolean || value instanceof String) {
+      text = value.toString();
+    } else {
+      throw new IllegalArgumentException("setting '" + name + "' has an unsupported type " + value.getClass());
+    }
+    settings.put(name, text);
+    return this;
+  }
+
+  /** Whether the model was saved with settings by name (format 2 and later). */
+  public boolean hasSettings() {
+    return !settings.isEmpty();
+  }
+
+  public String text(String name) {
+    String v = settings.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": data/ lacks the setting '" + name
+          + "' (found " + settings.keySet() + ")");
+    }
+    return v;
+  }
+
+  /** An enum setting, saved by name; an unknown name is refused with the allowed ones. */
+  public <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+    String v = text(name);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(v)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+        + "', expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+  }
+
+  public long integer(String name) {
+    String v = text(name);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+          + "', expected an integer", e);
+    }
+  }
+
+  public double real(String name) {
+    String v = text(name);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+          + "', expected a number", e);
+    }
+  }
+
+  public boolean flag(String name) {
+    String v = text(name);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+          + "', expected true or false");
+    }
+    return v.equals("true");
+  }
+
+  public int[] ints(String name) {
+    String v = text(name);
+    if (v.isEmpty()) {
+      return new int[0];
+    }
+    String[] parts = v.split(",");
+    int[] out = new int[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        out[i] = Integer.parseInt(parts[i]);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+          + "', expected integers separated by commas", e);
+    }
+    return out;
   }
 
   public DenseMatrix matrix(String name) {
@@ -80,7 +181,10 @@ public final class ModelData {
     for (Map.Entry<String, DenseMatrix> e : arrays.entrySet()) {
       DenseMatrix m = e.getValue();
       double[] v = java.util.Arrays.copyOf(m.values, m.rows * m.cols);
-      rows.add(RowFactory.create(e.getKey(), m.rows, m.cols, v));
+      rows.add(RowFactory.create(e.getKey(), m.rows, m.cols, v, null));
+    }
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      rows.add(RowFactory.create(SETTING + e.getKey(), 0, 0, new double[0], e.getValue()));
     }
     spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(dir);
   }
@@ -90,7 +194,9 @@ public final class ModelData {
     List<Row> rows;
     try {
       Dataset<Row> df = spark.read().parquet(dir);
-      rows = df.select("name", "rows", "cols", "values").collectAsList();
+      boolean text = java.util.Arrays.asList(df.columns()).contains("text");
+      rows = (text ? df.select("name", "rows", "cols", "values", "text")
+          : df.select("name", "rows", "cols", "values")).collectAsList();
     } catch (Exception e) {
       // Spark's AnalysisException (a missing or unreadable folder) is a checked exception thrown undeclared.
       throw new IllegalArgumentException("corrupt model at " + modelPath + ": cannot read data/ (" + e.getMessage()
@@ -98,6 +204,10 @@ public final class ModelData {
     }
     for (Row r : rows) {
       String name = r.getString(0);
+      if (name.startsWith(SETTING) && r.size() > 4) {
+        data.settings.put(name.substring(SETTING.length()), r.isNullAt(4) ? "" : r.getString(4));
+        continue;
+      }
       int nr = r.getInt(1);
       int nc = r.getInt(2);
       List<Double> vals = r.getList(3);

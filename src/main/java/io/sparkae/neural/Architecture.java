@@ -80,10 +80,7 @@ public final class Architecture implements java.io.Serializable {
       }
       biasOffset[l] = (int) off;
       off += sizes[l + 1];
-      if (off > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("layers " + Arrays.toString(encoderSizes) + " need " + off
-            + " parameters, more than one array holds");
-      }
+      DenseLayers.checkSize(off, encoderSizes);
     }
     numParams = (int) off;
   }
@@ -179,6 +176,18 @@ public final class Architecture implements java.io.Serializable {
 
   public int numParams() {
     return numParams;
+  }
+
+  /** The dense layers of this network for the shared engine: per-layer activations, tied layers transposed. */
+  public DenseLayers dense() {
+    int layers = layers();
+    Activation[] act = new Activation[layers];
+    boolean[] tr = new boolean[layers];
+    for (int l = 0; l < layers; l++) {
+      act[l] = activation(l);
+      tr[l] = transposed(l);
+    }
+    return DenseLayers.of(sizes, act, hidden, weightOffset, biasOffset, tr, numParams);
   }
 
   @Override

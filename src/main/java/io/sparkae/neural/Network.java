@@ -1,14 +1,13 @@
 package io.sparkae.neural;
 
-import io.sparkae.linalg.Blas;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * Forward and backward passes of an {@link Architecture} on minibatch blocks: column-major float matrices,
- * features x batch (example j in column j). Every dense layer is one level-3 {@code sgemm} forward and two
- * backward (weights gradient {@code dW = delta a^T}, input gradient {@code W^T delta}); the parameters and their
- * gradient are flat float arrays of {@link Architecture#numParams()} entries addressed through the layer offsets.
+ * features x batch (example j in column j), layer by layer through the shared engine {@link DenseLayers} (one
+ * {@code sgemm} forward and two backward per layer), with the code's top-k and L1 penalty between layers; the
+ * parameters and their gradient are flat float arrays of {@link Architecture#numParams()} entries.
  *
  * <p>The training objective of a minibatch of n examples is the mean per-example loss
  * {@code (1/n) sum_j [l(x_j, xhat_j) + l1 ||z_j||_1] + (weightDecay / 2) sum_l ||W_l||_F^2}, where xhat is
@@ -21,9 +20,11 @@ public final class Network implements Objective {
   private static final long serialVersionUID = 1L;
 
   private final Architecture arch;
+  private final DenseLayers layers;
 
   public Network(Architecture arch) {
     this.arch = arch;
+    this.layers = arch.dense();
   }
 
   public Architecture architecture() {
@@ -114,21 +115,7 @@ public final class Network implements Objective {
   @Override
   public float[] initialize(long seed) {
     float[] p = new float[arch.numParams()];
-    SplittableRandom r = new SplittableRandom(seed);
-    for (int l = 0; l < arch.layers(); l++) {
-      if (!arch.ownsWeights(l)) {
-        continue;
-      }
-      int in = arch.size(l);
-      int out = arch.size(l + 1);
-      int off = arch.weightOffset(l);
-      boolean he = arch.activation(l).rectifier();
-      double std = Math.sqrt(2.0 / in);
-      double limit = Math.sqrt(6.0 / (in + out));
-      for (int i = 0; i < in * out; i++) {
-        p[off + i] = (float) (he ? std * r.nextGaussian() : limit * (2 * r.nextDouble() - 1));
-      }
-    }
+    layers.initialize(p, new SplittableRandom(seed));
     return p;
   }
 
@@ -136,22 +123,9 @@ public final class Network implements Objective {
   public void forward(float[] p, Workspace ws, int n, int from, int to) {
     checkBatch(ws, n);
     for (int l = from; l < to; l++) {
-      int in = arch.size(l);
-      int out = arch.size(l + 1);
-      float[] a = ws.acts[l];
-      float[] y = ws.acts[l + 1];
-      int b = arch.biasOffset(l);
-      for (int j = 0; j < n; j++) {
-        System.arraycopy(p, b, y, j * out, out);
-      }
-      if (arch.transposed(l)) {
-        Blas.blas().sgemm("T", "N", out, n, in, 1f, p, arch.weightOffset(l), in, a, 0, in, 1f, y, 0, out);
-      } else {
-        Blas.blas().sgemm("N", "N", out, n, in, 1f, p, arch.weightOffset(l), out, a, 0, in, 1f, y, 0, out);
-      }
-      arch.activation(l).apply(y, 0, out * n);
-      if (l + 1 == arch.codeLayer() && arch.topK() > 0 && arch.topK() < out) {
-        topK(y, out, n, ws);
+      layers.forwardLayer(p, l, ws.acts[l], ws.acts[l + 1], n);
+      if (l + 1 == arch.codeLayer() && arch.topK() > 0 && arch.topK() < arch.size(l + 1)) {
+        topK(ws.acts[l + 1], arch.size(l + 1), n, ws);
       }
     }
   }
@@ -216,50 +190,21 @@ public final class Network implements Objective {
       loss += l1 * pen;
     }
     for (int l = layers - 1; l >= 0; l--) {
-      int in = arch.size(l);
-      int out = arch.size(l + 1);
       float[] a = ws.acts[l];
-      int w = arch.weightOffset(l);
-      if (arch.transposed(l)) {
-        // W_l = M^T with M (in x out) the mirror's block: dM += a delta^T.
-        Blas.blas().sgemm("N", "T", in, out, n, 1f, a, 0, in, delta, 0, out, 1f, grad, w, in);
-      } else {
-        Blas.blas().sgemm("N", "T", out, in, n, 1f, delta, 0, out, a, 0, in, 1f, grad, w, out);
-      }
-      int b = arch.biasOffset(l);
-      for (int j = 0; j < n; j++) {
-        int off = j * out;
-        for (int i = 0; i < out; i++) {
-          grad[b + i] += delta[off + i];
-        }
-      }
+      this.layers.parameterGradient(grad, l, a, delta, n);
       if (l == 0) {
         break;
       }
-      if (arch.transposed(l)) {
-        Blas.blas().sgemm("N", "N", in, n, out, 1f, p, w, in, delta, 0, out, 0f, prev, 0, in);
-      } else {
-        Blas.blas().sgemm("T", "N", in, n, out, 1f, p, w, out, delta, 0, out, 0f, prev, 0, in);
-      }
+      this.layers.inputGradient(p, l, delta, prev, n);
       if (l == c) {
-        codeGradient(a, prev, in * n, s, ws.keep);
+        codeGradient(a, prev, arch.size(l) * n, s, ws.keep);
       }
-      arch.activation(l - 1).backward(a, prev, 0, in * n);
+      arch.activation(l - 1).backward(a, prev, 0, arch.size(l) * n);
       float[] t = delta;
       delta = prev;
       prev = t;
     }
-    if (weightDecay > 0) {
-      for (int l = 0; l < layers; l++) {
-        if (arch.ownsWeights(l)) {
-          int off = arch.weightOffset(l);
-          int len = arch.size(l) * arch.size(l + 1);
-          for (int i = off; i < off + len; i++) {
-            grad[i] += weightDecay * p[i];
-          }
-        }
-      }
-    }
+    this.layers.addWeightDecay(p, grad, weightDecay);
     return loss;
   }
 

@@ -10,9 +10,9 @@ import org.apache.spark.ml.util.MLReader;
 /**
  * A fitted {@link NeuralAutoencoder}: the trained network ({@link NetworkAutoencoder}) and its loss curve (train
  * loss per round, mean over the round's minibatches; validation loss per epoch when validation data was set).
- * Immutable. Saved arrays: "encoderSizes", "activations" (hidden, code, output as {@link Activation} ordinals),
- * "loss" ({@link Loss} ordinal), "tied", "topK", "l1", "parameters", "trainLoss", "validationLoss",
- * "roundsPerEpoch", "sampleInputs".
+ * Immutable. Saved settings (by name): "encoderSizes", "hiddenActivation", "codeActivation", "outputActivation",
+ * "loss", "tiedWeights", "topK", "l1"; arrays: "parameters", "trainLoss", "validationLoss", "roundsPerEpoch",
+ * "sampleInputs". Format-1 models (enums by ordinal in arrays) are still read.
  */
 public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoderModel> {
   private static final long serialVersionUID = 1L;
@@ -48,18 +48,15 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
     for (int i = 0; i < p.length; i++) {
       pd[i] = p[i];
     }
-    int[] sizes = a.encoderSizes();
-    double[] sd = new double[sizes.length];
-    for (int i = 0; i < sizes.length; i++) {
-      sd[i] = sizes[i];
-    }
     return curves(new ModelData()
-        .put("encoderSizes", sd)
-        .put("activations", new double[] {a.hidden().ordinal(), a.code().ordinal(), a.output().ordinal()})
-        .put("loss", a.loss().ordinal())
-        .put("tied", a.tied() ? 1.0 : 0.0)
-        .put("topK", a.topK())
-        .put("l1", a.l1())
+        .set("encoderSizes", a.encoderSizes())
+        .set("hiddenActivation", a.hidden())
+        .set("codeActivation", a.code())
+        .set("outputActivation", a.output())
+        .set("loss", a.loss())
+        .set("tiedWeights", a.tied())
+        .set("topK", a.topK())
+        .set("l1", a.l1())
         .put("parameters", pd));
   }
 
@@ -71,16 +68,12 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
 
   public static MLReader<NeuralAutoencoderModel> read() {
     return StageReader.model(NeuralAutoencoderModel.class, (uid, data, prov) -> {
-      double[] sd = data.vector("encoderSizes");
-      int[] sizes = new int[sd.length];
-      for (int i = 0; i < sizes.length; i++) {
-        sizes[i] = (int) sd[i];
-      }
-      double[] acts = data.matrix("activations", 3, 1).values;
-      Activation[] all = Activation.values();
-      Architecture a = new Architecture(sizes, all[(int) acts[0]], all[(int) acts[1]], all[(int) acts[2]],
-          Loss.values()[(int) data.scalar("loss")], data.scalar("tied") != 0, (int) data.scalar("topK"),
-          data.scalar("l1"));
+      Architecture a = data.hasSettings()
+          ? new Architecture(data.ints("encoderSizes"), data.enumValue("hiddenActivation", Activation.class),
+              data.enumValue("codeActivation", Activation.class), data.enumValue("outputActivation",
+              Activation.class), data.enumValue("loss", Loss.class), data.flag("tiedWeights"),
+              (int) data.integer("topK"), data.real("l1"))
+          : format1Architecture(data);
       double[] pd = data.matrix("parameters", a.numParams(), 1).values;
       float[] p = new float[pd.length];
       for (int i = 0; i < p.length; i++) {
@@ -89,6 +82,20 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
       return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), data.vector("trainLoss"),
           data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov);
     });
+  }
+
+  /** The architecture of a model saved in format 1: sizes and flags in arrays, enums by ordinal. */
+  private static Architecture format1Architecture(ModelData data) {
+    double[] sd = data.vector("encoderSizes");
+    int[] sizes = new int[sd.length];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = (int) sd[i];
+    }
+    double[] acts = data.matrix("activations", 3, 1).values;
+    Activation[] all = Activation.values();
+    return new Architecture(sizes, all[(int) acts[0]], all[(int) acts[1]], all[(int) acts[2]],
+        Loss.values()[(int) data.scalar("loss")], data.scalar("tied") != 0, (int) data.scalar("topK"),
+        data.scalar("l1"));
   }
 
   public static NeuralAutoencoderModel load(String path) {

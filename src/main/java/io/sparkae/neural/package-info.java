@@ -10,7 +10,7 @@
  * (rounds of H local steps and a sample-weighted average on the RoundLoop), {@link io.sparkae.neural.GreedyPretrainer}
  * (stacked autoencoders), {@link io.sparkae.neural.Checkpoint}, and the Spark ML pair
  * {@link io.sparkae.neural.NeuralAutoencoder} / {@link io.sparkae.neural.NeuralAutoencoderModel};
- * {@link io.sparkae.neural.DenseStack} builds the probabilistic autoencoders of {@code neural.vae} (the VAE) and
+ * {@link io.sparkae.neural.DenseLayers} builds the probabilistic autoencoders of {@code neural.vae} (the VAE) and
  * {@code neural.topics} (the ProdLDA topic model).
  */
 package io.sparkae.neural;

@@ -52,11 +52,12 @@ class PersistenceTest extends SparkTest {
   void newerFormatVersionIsRefused(@TempDir Path dir) throws Exception {
     String path = saved(dir);
     Path meta = Path.of(path, "metadata", "part-00000");
-    Files.writeString(meta, Files.readString(meta).replace("\"formatVersion\":1", "\"formatVersion\":99"));
+    Files.writeString(meta, Files.readString(meta).replace("\"formatVersion\":" + Version.MODEL_FORMAT,
+        "\"formatVersion\":99"));
     Files.delete(Path.of(path, "metadata", ".part-00000.crc"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PCAModel.load(path));
     assertTrue(e.getMessage().contains("has format version 99, this sparkae " + Version.SPARKAE
-        + " reads versions 1 to 1"), e.getMessage());
+        + " reads versions 1 to " + Version.MODEL_FORMAT), e.getMessage());
   }
 
   @Test

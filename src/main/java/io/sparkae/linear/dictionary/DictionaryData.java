@@ -4,8 +4,9 @@ import io.sparkae.core.ModelData;
 import io.sparkae.linalg.DenseMatrix;
 
 /**
- * What a fitted dictionary model saves: the dictionary Phi (d x m), the code solver's settings, the objective per
- * round and the histogram of nonzeros per code in the last round. Shared by sparse coding and NMF.
+ * What a fitted dictionary model saves: the dictionary Phi (d x m), the code solver's settings (the solver by
+ * name; format 1 saved its ordinal), the objective per round and the histogram of nonzeros per code in the last
+ * round. Shared by sparse coding and NMF.
  */
 final class DictionaryData {
   private DictionaryData() {}
@@ -17,7 +18,7 @@ final class DictionaryData {
     }
     return new ModelData()
         .put("dictionary", c.dictionary())
-        .put("solver", c.solver().ordinal())
+        .set("solver", c.solver())
         .put("lambda", c.lambda())
         .put("nonzeros", c.nonzeros())
         .put("nonnegative", c.nonnegative() ? 1.0 : 0.0)
@@ -30,13 +31,20 @@ final class DictionaryData {
 
   static SparseCoder coder(ModelData data) {
     DenseMatrix phi = data.matrix("dictionary");
+    SparseCoder.Solver solver = data.hasSettings() ? data.enumValue("solver", SparseCoder.Solver.class)
+        : format1Solver(data);
+    return new SparseCoder(phi, solver, data.scalar("lambda"),
+        (int) data.scalar("nonzeros"), data.scalar("nonnegative") != 0, (int) data.scalar("maxSweeps"),
+        data.scalar("cdTol"));
+  }
+
+  /** Format 1 saved the solver by its ordinal in an array. */
+  private static SparseCoder.Solver format1Solver(ModelData data) {
     int solver = (int) data.scalar("solver");
     if (solver < 0 || solver >= SparseCoder.Solver.values().length) {
       throw new IllegalArgumentException("corrupt model: unknown solver index " + solver);
     }
-    return new SparseCoder(phi, SparseCoder.Solver.values()[solver], data.scalar("lambda"),
-        (int) data.scalar("nonzeros"), data.scalar("nonnegative") != 0, (int) data.scalar("maxSweeps"),
-        data.scalar("cdTol"));
+    return SparseCoder.Solver.values()[solver];
   }
 
   static double[] objectives(ModelData data) {

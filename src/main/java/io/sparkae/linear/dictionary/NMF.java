@@ -1,7 +1,7 @@
 package io.sparkae.linear.dictionary;
 
-import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
+import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Block;
 import org.apache.spark.api.java.JavaRDD;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Initialisation: a seeded sample of m nonzero rows (nonnegative by the data check). Negative input values stop
  * the fit with the column, partition, row, index and value.
  */
-public final class NMF extends AutoencoderEstimator<NMFModel> {
+public final class NMF extends IterativeEstimator<NMFModel> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(NMF.class);
 

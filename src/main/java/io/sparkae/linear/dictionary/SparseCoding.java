@@ -1,7 +1,7 @@
 package io.sparkae.linear.dictionary;
 
-import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
+import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Block;
 import org.apache.spark.api.java.JavaRDD;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * factorization and sparse coding", JMLR 11, Algorithm 2; {@link DictionaryUpdate}). With the lasso the objective
  * never increases from round to round in full-batch mode. {@code fraction < 1} gives the online variant.
  */
-public final class SparseCoding extends AutoencoderEstimator<SparseCodingModel> {
+public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SparseCoding.class);
 

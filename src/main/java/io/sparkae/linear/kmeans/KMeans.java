@@ -1,7 +1,7 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
+import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Blocker;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * Randomness comes only from {@code seed}, per (round, partition); partition results merge in double-double, so
  * the same seed gives the same centers whatever the scheduling.
  */
-public final class KMeans extends AutoencoderEstimator<KMeansModel> {
+public final class KMeans extends IterativeEstimator<KMeansModel> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
 

@@ -1,7 +1,7 @@
 package io.sparkae.neural.vae;
 
 import io.sparkae.neural.Activation;
-import io.sparkae.neural.DenseStack;
+import io.sparkae.neural.DenseLayers;
 import io.sparkae.neural.Objective;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -35,8 +35,8 @@ public final class Vae implements Objective {
 
   private final int d;
   private final int k;
-  private final DenseStack encoder;
-  private final DenseStack decoder;
+  private final DenseLayers encoder;
+  private final DenseLayers decoder;
   private final Likelihood likelihood;
   private final Prior prior;
   private final boolean softmaxLatent;
@@ -81,8 +81,8 @@ public final class Vae implements Objective {
     }
     this.d = d;
     this.k = k;
-    this.encoder = new DenseStack(concat(d, encoderHidden, 2 * k), hidden, 0);
-    this.decoder = new DenseStack(concat(k, decoderHidden, likelihood.outputSize(d)), hidden, encoder.numParams());
+    this.encoder = DenseLayers.stack(concat(d, encoderHidden, 2 * k), hidden, 0);
+    this.decoder = DenseLayers.stack(concat(k, decoderHidden, likelihood.outputSize(d)), hidden, encoder.numParams());
     this.likelihood = likelihood;
     this.prior = prior;
     this.softmaxLatent = softmaxLatent;
@@ -115,11 +115,11 @@ public final class Vae implements Objective {
     return encoder.numParams() + decoder.numParams();
   }
 
-  public DenseStack encoder() {
+  public DenseLayers encoder() {
     return encoder;
   }
 
-  public DenseStack decoder() {
+  public DenseLayers decoder() {
     return decoder;
   }
 

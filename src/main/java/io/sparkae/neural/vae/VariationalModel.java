@@ -13,9 +13,11 @@ import org.apache.spark.sql.Dataset;
  * epoch when validation data was set), evaluation (-ELBO and importance-weighted log-likelihood, distributed) and
  * sampling from the prior. Immutable.
  *
- * <p>Saved arrays: "vae" (d, k, softmax latent, samples, beta, warm-up epochs, binarize, activation ordinal,
- * likelihood ordinal, Dirichlet alpha or 0, latent dropout), "encoderHidden", "decoderHidden", "parameters", "seed" (two 32-bit
- * halves), "trainLoss", "validationLoss", "roundsPerEpoch", "sampleInputs".
+ * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
+ * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "beta",
+ * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "trainLoss", "validationLoss",
+ * "roundsPerEpoch", "sampleInputs". Format-1 models (settings packed by position into the array "vae", enums by
+ * ordinal, the seed as two 32-bit halves) are still read.
  *
  * @param <M> the concrete model
  */
@@ -95,21 +97,25 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     }
     long seed = ae.seed();
     return curves(new ModelData()
-        .put("vae", new double[] {v.inputSize(), v.latentSize(), v.softmaxLatent() ? 1 : 0, v.samples(), v.beta(),
-            v.warmupEpochs(), v.binarize() ? 1 : 0, v.encoder().hidden().ordinal(), v.likelihood().ordinal(),
-            v.prior().alpha(), v.latentDropout()})
-        .put("encoderHidden", hidden(v.encoder().sizes()))
-        .put("decoderHidden", hidden(v.decoder().sizes()))
-        .put("parameters", pd)
-        .put("seed", new double[] {(double) (seed >>> 32), (double) (seed & 0xFFFFFFFFL)}));
+        .set("inputSize", v.inputSize())
+        .set("latentSize", v.latentSize())
+        .set("encoderHidden", hiddenSizes(v.encoder().sizes()))
+        .set("decoderHidden", hiddenSizes(v.decoder().sizes()))
+        .set("activation", v.encoder().hidden())
+        .set("likelihood", v.likelihood())
+        .set("dirichletAlpha", v.prior().alpha())
+        .set("softmaxLatent", v.softmaxLatent())
+        .set("samples", v.samples())
+        .set("beta", v.beta())
+        .set("warmupEpochs", v.warmupEpochs())
+        .set("binarize", v.binarize())
+        .set("latentDropout", v.latentDropout())
+        .set("seed", ae.seed())
+        .put("parameters", pd));
   }
 
-  private static double[] hidden(int[] sizes) {
-    double[] h = new double[sizes.length - 2];
-    for (int i = 0; i < h.length; i++) {
-      h[i] = sizes[i + 1];
-    }
-    return h;
+  private static int[] hiddenSizes(int[] sizes) {
+    return java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
   }
 
   private static int[] ints(double[] v) {
@@ -120,8 +126,32 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     return out;
   }
 
-  /** The autoencoder saved by {@link #data()}; checks every array's size. */
+  /** The autoencoder saved by {@link #data()}; checks every setting and array. */
   protected static VaeAutoencoder readAutoencoder(ModelData data) {
+    if (!data.hasSettings()) {
+      return readFormat1(data);
+    }
+    int k = (int) data.integer("latentSize");
+    double alpha = data.real("dirichletAlpha");
+    Vae vae = new Vae((int) data.integer("inputSize"), data.ints("encoderHidden"), k, data.ints("decoderHidden"),
+        data.enumValue("activation", Activation.class), data.enumValue("likelihood", Likelihood.class),
+        alpha > 0 ? Prior.dirichletLaplace(k, alpha) : Prior.standardNormal(k), data.flag("softmaxLatent"),
+        (int) data.integer("samples"), data.real("beta"), data.real("warmupEpochs"), data.flag("binarize"),
+        data.real("latentDropout"));
+    return new VaeAutoencoder(vae, parameters(data, vae), data.integer("seed"));
+  }
+
+  private static float[] parameters(ModelData data, Vae vae) {
+    double[] pd = data.matrix("parameters", vae.numParams(), 1).values;
+    float[] p = new float[pd.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) pd[i];
+    }
+    return p;
+  }
+
+  /** Format 1: settings by position in the array "vae", enums by ordinal, the seed in two 32-bit halves. */
+  private static VaeAutoencoder readFormat1(ModelData data) {
     double[] s = data.matrix("vae", 11, 1).values;
     int d = (int) s[0];
     int k = (int) s[1];
@@ -129,12 +159,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     Prior prior = s[9] > 0 ? Prior.dirichletLaplace(k, s[9]) : Prior.standardNormal(k);
     Vae vae = new Vae(d, ints(data.vector("encoderHidden")), k, ints(data.vector("decoderHidden")),
         Activation.values()[(int) s[7]], lik, prior, s[2] != 0, (int) s[3], s[4], s[5], s[6] != 0, s[10]);
-    double[] pd = data.matrix("parameters", vae.numParams(), 1).values;
-    float[] p = new float[pd.length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (float) pd[i];
-    }
     double[] seed = data.matrix("seed", 2, 1).values;
-    return new VaeAutoencoder(vae, p, ((long) seed[0] << 32) | (long) seed[1]);
+    return new VaeAutoencoder(vae, parameters(data, vae), ((long) seed[0] << 32) | (long) seed[1]);
   }
 }

@@ -23,7 +23,7 @@ class VaeGradientTest {
     System.arraycopy(x, 0, b.input(), 0, x.length);
     double loss = b.gradient(p, new float[p.length], x, n, 0f, epoch, seed);
     double decay = 0;
-    for (var stack : new io.sparkae.neural.DenseStack[] {vae.encoder(), vae.decoder()}) {
+    for (var stack : new io.sparkae.neural.DenseLayers[] {vae.encoder(), vae.decoder()}) {
       for (int l = 0; l < stack.layers(); l++) {
         for (int i = 0; i < stack.size(l) * stack.size(l + 1); i++) {
           float w = p[stack.weightOffset(l) + i];

@@ -1,7 +1,7 @@
 package io.sparkae.linear.dictionary.ica;
 
-import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.InputColumn;
+import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
 import io.sparkae.core.StageReader;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code W = (W W^T)^(-1/2) W} ({@link FastIcaStep}); it stops when {@code max_i (1 - |w_i^T w_i,old|) < tol}.
  * W starts as the decorrelated seeded Gaussian matrix.
  */
-public final class FastICA extends AutoencoderEstimator<ICAModel> {
+public final class FastICA extends IterativeEstimator<ICAModel> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(FastICA.class);
 

@@ -76,8 +76,11 @@ public final class CodeStats implements java.io.Serializable {
     int d = coder.inputSize();
     int m = coder.atoms();
     boolean warm = round.warm() && fraction >= 1 && coder.solver() == SparseCoder.Solver.LASSO;
-    double[][] previous = warm && roundNo > 1 ? CodeStore.get(round.fit, partition, roundNo - 1) : null;
+    CodeStore.Kept before = warm && roundNo > 1 ? CodeStore.get(round.fit, partition, roundNo - 1) : null;
+    double[][] previous = before == null ? null : before.codes();
+    double[][] norms = before == null ? null : before.squaredNorms();
     java.util.List<double[]> kept = warm ? new java.util.ArrayList<>() : null;
+    java.util.List<double[]> keptNorms = warm ? new java.util.ArrayList<>() : null;
     CodeStats st = null;
     SplittableRandom random = new SplittableRandom(seed);
     DenseMatrix sample = null;
@@ -112,9 +115,9 @@ public final class CodeStats implements java.io.Serializable {
       if (c.length < m * n) {
         c = new double[m * n];
         q = new double[m * n];
-        xx = new double[n];
         if (!warm) {
           zbuf = new double[m * n];
+          xx = new double[n];
         }
       }
       double[] zv = warm ? new double[m * n] : zbuf;
@@ -132,8 +135,11 @@ public final class CodeStats implements java.io.Serializable {
         }
         start = true;
       }
+      boolean haveNorms = start && norms != null && k < norms.length && norms[k].length == n;
       if (warm) {
+        xx = haveNorms ? norms[k] : new double[n];
         kept.add(zv);
+        keptNorms.add(xx);
       }
       if (n == 0) {
         continue;
@@ -145,7 +151,9 @@ public final class CodeStats implements java.io.Serializable {
       DenseMatrix qm = new DenseMatrix(m, n, q);
       DenseMatrix zm = new DenseMatrix(m, n, zv);
       coder.correlations(x, n, cm);
-      SparseCoder.squaredNorms(x, n, xx);
+      if (!haveNorms) {
+        SparseCoder.squaredNorms(x, n, xx);
+      }
       int passes;
       if (start) {
         passes = round.sweeps;
@@ -159,7 +167,8 @@ public final class CodeStats implements java.io.Serializable {
       st.addBlock(coder, x, n, zm, c, q, xx, am);
     }
     if (warm) {
-      CodeStore.put(round.fit, partition, roundNo, kept.toArray(new double[0][]));
+      CodeStore.put(round.fit, partition, roundNo, new CodeStore.Kept(kept.toArray(new double[0][]),
+          keptNorms.toArray(new double[0][])));
     }
     if (st != null) {
       st.coldBlocks = cold;

@@ -23,20 +23,26 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CodeStore {
   private CodeStore() {}
 
-  private static final ConcurrentHashMap<Key, SoftReference<double[][]>> CODES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Key, SoftReference<Kept>> CODES = new ConcurrentHashMap<>();
 
   private record Key(String fit, int partition, int round) {}
 
+  /**
+   * A partition's codes after a round, one m x n array per block in block order, and the rows' squared norms
+   * {@code ||x_i||^2} per block (they do not change, so a round does not recompute them).
+   */
+  record Kept(double[][] codes, double[][] squaredNorms) {}
+
   /** The codes of (fit, partition) after {@code round}, or null when they are not (or no longer) here. */
-  static double[][] get(String fit, int partition, int round) {
-    SoftReference<double[][]> ref = CODES.get(new Key(fit, partition, round));
+  static Kept get(String fit, int partition, int round) {
+    SoftReference<Kept> ref = CODES.get(new Key(fit, partition, round));
     return ref == null ? null : ref.get();
   }
 
   /** Stores the codes after {@code round} unless already stored, and drops those of round - 2. */
-  static void put(String fit, int partition, int round, double[][] codes) {
+  static void put(String fit, int partition, int round, Kept codes) {
     Key key = new Key(fit, partition, round);
-    SoftReference<double[][]> old = CODES.putIfAbsent(key, new SoftReference<>(codes));
+    SoftReference<Kept> old = CODES.putIfAbsent(key, new SoftReference<>(codes));
     if (old != null && old.get() == null) {
       CODES.put(key, new SoftReference<>(codes));
     }

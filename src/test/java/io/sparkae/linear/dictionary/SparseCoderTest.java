@@ -164,6 +164,13 @@ class SparseCoderTest {
       org.junit.jupiter.api.Assertions.assertArrayEquals(first.b, retry.b, 0.0);
       assertTrue(first.squaredError + 0.4 * first.l1 <= missing.squaredError + 0.4 * missing.l1 + 1e-9);
       assertTrue(CodeStore.get("test-fit", 0, 4) == null && CodeStore.get("test-fit", 0, 5) != null);
+      // The store keeps the rows' squared norms with the codes (rounds after the first reuse them).
+      double[] xx = new double[N];
+      SparseCoder.squaredNorms(x, N, xx);
+      CodeStore.Kept kept = CodeStore.get("test-fit", 0, 6);
+      assertEquals(2, kept.codes().length);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(xx, 120, N),
+          kept.squaredNorms()[1], 0.0);
     } finally {
       CodeStore.dropFit("test-fit");
     }

@@ -61,7 +61,7 @@ public final class CodeStats implements java.io.Serializable {
    * The statistics of partition {@code partition}'s blocks in round {@code round}. With warm codes
    * ({@link CodeRound#warm()}, full batch, lasso or NMF) each block's codes continue from round - 1's (from
    * {@link CodeStore}, scaled per atom by {@link CodeRound#scale}) for {@link CodeRound#sweeps} passes, and are
-   * stored for the next round; in round 1 they start from zero for that many passes; when round - 1's codes are
+   * stored for the next round; in round 1 they start from zero for that many plain passes; when round - 1's codes are
    * missing here (lost executor, memory pressure, another executor) the partition solves from zero to convergence
    * and counts its blocks in {@link #coldBlocks}. Otherwise codes are solved from zero to convergence.
    *
@@ -154,16 +154,13 @@ public final class CodeStats implements java.io.Serializable {
       if (!haveNorms) {
         SparseCoder.squaredNorms(x, n, xx);
       }
-      int passes;
-      if (start) {
-        passes = round.sweeps;
-      } else if (warm && roundNo == 1) {
-        passes = round.sweeps;
-      } else {
-        passes = round.exactSweeps;
-        cold += warm ? 1 : 0;
+      // Warm codes: continue; round 1 starts from zero for the same few passes; missing codes: solve exactly.
+      boolean few = start || (warm && roundNo == 1);
+      if (warm && !few) {
+        cold++;
       }
-      st.updates += coder.codeBlock(cm, n, zm, qm, xx, start, passes, round.tol);
+      st.updates += coder.codeBlock(cm, n, zm, qm, xx, start, few ? round.sweeps : round.exactSweeps, round.tol,
+          !few);
       st.addBlock(coder, x, n, zm, c, q, xx, am);
     }
     if (warm) {

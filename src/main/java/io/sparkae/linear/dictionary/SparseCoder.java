@@ -200,6 +200,16 @@ public final class SparseCoder implements java.io.Serializable {
    */
   long codeBlock(DenseMatrix c, int n, DenseMatrix z, DenseMatrix q, double[] xx, boolean warm, int sweeps,
       double tol) {
+    return codeBlock(c, n, z, q, xx, warm, sweeps, tol, !warm);
+  }
+
+  /**
+   * As {@link #codeBlock(DenseMatrix, int, DenseMatrix, DenseMatrix, double[], boolean, int, double)}; with
+   * {@code converge = false} a start from zero makes only {@code sweeps} plain passes (no active set: the first
+   * round of warm codes, a few sweeps from zero that later rounds continue).
+   */
+  long codeBlock(DenseMatrix c, int n, DenseMatrix z, DenseMatrix q, double[] xx, boolean warm, int sweeps,
+      double tol, boolean converge) {
     int m = phi.cols;
     if (n == 0) {
       return 0;
@@ -232,7 +242,7 @@ public final class SparseCoder implements java.io.Serializable {
     boolean[] screened = new boolean[m];
     long[] updates = new long[1];
     for (int j = 0; j < n; j++) {
-      if (warm) {
+      if (warm || !converge) {
         warmRow(c.values, z.values, q.values, j * m, xx[j], sweeps, tol, screened, updates);
       } else {
         coldRow(c.values, z.values, q.values, j * m, xx[j], sweeps, tol, screened, updates);

@@ -179,7 +179,12 @@ final class AlternatingFit {
           log.info("{}: stopped after round {} at {} s (maxSeconds = {})", s.name, round, seconds[round - 1],
               s.maxSeconds);
         }
-        return new RoundLoop.Outcome<>(new CodeRound(coderOf.apply(next), scale, fit, sweeps, exactSweeps, codeTol),
+        boolean ones = true;
+        for (double v : scale) {
+          ones &= v == 1.0;
+        }
+        return new RoundLoop.Outcome<>(new CodeRound(coderOf.apply(next), ones ? null : scale, fit, sweeps,
+            exactSweeps, codeTol),
             objective, converged || timeUp[0]);
       }, log, s.name + " (objective per row)", fraction >= 1);
     } finally {

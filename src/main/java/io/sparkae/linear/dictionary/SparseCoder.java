@@ -39,6 +39,9 @@ public final class SparseCoder implements java.io.Serializable {
 
   private final DenseMatrix phi;
   private final DenseMatrix gram;
+  /** G_jj = ||phi_j||^2 and ||phi_j||, read once per coordinate update and screening test. */
+  private final double[] diag;
+  private final double[] norms;
   private final Solver solver;
   private final double lambda;
   private final int nonzeros;
@@ -73,6 +76,12 @@ public final class SparseCoder implements java.io.Serializable {
     }
     this.phi = phi.copy();
     this.gram = DenseMatrix.multiply(phi, true, phi, false);
+    this.diag = new double[m];
+    this.norms = new double[m];
+    for (int j = 0; j < m; j++) {
+      diag[j] = gram.values[j + j * m];
+      norms[j] = Math.sqrt(Math.max(0, diag[j]));
+    }
     this.solver = solver;
     this.lambda = lambda;
     this.nonzeros = nonzeros;
@@ -307,7 +316,7 @@ public final class SparseCoder implements java.io.Serializable {
       if (screened[i] || (supportOnly && old == 0)) {
         continue;
       }
-      double gii = g[i + i * m];
+      double gii = diag[i];
       if (gii <= 0) {
         continue;
       }
@@ -366,14 +375,13 @@ public final class SparseCoder implements java.io.Serializable {
     double dual = t * rx - 0.5 * t * t * rr;
     double gap = Math.max(0, primal - dual);
     double rho = Math.sqrt(2 * gap) / mu;
-    double[] g = gram.values;
     for (int i = 0; i < m; i++) {
       if (z[off + i] != 0) {
         continue;
       }
       double qi = q[off + i];
       double corr = (nonnegative ? qi : Math.abs(qi)) / s;
-      if (corr + rho * Math.sqrt(Math.max(0, g[i + i * m])) < 1 - 1e-9) {
+      if (corr + rho * norms[i] < 1 - 1e-9) {
         screened[i] = true;
       }
     }

@@ -71,12 +71,12 @@ public final class AutoencoderBench extends Benchmark {
     Dataset<Row>[] split = DataSources.load(spark, path, "idx", Map.of()).select("features")
         .randomSplit(new double[] {5.0 / 6, 1.0 / 6}, 7L);
     int d = arch.inputSize();
-    JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0);
+    JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0,
+        2, 0).blocks();
     double[] rate = new double[3];
     for (int partitions : new int[] {1, 2}) {
-      JavaRDD<FloatBlock> train = AveragingTrainer.cache(
-          InputColumn.internalRows(split[0].repartition(partitions), "features"), "features", d, 0);
-      train.count();
+      JavaRDD<FloatBlock> train = AveragingTrainer.cache(InputColumn.internalRows(split[0], "features"), "features", d,
+          0, partitions, 0).blocks();
       AveragingTrainer t = new AveragingTrainer(net, config(16), 1);
       AveragingTrainer.Result r = t.fit(train, null, null);
       System.out.printf(Locale.ROOT, "%d partition(s), H = 16, 1 epoch of %d rows: %.0f samples/s = %.1f GFLOP/s "

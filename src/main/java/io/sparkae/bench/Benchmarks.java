@@ -16,7 +16,7 @@ import picocli.CommandLine;
 public final class Benchmarks {
   private Benchmarks() {}
 
-  private static final List<Supplier<Benchmark>> ALL = List.of(PcaBench::new, KMeansBench::new,
+  private static final List<Supplier<Benchmark>> ALL = List.of(RoundBench::new, PcaBench::new, KMeansBench::new,
       DictionaryBench::new, AutoencoderBench::new, VaeBench::new, TopicsBench::new);
 
   /** The registered benchmarks' names, in the order {@code all} runs them. */

@@ -141,6 +141,22 @@ public final class KMeansBench extends Benchmark {
     }
   }
 
+  /** The median time of an empty RoundLoop round over the partitions of {@code df} (cached), in seconds. */
+  private static double emptyRoundSeconds(Dataset<Row> df, int rounds) {
+    org.apache.spark.api.java.JavaRDD<Row> rdd = df.javaRDD();
+    io.sparkae.core.RoundLoop<Row, Integer, long[]> loop = new io.sparkae.core.RoundLoop<>(rdd, 1L,
+        (st, it, ctx) -> new long[] {1}, (a, b) -> new long[] {a[0] + b[0]});
+    double[] t = new double[rounds];
+    for (int i = -2; i < rounds; i++) {
+      long t0 = System.nanoTime();
+      loop.round(0, i + 3);
+      if (i >= 0) {
+        t[i] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    return RoundBench.median(t);
+  }
+
   private static void runCase(SparkSession spark, String name, Supplier<Dataset<Row>> source, int k, KMeansBench o) {
     Dataset<Row> df = source.get().cache();
     long n = df.count();
@@ -183,7 +199,13 @@ public final class KMeansBench extends Benchmark {
         + "  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
     System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
         + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
-    o.figure(label + ": Lloyd iteration", mIter / sIter, "MLlib (RDD) s / sparkae s");
+    String target = name.startsWith("synthetic") ? "5" : k >= 100 ? "10" : "5";
+    o.figure(label + ": Lloyd iteration", mIter / sIter, "MLlib (RDD) s / sparkae s, target >= " + target);
+    // The round loop's own cost beside the iteration: an empty round over the same cached partitions.
+    double empty = emptyRoundSeconds(df, 15);
+    System.out.printf(Locale.ROOT, "empty round over the same partitions: %.1f ms = %.0f%% of a Lloyd iteration%n",
+        1e3 * empty, 100 * empty / sIter);
+    o.figure(label + ": empty round / Lloyd iteration", empty / sIter, "target < 0.1");
 
     if (!o.skipBlock) {
       org.apache.spark.ml.clustering.KMeansModel[] block = new org.apache.spark.ml.clustering.KMeansModel[1];

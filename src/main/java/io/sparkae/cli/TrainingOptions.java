@@ -52,7 +52,28 @@ final class TrainingOptions {
   @Option(names = "--block-size", description = "rows per cached block (default: about 8 MB per block)")
   int blockSize;
 
+  @Option(names = "--training-partitions", description = "partitions W the rows are cached in for training, "
+      + "whatever the input's partitioning (default 0: one per task slot, at most rows / (batch size x H))")
+  Integer trainingPartitions;
+
+  @Option(names = "--block-momentum", description = "block momentum of the driver's update after each average, "
+      + "in [0, 1), e.g. 1 - 1/W (default: 0, plain averaging)")
+  Double blockMomentum;
+
+  @Option(names = "--block-nesterov", arity = "0..1", fallbackValue = "true", negatable = true,
+      description = "with block momentum, start rounds from the Nesterov look-ahead (default: true)")
+  Boolean blockNesterov;
+
   void apply(SgdEstimator<?, ?> est, long seed) {
+    if (trainingPartitions != null) {
+      est.setTrainingPartitions(trainingPartitions);
+    }
+    if (blockMomentum != null) {
+      est.setBlockMomentum(blockMomentum);
+    }
+    if (blockNesterov != null) {
+      est.setBlockNesterov(blockNesterov);
+    }
     if (epochs != null) {
       est.setEpochs(epochs);
     }

@@ -4,16 +4,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
+import scala.Tuple2;
 
 /**
  * The one distributed pattern of sparkae: a loop of rounds on the driver. Each round (1) broadcasts the current
- * state, (2) lets every partition compute a small result from its rows and the state, (3) tree-aggregates the
- * results (never collecting them all on the driver), and (4) updates the state on the driver, logs progress and
+ * state, (2) lets every partition compute a small result from its rows and the state, (3) merges the results in
+ * an order fixed by partition indices (one Spark job per round; see {@link #round}), and (4) updates the state on the driver, logs progress and
  * decides whether to stop. Every partition's step receives a seed derived from (seed, round, partition), so a
  * retried task repeats its work exactly.
  *
@@ -54,82 +57,118 @@ public final class RoundLoop<T, S, R> {
   private final Step<T, S, R> step;
   private final Merge<R> merge;
   private final long seed;
-  private final int depth;
 
   public RoundLoop(JavaRDD<T> data, long seed, Step<T, S, R> step, Merge<R> merge) {
     this.data = data;
     this.seed = seed;
     this.step = step;
     this.merge = merge;
-    this.depth = data.getNumPartitions() > 16 ? 3 : 2;
   }
 
-  /** Runs one round from {@code state} and returns the aggregated result (null if no partition contributed). */
+  /**
+   * Runs one round from {@code state} and returns the merged result (null if no partition contributed). A round is
+   * one Spark job: the state is broadcast, every partition computes its result, and the results are merged in an
+   * order fixed by partition indices alone, so the result is the same bit for bit whatever order tasks finish in,
+   * on any cluster and after task retries. Up to {@link #ORDERED_MERGE_PARTITIONS} partitions the driver receives
+   * every result and merges them in partition order; beyond, results are first merged in groups of about sqrt(P)
+   * consecutive partitions on the executors (in index order within a group), then the group results on the driver
+   * in group order.
+   */
   public R round(S state, int round) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
     Broadcast<S> bc = sc.broadcast(state);
     try {
       final Step<T, S, R> f = step;
       final long s = seed;
-      JavaRDD<R> results = data.mapPartitionsWithIndex((partition, rows) -> {
-        RoundContext ctx = new RoundContext(round, partition, Seeds.derive(s, round, partition));
-        R r = f.compute(bc.value(), rows, ctx);
-        return r == null ? Collections.emptyIterator() : Collections.singletonList(r).iterator();
-      }, false);
       final Merge<R> m = merge;
-      if (results.getNumPartitions() <= ORDERED_MERGE_PARTITIONS) {
-        return orderedMerge(results, m);
+      int partitions = data.getNumPartitions();
+      if (partitions <= ORDERED_MERGE_PARTITIONS) {
+        JavaRDD<R> results = data.mapPartitionsWithIndex((partition, rows) -> {
+          R r = f.compute(bc.value(), rows, new RoundContext(round, partition, Seeds.derive(s, round, partition)));
+          return r == null ? Collections.emptyIterator() : Collections.singletonList(r).iterator();
+        }, false);
+        return mergeInOrder(results.collectPartitions(indices(partitions)), m);
       }
-      List<R> reduced = results.mapPartitions(it -> it.hasNext() ? it : Collections.<R>emptyIterator())
-          .treeAggregate(new ArrayList<R>(0), (List<R> acc, R r) -> add(acc, r, m), (a, b) -> combine(a, b, m), depth);
-      return reduced.isEmpty() ? null : reduced.get(0);
+      int width = groupWidth(partitions);
+      int groups = (partitions + width - 1) / width;
+      JavaPairRDD<Integer, Tuple2<Integer, R>> keyed = data.mapPartitionsWithIndex((partition, rows) -> {
+        R r = f.compute(bc.value(), rows, new RoundContext(round, partition, Seeds.derive(s, round, partition)));
+        return r == null ? Collections.<Tuple2<Integer, Tuple2<Integer, R>>>emptyIterator()
+            : Collections.singletonList(new Tuple2<>(partition / width, new Tuple2<>(partition, r))).iterator();
+      }, false).mapToPair(t -> t);
+      JavaRDD<R> grouped = keyed.partitionBy(new GroupPartitioner(groups)).mapPartitions(it -> {
+        List<Tuple2<Integer, R>> members = new ArrayList<>();
+        it.forEachRemaining(t -> members.add(t._2()));
+        members.sort(java.util.Comparator.comparingInt(Tuple2::_1));
+        R acc = null;
+        for (Tuple2<Integer, R> t : members) {
+          acc = acc == null ? t._2() : m.merge(acc, t._2());
+        }
+        return acc == null ? Collections.emptyIterator() : Collections.singletonList(acc).iterator();
+      });
+      return mergeInOrder(grouped.collectPartitions(indices(groups)), m);
     } finally {
       bc.destroy();
     }
   }
 
   /**
-   * Up to this many partitions, results are merged on the driver in partition order, one at a time: floating-point
-   * sums then do not depend on which task finished first (treeAggregate's last step merges in arrival order), so a
-   * fit gives the same model bit for bit on any cluster. Beyond it, treeAggregate keeps the driver's load bounded.
+   * Up to this many partitions the driver merges every partition's result itself, in partition order; beyond it,
+   * executors merge groups first, which bounds what the driver receives and holds (about sqrt(P) results).
    */
   static final int ORDERED_MERGE_PARTITIONS = 32;
 
-  /** Computes all partition results in one job, then fetches and merges them in partition order. */
-  private static <R> R orderedMerge(JavaRDD<R> results, Merge<R> m) {
-    JavaRDD<R> cached = results.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    try {
-      cached.count();
-      R acc = null;
-      for (Iterator<R> it = cached.toLocalIterator(); it.hasNext(); ) {
-        R r = it.next();
-        acc = acc == null ? r : m.merge(acc, r);
-      }
-      return acc;
-    } finally {
-      cached.unpersist(false);
-    }
+  /** Partitions per group of the two-level merge: ceil(sqrt(P)). */
+  static int groupWidth(int partitions) {
+    return (int) Math.ceil(Math.sqrt(partitions));
   }
 
-  private static <R> List<R> add(List<R> acc, R r, Merge<R> m) {
-    if (acc.isEmpty()) {
-      List<R> out = new ArrayList<>(1);
-      out.add(r);
-      return out;
+  private static int[] indices(int n) {
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
     }
-    acc.set(0, m.merge(acc.get(0), r));
+    return ids;
+  }
+
+  private static <R> R mergeInOrder(List<R>[] parts, Merge<R> m) {
+    R acc = null;
+    for (List<R> part : parts) {
+      for (R r : part) {
+        acc = acc == null ? r : m.merge(acc, r);
+      }
+    }
     return acc;
   }
 
-  private static <R> List<R> combine(List<R> a, List<R> b, Merge<R> m) {
-    if (a.isEmpty()) {
-      return b;
+  /** Sends group g to partition g of the merge stage. */
+  static final class GroupPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int groups;
+
+    GroupPartitioner(int groups) {
+      this.groups = groups;
     }
-    if (b.isEmpty()) {
-      return a;
+
+    @Override
+    public int numPartitions() {
+      return groups;
     }
-    a.set(0, m.merge(a.get(0), b.get(0)));
-    return a;
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof GroupPartitioner g && g.groups == groups;
+    }
+
+    @Override
+    public int hashCode() {
+      return groups;
+    }
   }
 
   /**

@@ -2,13 +2,11 @@ package io.sparkae.neural;
 
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
-import io.sparkae.data.Blocker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +16,12 @@ import org.slf4j.LoggerFactory;
  * blocks. Each round broadcasts the parameters theta and optimizer state s; every partition p takes H =
  * averagingFrequency local minibatch steps from them ({@link LocalTrainer}) and returns its theta_p, s_p, the
  * examples w_p it saw and their loss; the driver sets {@code theta := sum_p w_p theta_p / sum_p w_p} (same for s),
- * accumulated in double through tree aggregation. With one partition this is exactly plain minibatch training.
+ * accumulated in double in partition order. With one partition this is exactly plain minibatch training.
  *
- * <p>An epoch is {@code ceil(S / H)} rounds with S the steps of a pass over the largest partition. Progress: one line
+ * <p>The rows are cached in W training partitions by {@link TrainingPartitions}, whatever the input's partitioning,
+ * so the same seed gives the same model. An epoch is {@code ceil(n / (W B H))} rounds: a pass's worth of rows seen.
+ * Parameters travel as float and are summed in double ({@link PartitionSums}); optional block momentum on the
+ * driver (Chen and Huo 2016) makes W partitions progress per epoch like one. Progress: one line
  * per round (INFO at the first and last round, at epoch ends and every tenth of the fit; DEBUG otherwise). A loss or
  * parameter that is not finite stops the fit with a {@link DivergedException} naming the round.
  */
@@ -34,15 +35,17 @@ public final class AveragingTrainer {
   private int checkpointEvery;
   private boolean resume;
 
-  /** The broadcast state of a round: parameters, optimizer state, first step and learning rate. */
+  /** The broadcast state of a round: the fit's id, parameters, optimizer state, first step and learning rate. */
   static final class State implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
+    final String fit;
     final float[] params;
     final float[] optimizer;
     final long firstStep;
     final float lr;
 
-    State(float[] params, float[] optimizer, long firstStep, float lr) {
+    State(String fit, float[] params, float[] optimizer, long firstStep, float lr) {
+      this.fit = fit;
       this.params = params;
       this.optimizer = optimizer;
       this.firstStep = firstStep;
@@ -95,14 +98,20 @@ public final class AveragingTrainer {
     return this;
   }
 
-  /** Caches the rows of {@code column} as float blocks of {@code blockRows} rows (0: Blocker's default). */
-  public static JavaRDD<FloatBlock> cache(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows, String column, int dim, int blockRows) {
-    return rows.mapPartitionsWithIndex((p, it) -> {
-      List<FloatBlock> out = new ArrayList<>();
-      new Blocker(column, dim, blockRows, false, p).blocks(io.sparkae.data.RowCursor.ofInternalRows(it), true)
-          .forEachRemaining(b -> out.add(FloatBlock.of(b)));
-      return out.iterator();
-    }, true).persist(StorageLevel.MEMORY_AND_DISK());
+  /**
+   * Caches the rows of {@code column} as float blocks of {@code blockRows} rows (0: Blocker's default) in
+   * {@code partitions} training partitions (0: one per task slot), whatever the input's partitioning; see
+   * {@link TrainingPartitions}. For training data pass {@code stepRows} = B H (W is capped at n / (B H)), for
+   * evaluation data 0.
+   */
+  public static TrainingPartitions.Cached cache(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows,
+      String column, int dim, int blockRows, int partitions, long stepRows) {
+    return TrainingPartitions.cache(rows, column, dim, blockRows, partitions, stepRows);
+  }
+
+  /** The training rows B H of one partition's round under {@code cfg}, the cap on W. */
+  public static long stepRows(TrainingConfig cfg) {
+    return (long) cfg.batchSize * cfg.averagingFrequency;
   }
 
   /** Initial parameters for this network and seed: {@link Network#initialize} seeded by (seed, "init"). */
@@ -123,44 +132,57 @@ public final class AveragingTrainer {
       return Collections.singletonList(new long[] {p, n}).iterator();
     }, false).collect();
     long rows = 0;
-    long largest = 0;
+    int busy = 0;
     for (long[] c : counts) {
       rows += c[1];
-      largest = Math.max(largest, c[1]);
+      busy += c[1] > 0 ? 1 : 0;
     }
     if (rows == 0) {
       throw new IllegalArgumentException("empty data: no rows to train on");
     }
     int h = cfg.averagingFrequency;
-    long stepsPerEpoch = (largest + cfg.batchSize - 1) / cfg.batchSize;
-    int roundsPerEpoch = (int) ((stepsPerEpoch + h - 1) / h);
+    // An epoch is a pass's worth of rows: every round the W partitions see about W B H rows between them.
+    long perRound = (long) busy * cfg.batchSize * h;
+    int roundsPerEpoch = (int) Math.max(1, (rows + perRound - 1) / perRound);
     int rounds = epochs * roundsPerEpoch;
-    LOG.info("fit: {}, {}, {} rows in {} partitions, batch {}, H {}, lr {}, {} epochs of {} rounds",
-        net, cfg.optimizer, rows, counts.size(), cfg.batchSize, h, cfg.learningRate, epochs, roundsPerEpoch);
+    LOG.info("fit: {}, {}, {} rows in W = {} training partitions, batch {}, H {}, lr {}{}, {} epochs of {} rounds",
+        net, cfg.optimizer, rows, busy, cfg.batchSize, h, cfg.learningRate, cfg.blockMomentum > 0
+            ? String.format(Locale.ROOT, ", block momentum %s%s", cfg.blockMomentum,
+                cfg.blockNesterov ? " (Nesterov)" : "") : "", epochs, roundsPerEpoch);
     final Objective network = net;
     final TrainingConfig config = cfg;
     RoundLoop<FloatBlock, State, PartitionSums> loop = new RoundLoop<>(blocks, cfg.seed,
         (state, it, ctx) -> localRound(network, config, state, it, ctx.partition()), PartitionSums::merge);
+    String fitId = java.util.UUID.randomUUID().toString();
     float[] params = initial != null ? initial.clone() : initialParameters();
     if (params.length != net.numParams()) {
       throw new IllegalArgumentException("initial parameters have " + params.length + " entries, the model needs "
           + net.numParams());
     }
     float[] opt = new float[cfg.optimizer.stateSize(net.numParams())];
+    // Block momentum (BMUF, Chen and Huo 2016): the driver keeps the global model theta and the block update Delta;
+    // after a round, Delta := eta Delta + (average - theta) and theta := theta + Delta; with Nesterov the next
+    // round starts from theta + eta Delta. A checkpoint stores theta and, after the optimizer state, Delta.
+    boolean bmuf = cfg.blockMomentum > 0;
+    float[] delta = bmuf ? new float[params.length] : null;
     double[] trainLoss = new double[rounds];
     double[] validationLoss = new double[validation == null ? 0 : epochs];
     int firstRound = 1;
     org.apache.hadoop.conf.Configuration conf = blocks.context().hadoopConfiguration();
     Checkpoint ck = checkpointDir != null && resume ? Checkpoint.read(checkpointDir, conf) : null;
     if (ck != null) {
-      if (ck.params.length != params.length || ck.optimizer.length != opt.length || ck.roundsPerEpoch != roundsPerEpoch
+      int saved = opt.length + (bmuf ? params.length : 0);
+      if (ck.params.length != params.length || ck.optimizer.length != saved || ck.roundsPerEpoch != roundsPerEpoch
           || ck.round > rounds) {
         throw new IllegalArgumentException("the checkpoint in " + checkpointDir + " (round " + ck.round + ", "
             + ck.params.length + " parameters, " + ck.roundsPerEpoch + " rounds per epoch) does not fit this fit ("
             + rounds + " rounds, " + params.length + " parameters, " + roundsPerEpoch + " rounds per epoch)");
       }
       params = ck.params;
-      opt = ck.optimizer;
+      opt = java.util.Arrays.copyOf(ck.optimizer, opt.length);
+      if (bmuf) {
+        System.arraycopy(ck.optimizer, opt.length, delta, 0, params.length);
+      }
       System.arraycopy(ck.trainLoss, 0, trainLoss, 0, ck.round);
       System.arraycopy(ck.validationLoss, 0, validationLoss, 0, Math.min(ck.validationLoss.length,
           validationLoss.length));
@@ -172,9 +194,14 @@ public final class AveragingTrainer {
     for (int round = firstRound; round <= rounds; round++) {
       int epoch = (round - 1) / roundsPerEpoch;
       long t0 = System.nanoTime();
-      PartitionSums sums = loop.round(new State(params, opt, (long) (round - 1) * h, cfg.learningRate(epoch)), round);
+      float[] from = bmuf && cfg.blockNesterov ? lookAhead(params, delta, cfg.blockMomentum) : params;
+      PartitionSums sums = loop.round(new State(fitId, from, opt, (long) (round - 1) * h, cfg.learningRate(epoch)),
+          round);
       double loss = sums.lossSum / sums.samples;
       float[] next = sums.averageParams();
+      if (bmuf) {
+        next = blockStep(params, from, next, delta, cfg.blockMomentum);
+      }
       if (!Double.isFinite(loss) || !allFinite(next)) {
         throw new DivergedException(String.format(Locale.ROOT, "training diverged in round %d (epoch %d): the train "
             + "loss is %s; lower the learning rate (%s) or check the data's scale. The last good parameters are "
@@ -201,7 +228,12 @@ public final class AveragingTrainer {
         LOG.debug(line);
       }
       if (checkpointDir != null && (round % checkpointEvery == 0 || round == rounds)) {
-        new Checkpoint(round, roundsPerEpoch, params, opt, java.util.Arrays.copyOf(trainLoss, round),
+        float[] saved = opt;
+        if (bmuf) {
+          saved = java.util.Arrays.copyOf(opt, opt.length + delta.length);
+          System.arraycopy(delta, 0, saved, opt.length, delta.length);
+        }
+        new Checkpoint(round, roundsPerEpoch, params, saved, java.util.Arrays.copyOf(trainLoss, round),
             validationLoss).write(checkpointDir, conf);
       }
     }
@@ -209,7 +241,37 @@ public final class AveragingTrainer {
     return new Result(params, opt, trainLoss, validationLoss, rows, roundsPerEpoch, seen / Math.max(1e-9, secs));
   }
 
-  /** One partition's part of a round: H local steps from the broadcast state, on copies of its arrays. */
+  /**
+   * Theta + eta Delta, where the next round starts with Nesterov block momentum.
+   */
+  static float[] lookAhead(float[] theta, float[] delta, float eta) {
+    float[] out = new float[theta.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = theta[i] + eta * delta[i];
+    }
+    return out;
+  }
+
+  /**
+   * The block-momentum update (Chen and Huo 2016, with block learning rate 1): the round's averaged update
+   * G = average - start (start: the model the round was broadcast, theta or theta + eta Delta), Delta := eta Delta
+   * + G (in place), and the new global model theta + Delta. With eta = 0 that is the plain average.
+   */
+  static float[] blockStep(float[] theta, float[] start, float[] average, float[] delta, float eta) {
+    float[] out = new float[theta.length];
+    for (int i = 0; i < out.length; i++) {
+      float d = eta * delta[i] + (average[i] - start[i]);
+      delta[i] = d;
+      out[i] = theta[i] + d;
+    }
+    return out;
+  }
+
+  /**
+   * One partition's part of a round: H local steps from the broadcast state, on copies of its arrays. The local
+   * trainer (its evaluator, gradient and batch buffers, its permutation) is kept in the executor between rounds of
+   * the same fit instead of being rebuilt every round; it holds no reference to the blocks between rounds.
+   */
   static PartitionSums localRound(Objective net, TrainingConfig cfg, State state, java.util.Iterator<FloatBlock> it,
       int partition) {
     List<FloatBlock> list = new ArrayList<>();
@@ -217,12 +279,41 @@ public final class AveragingTrainer {
     if (list.isEmpty()) {
       return null;
     }
-    LocalTrainer trainer = new LocalTrainer(net, cfg, list, partition);
-    float[] p = state.params.clone();
-    float[] o = state.optimizer.clone();
-    LocalTrainer.Stats stats = trainer.run(p, o, state.firstStep, cfg.averagingFrequency, state.lr);
-    return new PartitionSums(p, o, stats);
+    LocalTrainer trainer = KEPT.take(state.fit, partition);
+    trainer = trainer == null ? new LocalTrainer(net, cfg, list, partition) : trainer.bind(list, net, cfg, partition);
+    try {
+      float[] p = state.params.clone();
+      float[] o = state.optimizer.clone();
+      LocalTrainer.Stats stats = trainer.run(p, o, state.firstStep, cfg.averagingFrequency, state.lr);
+      return new PartitionSums(p, o, stats);
+    } finally {
+      trainer.release();
+      KEPT.put(state.fit, partition, trainer);
+    }
   }
+
+  /**
+   * Local trainers kept in an executor between rounds: those of the most recent fit only (a new fit drops the
+   * others), so what stays after a fit is a few buffers. Taking removes, so two tasks never share a trainer.
+   */
+  private static final class Kept {
+    private String fit;
+    private final java.util.Map<Integer, LocalTrainer> trainers = new java.util.HashMap<>();
+
+    synchronized LocalTrainer take(String id, int partition) {
+      return id.equals(fit) ? trainers.remove(partition) : null;
+    }
+
+    synchronized void put(String id, int partition, LocalTrainer t) {
+      if (!id.equals(fit)) {
+        trainers.clear();
+        fit = id;
+      }
+      trainers.put(partition, t);
+    }
+  }
+
+  private static final Kept KEPT = new Kept();
 
   /**
    * Mean per-example reported loss ({@link Objective.Evaluator#loss}) with parameters p over cached blocks; the

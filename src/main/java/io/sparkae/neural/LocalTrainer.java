@@ -17,7 +17,7 @@ public final class LocalTrainer {
 
   private final Objective net;
   private final TrainingConfig cfg;
-  private final List<FloatBlock> blocks;
+  private List<FloatBlock> blocks;
   private final int partition;
   private final int dim;
   private final int blockRows;
@@ -63,6 +63,28 @@ public final class LocalTrainer {
     this.ws = net.evaluator(cap);
     this.target = new float[dim * cap];
     this.grad = new float[net.numParams()];
+  }
+
+  /**
+   * This trainer on another list of the same partition's blocks (the cached blocks as a round's task reads them),
+   * keeping its buffers; a new trainer if the rows differ. The caller keys trainers by fit, so net and cfg are
+   * equal to this trainer's (they arrive as fresh copies in every task).
+   */
+  public LocalTrainer bind(List<FloatBlock> next, Objective net, TrainingConfig cfg, int partition) {
+    long n = 0;
+    for (FloatBlock b : next) {
+      n += b.size;
+    }
+    if (partition != this.partition || n != rows || (!next.isEmpty() && next.get(0).size != blockRows)) {
+      return new LocalTrainer(net, cfg, next, partition);
+    }
+    blocks = next;
+    return this;
+  }
+
+  /** Drops the reference to the blocks (the trainer is kept between rounds for its buffers only). */
+  void release() {
+    blocks = List.of();
   }
 
   public int rows() {

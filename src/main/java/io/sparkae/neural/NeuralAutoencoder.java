@@ -156,16 +156,10 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
   protected NeuralAutoencoderModel fitImpl(FitInput input) {
     Architecture arch = architecture(input.dim(), input.column());
     AveragingTrainer trainer = trainer(new Network(arch), trainingConfig());
-    JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.internalRows(input.data(), input.column()),
-        input.column(), input.dim(), getBlockSize());
-    JavaRDD<FloatBlock> validation = null;
+    TrainingPartitions.Cached[] cached = cacheTrainingData(input, trainingConfig());
+    JavaRDD<FloatBlock> blocks = cached[0].blocks();
+    JavaRDD<FloatBlock> validation = cached[1] == null ? null : cached[1].blocks();
     try {
-      Dataset<?> validationData = getValidationData();
-      if (validationData != null) {
-        InputColumn.requireVector(validationData.schema(), input.column());
-        validation = AveragingTrainer.cache(InputColumn.internalRows(validationData, input.column()), input.column(),
-            input.dim(), getBlockSize());
-      }
       boolean resuming = getResume() && !getCheckpointDir().isEmpty();
       float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1 && !resuming
           ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;

@@ -35,6 +35,9 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   private final Param<String> checkpointDir;
   private final IntParam checkpointInterval;
   private final BooleanParam resume;
+  private final IntParam trainingPartitions;
+  private final DoubleParam blockMomentum;
+  private final BooleanParam blockNesterov;
   private transient Dataset<?> validationData;
 
   protected SgdEstimator(String uid) {
@@ -61,6 +64,17 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
         ParamValidators.gtEq(1));
     resume = new BooleanParam(this, "resume", "continue from the checkpoint in checkpointDir if there is one "
         + "(default: false)");
+    trainingPartitions = new IntParam(this, "trainingPartitions", "partitions W the rows are cached in for "
+        + "training, whatever the input's partitioning (>= 0; default 0: one per task slot, at most n / (B H))",
+        ParamValidators.gtEq(0));
+    blockMomentum = new DoubleParam(this, "blockMomentum", "block momentum eta of the driver's update after each "
+        + "average (Chen and Huo 2016), in [0, 1); 0 for plain averaging (default: 0)",
+        ParamValidators.inRange(0, 1, true, false));
+    blockNesterov = new BooleanParam(this, "blockNesterov", "with block momentum, start each round from the "
+        + "Nesterov look-ahead (default: true)");
+    setDefault(trainingPartitions, 0);
+    setDefault(blockMomentum, 0.0);
+    setDefault(blockNesterov, true);
     setDefault(batchSize, 64);
     setDefault(averagingFrequency, 4);
     setDefault(epochs, 10);
@@ -90,6 +104,9 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   public Param<String> checkpointDir() { return checkpointDir; }
   public IntParam checkpointInterval() { return checkpointInterval; }
   public BooleanParam resume() { return resume; }
+  public IntParam trainingPartitions() { return trainingPartitions; }
+  public DoubleParam blockMomentum() { return blockMomentum; }
+  public BooleanParam blockNesterov() { return blockNesterov; }
 
   public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
   public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
@@ -104,6 +121,9 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   public String getCheckpointDir() { return getOrDefault(checkpointDir); }
   public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
   public boolean getResume() { return (Boolean) getOrDefault(resume); }
+  public int getTrainingPartitions() { return (Integer) getOrDefault(trainingPartitions); }
+  public double getBlockMomentum() { return (Double) getOrDefault(blockMomentum); }
+  public boolean getBlockNesterov() { return (Boolean) getOrDefault(blockNesterov); }
 
   public E setBatchSize(int v) { set(batchSize, v); return self(); }
   public E setAveragingFrequency(int v) { set(averagingFrequency, v); return self(); }
@@ -118,6 +138,9 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   public E setCheckpointDir(String v) { set(checkpointDir, v); return self(); }
   public E setCheckpointInterval(int v) { set(checkpointInterval, v); return self(); }
   public E setResume(boolean v) { set(resume, v); return self(); }
+  public E setTrainingPartitions(int v) { set(trainingPartitions, v); return self(); }
+  public E setBlockMomentum(double v) { set(blockMomentum, v); return self(); }
+  public E setBlockNesterov(boolean v) { set(blockNesterov, v); return self(); }
   public E setInputCol(String v) { set(inputCol(), v); return self(); }
   public E setOutputCol(String v) { set(outputCol(), v); return self(); }
   public E setSeed(long v) { set(seed(), v); return self(); }
@@ -141,7 +164,28 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   /** The training settings these params describe, with input corruption (0 for none). */
   public TrainingConfig trainingConfig(double inputDropout, double inputNoise) {
     return new TrainingConfig(getBatchSize(), getAveragingFrequency(), optimizerRule(), getLearningRate(),
-        getLearningRateDecay(), getDecayEvery(), getWeightDecay(), inputDropout, inputNoise, getSeed());
+        getLearningRateDecay(), getDecayEvery(), getWeightDecay(), inputDropout, inputNoise, getSeed())
+        .withBlockMomentum(getBlockMomentum(), getBlockNesterov());
+  }
+
+  /**
+   * The training rows of {@code input}'s column cached in W training partitions ({@link TrainingPartitions}), and
+   * the validation rows (null when there are none) in as many; the log says W and why.
+   */
+  protected TrainingPartitions.Cached[] cacheTrainingData(AutoencoderEstimator.FitInput input,
+      TrainingConfig config) {
+    TrainingPartitions.Cached train = AveragingTrainer.cache(io.sparkae.core.InputColumn.internalRows(input.data(),
+        input.column()), input.column(), input.dim(), getBlockSize(), getTrainingPartitions(),
+        AveragingTrainer.stepRows(config));
+    org.slf4j.LoggerFactory.getLogger(getClass()).info("{} rows cached in W = {} training partitions ({}; the "
+        + "input had {})", train.rows(), train.partitions(), train.why(), input.data().rdd().getNumPartitions());
+    TrainingPartitions.Cached validation = null;
+    if (validationData != null) {
+      io.sparkae.core.InputColumn.requireVector(validationData.schema(), input.column());
+      validation = AveragingTrainer.cache(io.sparkae.core.InputColumn.internalRows(validationData, input.column()),
+          input.column(), input.dim(), getBlockSize(), train.partitions(), 0);
+    }
+    return new TrainingPartitions.Cached[] {train, validation};
   }
 
   /** The trainer of {@code objective} for {@link #getEpochs()} epochs, with checkpoints when a folder is set. */

@@ -4,7 +4,8 @@ package io.sparkae.neural;
  * How a network is trained: minibatch size B, averaging frequency H (local steps between parameter averages), the
  * optimizer and learning rate with step decay {@code lr_e = lr * decay^floor(e / decayEvery)} for epoch e (from 0),
  * L2 weight decay, input corruption for denoising autoencoders (Vincent et al. 2008: masking noise that zeroes each
- * input with probability {@code inputDropout}, or additive Gaussian noise of std {@code inputNoise}) and the seed.
+ * input with probability {@code inputDropout}, or additive Gaussian noise of std {@code inputNoise}), the seed, and
+ * the driver's block momentum.
  * Immutable plain class (broadcast through Kryo).
  */
 public final class TrainingConfig implements java.io.Serializable {
@@ -20,10 +21,22 @@ public final class TrainingConfig implements java.io.Serializable {
   public final float inputDropout;
   public final float inputNoise;
   public final long seed;
+  /** Block momentum eta of the driver's update (Chen and Huo 2016); 0 for plain averaging. */
+  public final float blockMomentum;
+  /** Whether rounds start from the Nesterov look-ahead theta + eta Delta (with block momentum). */
+  public final boolean blockNesterov;
 
   public TrainingConfig(int batchSize, int averagingFrequency, Optimizer optimizer, double learningRate,
       double learningRateDecay, int decayEvery, double weightDecay, double inputDropout, double inputNoise,
       long seed) {
+    this(batchSize, averagingFrequency, optimizer, learningRate, learningRateDecay, decayEvery, weightDecay,
+        inputDropout, inputNoise, seed, 0, true);
+  }
+
+  private TrainingConfig(int batchSize, int averagingFrequency, Optimizer optimizer, double learningRate,
+      double learningRateDecay, int decayEvery, double weightDecay, double inputDropout, double inputNoise,
+      long seed, double blockMomentum, boolean blockNesterov) {
+    require(blockMomentum >= 0 && blockMomentum < 1, "blockMomentum = " + blockMomentum + " must lie in [0, 1)");
     require(batchSize >= 1, "batchSize = " + batchSize + " must be >= 1");
     require(averagingFrequency >= 1, "averagingFrequency = " + averagingFrequency + " must be >= 1");
     require(learningRate > 0 && !Double.isInfinite(learningRate), "learningRate = " + learningRate + " must be > 0");
@@ -43,6 +56,14 @@ public final class TrainingConfig implements java.io.Serializable {
     this.inputDropout = (float) inputDropout;
     this.inputNoise = (float) inputNoise;
     this.seed = seed;
+    this.blockMomentum = (float) blockMomentum;
+    this.blockNesterov = blockNesterov;
+  }
+
+  /** These settings with block momentum eta (0: off) and its Nesterov variant on or off. */
+  public TrainingConfig withBlockMomentum(double eta, boolean nesterov) {
+    return new TrainingConfig(batchSize, averagingFrequency, optimizer, learningRate, learningRateDecay, decayEvery,
+        weightDecay, inputDropout, inputNoise, seed, eta, nesterov);
   }
 
   /** Plain minibatch settings: no decay, no weight decay, no corruption. */

@@ -13,7 +13,7 @@ final class LocalSpark {
 
   static synchronized SparkSession get() {
     return SparkSession.builder()
-        .master("local[2]")
+        .master("local[2,2]")
         .appName("sparkae-data-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")

@@ -80,7 +80,7 @@ class NeuralAutoencoderTest extends SparkTest {
     double[][] rows = planted(300, 8, 3, 0.2, 9);
     NeuralAutoencoder est = new NeuralAutoencoder().setLayers(8, 5, 3).setActivation("tanh").setBatchSize(16)
         .setAveragingFrequency(3).setEpochs(2).setLearningRate(0.01).setLearningRateDecay(0.5).setInputNoise(0.1)
-        .setBlockSize(64).setSeed(21);
+        .setBlockSize(64).setTrainingPartitions(1).setSeed(21);
     Dataset<Row> data = ordered(rows, 1);
     NeuralAutoencoderModel m = est.fit(data);
 
@@ -98,7 +98,8 @@ class NeuralAutoencoderTest extends SparkTest {
     LocalTrainer local = new LocalTrainer(net, cfg, blocks, 0);
     float[] p = new AveragingTrainer(net, cfg, 2).initialParameters();
     float[] opt = new float[cfg.optimizer.stateSize(p.length)];
-    int roundsPerEpoch = (local.stepsPerEpoch() + 2) / 3;
+    // An epoch is a pass's worth of rows: ceil(300 / (1 partition x B 16 x H 3)) = 7 rounds.
+    int roundsPerEpoch = (300 + 47) / 48;
     assertEquals(roundsPerEpoch, m.roundsPerEpoch());
     double[] losses = new double[2 * roundsPerEpoch];
     for (int round = 1; round <= 2 * roundsPerEpoch; round++) {

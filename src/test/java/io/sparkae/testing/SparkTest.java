@@ -3,7 +3,8 @@ package io.sparkae.testing;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local[2] SparkSession for the whole test JVM (surefire reuses its fork), with Kryo as in production.
+ * One local[2,2] SparkSession for the whole test JVM (surefire reuses its fork), with Kryo as in production; a
+ * failed task is retried once, as on a cluster (RoundLoopTest fails first attempts on purpose).
  * Tests never stop it; the JVM's shutdown does.
  */
 public abstract class SparkTest {
@@ -12,7 +13,7 @@ public abstract class SparkTest {
   protected static synchronized SparkSession spark() {
     if (session == null) {
       session = SparkSession.builder()
-          .master("local[2]")
+          .master("local[2,2]")
           .appName("sparkae-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "4")

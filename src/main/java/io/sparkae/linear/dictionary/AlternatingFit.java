@@ -18,16 +18,17 @@ import org.slf4j.Logger;
  * The alternating minimisation shared by sparse coding and NMF, on the round loop: the rows are stacked into dense
  * blocks and cached; round 0 draws the initial atoms (a seeded sample of m nonzero rows, scaled to unit norm);
  * every later round broadcasts the code solver (which holds Phi and Phi^T Phi), lets each partition compute its
- * {@link CodeStats}, tree-aggregates them, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
+ * {@link CodeStats}, merges them in partition order, and updates Phi on the driver from A and B ({@link DictionaryUpdate}).
+ * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
+ * reconstructed rows, picked with a seed derived from (seed, round), and logged.
  *
  * <p>Codes (full batch, lasso and NMF): by default each partition keeps its codes beside its cached blocks
  * ({@link CodeStore}) and continues them for a few coordinate-descent passes per round ({@code codeSweeps})
  * against the new dictionary, instead of solving them from zero to convergence ({@code exactCodes}). The
  * objective still never increases: the passes start from the previous codes (scaled with the NMF atoms' norms so
  * that {@code Phi z} is unchanged) and every pass is exact minimisation in one coordinate; the dictionary step
- * minimises over Phi with the codes fixed. OMP, top-k and the online variant solve their codes from zero.
- * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
- * reconstructed rows, picked with a seed derived from (seed, round), and logged.
+ * minimises over Phi with the codes fixed (a round that replaces an atom still in use restarts its codes from 0).
+ * OMP, top-k and the online variant solve their codes from zero.
  *
  * <p>Full batch ({@code fraction = 1}): A and B are the sums over all rows, and the fit stops when the objective
  * per row decreases by less than {@code tol} relative to the previous round. Online ({@code fraction < 1}): each

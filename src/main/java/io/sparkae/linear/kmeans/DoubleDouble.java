@@ -2,9 +2,9 @@ package io.sparkae.linear.kmeans;
 
 /**
  * Double-double accumulation (Dekker 1971; Knuth's TwoSum): a sum kept as an unevaluated pair hi + lo carries about
- * 106 bits, so adding partition results in any order rounds to the same double. Spark's tree aggregation merges
- * results in task completion order; with this, the same seed gives the same centers bit for bit whatever the
- * scheduling (barring a sum within 2^-100 of a rounding boundary).
+ * 106 bits, so adding partition results in any order rounds to the same double. The round loop merges in partition
+ * order anyway; with this, the same seed also gives the same centers bit for bit whatever the grouping of the
+ * merge (barring a sum within 2^-100 of a rounding boundary).
  */
 final class DoubleDouble {
   private DoubleDouble() {}

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * "random", or "given" centers ({@link #setInitialCenters}). Then rounds on {@link RoundLoop}: the centers are
  * broadcast, each partition finds the nearest center of every row with one gemm per block,
  * {@code ||x||^2 - 2 C^T x + ||c||^2} ({@link NearestCenter}), and returns per-cluster sums, counts and cost, which
- * are tree-aggregated; the driver moves the centers:
+ * are merged in partition order; the driver moves the centers:
  * <ul>
  *   <li>algorithm "lloyd" (default): every center to the mean of its rows; J never increases;</li>
  *   <li>algorithm "minibatch" (Sculley 2010, "Web-scale k-means clustering"): each round uses a seeded Bernoulli

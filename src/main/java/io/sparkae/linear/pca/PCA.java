@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code C = sum_i (x_i - mu)(x_i - mu)^T / (n - 1)} (Pearson 1901; Hotelling 1933).
  *
  * <p>Exact solver (d up to {@code randomizedThreshold}): one pass over the data in which each partition builds
- * mean and centred scatter from dense blocks with level-3 {@code dsyrk}, tree-aggregated with a stable pairwise
+ * mean and centred scatter from dense blocks with level-3 {@code dsyrk}, merged in partition order with a stable pairwise
  * update; then LAPACK {@code dsyevr} on the driver. Randomized solver (wider d, or on request): subspace iteration
  * on C (Halko, Martinsson, Tropp 2011, see {@link RandomizedPca}) in {@code powerIterations + 2} passes, never
  * building a d x d matrix and never densifying sparse rows.
@@ -252,14 +252,20 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
       DenseMatrix qt = RandomizedPca.initialBasis(d, l, Seeds.derive(getSeed(), "pca-omega"));
       double[] sumSquares = new double[1];
       DenseMatrix[] last = new DenseMatrix[2];
-      loop.run(new RandomizedPca.State(mean, qt), q + 1, (s, prod, round) -> {
+      // The scatter for the progress line until the last round computes it centred: sum ||x||^2 - n ||mu||^2.
+      double muNorm2 = 0;
+      for (double m : mean) {
+        muNorm2 += m * m;
+      }
+      double scatter = sums[1 + d] - n * muNorm2;
+      loop.run(new RandomizedPca.State(mean, qt, q == 0), q + 1, (s, prod, round) -> {
         sumSquares[0] = prod.sumSquares;
         last[0] = s.qt();
         last[1] = prod.yt;
         boolean done = round == q + 1;
-        double captured = traceOf(s.qt(), prod.yt) / Math.max(1e-300, prod.sumSquares);
-        return new RoundLoop.Outcome<>(done ? s : new RandomizedPca.State(mean, RandomizedPca.nextBasis(prod.yt)),
-            captured, false);
+        double captured = traceOf(s.qt(), prod.yt) / Math.max(1e-300, done ? prod.sumSquares : scatter);
+        return new RoundLoop.Outcome<>(done ? s : new RandomizedPca.State(mean, RandomizedPca.nextBasis(prod.yt),
+            round + 1 == q + 1), captured, false);
       }, LOG, "PCA randomized (captured variance ratio)", false);
       SymmetricEigen eig = RandomizedPca.ritz(last[0], last[1], kk, n);
       DenseMatrix w = DenseMatrix.multiply(last[0], true, eig.vectors, false);

@@ -30,10 +30,13 @@ final class RandomizedPca {
     private static final long serialVersionUID = 1L;
     private final double[] mean;
     private final DenseMatrix qt;
+    /** Whether partitions add their centred sum of squares (needed once: in the last round). */
+    final boolean sumSquares;
 
-    State(double[] mean, DenseMatrix qt) {
+    State(double[] mean, DenseMatrix qt, boolean sumSquares) {
       this.mean = mean;
       this.qt = qt;
+      this.sumSquares = sumSquares;
     }
 
     double[] mean() {
@@ -62,9 +65,9 @@ final class RandomizedPca {
     }
   }
 
-  /** Count and sum of the rows of one partition (first pass), packed [n, sum_1..sum_d]. */
+  /** Count, sum and sum of squares of the rows of one partition (first pass), packed [n, sum_1..sum_d, sum x^2]. */
   static double[] sums(Iterator<Block> blocks, int d) {
-    double[] out = new double[d + 1];
+    double[] out = new double[d + 2];
     boolean any = false;
     while (blocks.hasNext()) {
       Block b = blocks.next();
@@ -72,27 +75,36 @@ final class RandomizedPca {
       out[0] += b.size;
       if (b.isSparse()) {
         for (int p = 0; p < b.sparse.nnz(); p++) {
-          out[1 + b.sparse.colIdx[p]] += b.sparse.values[p];
+          double v = b.sparse.values[p];
+          out[1 + b.sparse.colIdx[p]] += v;
+          out[1 + d] += v * v;
         }
       } else {
+        double[] x = b.dense.values;
         for (int j = 0; j < b.size; j++) {
           int off = j * d;
           for (int i = 0; i < d; i++) {
-            out[1 + i] += b.dense.values[off + i];
+            out[1 + i] += x[off + i];
           }
         }
+        out[1 + d] += centredSquares(x, b.size, d, new double[d]);
       }
     }
     return any ? out : null;
   }
 
-  /** Y^T += T X^T - (T 1) mu^T with T = Q^T X - (Q^T mu) 1^T, i.e. the block's part of Q^T Xc^T Xc. */
+  /**
+   * Y^T += T X^T - (T 1) mu^T with T = Q^T X - (Q^T mu) 1^T, i.e. the partition's part of Q^T Xc^T Xc. The
+   * rank-one correction is linear in T, so it is applied once per partition with the summed T 1. The centred sum
+   * of squares is added only where the state asks for it (the last round).
+   */
   static Product product(State s, Iterator<Block> blocks, int d) {
     DenseMatrix qt = s.qt();
     int l = qt.rows;
-    double[] qmu = qt.multiply(s.mean());
+    double[] mu = s.mean();
+    double[] qmu = qt.multiply(mu);
     double muNorm2 = 0;
-    for (double m : s.mean()) {
+    for (double m : mu) {
       muNorm2 += m * m;
     }
     Product out = new Product(l, d);
@@ -113,65 +125,94 @@ final class RandomizedPca {
         DenseMatrix xn = b.dense.cols == n ? b.dense : new DenseMatrix(d, n, b.dense.values);
         DenseMatrix.gemm(1.0, qt, false, xn, false, 0.0, tn);
       }
-      java.util.Arrays.fill(tSum, 0.0);
+      double[] tv = tn.values;
       for (int j = 0; j < n; j++) {
+        int off = j * l;
         for (int i = 0; i < l; i++) {
-          double v = tn.values[j * l + i] - qmu[i];
-          tn.values[j * l + i] = v;
+          double v = tv[off + i] - qmu[i];
+          tv[off + i] = v;
           tSum[i] += v;
         }
       }
       if (b.isSparse()) {
         b.sparse.addTransposedProduct(tn, out.yt);
-        for (int r = 0; r < n; r++) {
-          // ||x - mu||^2 = ||x||^2 - 2 x.mu + ||mu||^2 over the row's nonzeros.
-          double s2 = muNorm2;
-          for (int p = b.sparse.rowPtr[r]; p < b.sparse.rowPtr[r + 1]; p++) {
-            double v = b.sparse.values[p];
-            s2 += v * v - 2 * v * s.mean()[b.sparse.colIdx[p]];
+        if (s.sumSquares) {
+          for (int r = 0; r < n; r++) {
+            // ||x - mu||^2 = ||x||^2 - 2 x.mu + ||mu||^2 over the row's nonzeros.
+            double s2 = muNorm2;
+            for (int p = b.sparse.rowPtr[r]; p < b.sparse.rowPtr[r + 1]; p++) {
+              double v = b.sparse.values[p];
+              s2 += v * v - 2 * v * mu[b.sparse.colIdx[p]];
+            }
+            out.sumSquares += s2;
           }
-          out.sumSquares += s2;
         }
       } else {
         DenseMatrix xn = b.dense.cols == n ? b.dense : new DenseMatrix(d, n, b.dense.values);
         DenseMatrix.gemm(1.0, tn, false, xn, true, 1.0, out.yt);
-        for (int j = 0; j < n; j++) {
-          int off = j * d;
-          for (int i = 0; i < d; i++) {
-            double e = b.dense.values[off + i] - s.mean()[i];
-            out.sumSquares += e * e;
-          }
+        if (s.sumSquares) {
+          out.sumSquares += centredSquares(b.dense.values, n, d, mu);
         }
       }
-      // The - (T 1) mu^T term.
-      double[] mu = s.mean();
-      for (int c = 0; c < d; c++) {
-        double m = mu[c];
-        if (m == 0) {
-          continue;
-        }
-        int off = c * l;
-        for (int i = 0; i < l; i++) {
-          out.yt.values[off + i] -= tSum[i] * m;
-        }
+    }
+    // The - (sum_blocks T 1) mu^T term, once.
+    double[] y = out.yt.values;
+    for (int c = 0; c < d; c++) {
+      double m = mu[c];
+      if (m == 0) {
+        continue;
+      }
+      int off = c * l;
+      for (int i = 0; i < l; i++) {
+        y[off + i] -= tSum[i] * m;
       }
     }
     return any ? out : null;
   }
 
-  /** Q_0^T: an orthonormal basis of a seeded Gaussian d x l matrix, transposed. */
-  static DenseMatrix initialBasis(int d, int l, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    DenseMatrix omega = new DenseMatrix(d, l);
-    for (int i = 0; i < omega.values.length; i++) {
-      omega.values[i] = gaussian(rnd);
+  /** sum_j ||x_j - mu||^2 over n dense rows of size d, with four independent accumulators. */
+  static double centredSquares(double[] x, int n, int d, double[] mu) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (int j = 0; j < n; j++) {
+      int off = j * d;
+      int i = 0;
+      for (; i + 3 < d; i += 4) {
+        double e0 = x[off + i] - mu[i];
+        double e1 = x[off + i + 1] - mu[i + 1];
+        double e2 = x[off + i + 2] - mu[i + 2];
+        double e3 = x[off + i + 3] - mu[i + 3];
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
+      }
+      for (; i < d; i++) {
+        double e = x[off + i] - mu[i];
+        s0 += e * e;
+      }
     }
-    return Orthonormalize.q(omega).transpose();
+    return (s0 + s1) + (s2 + s3);
   }
 
-  /** The next basis Q^T = orth(Y)^T from Y^T. */
+  /** Q_0^T: an orthonormal basis of a seeded Gaussian d x l matrix, transposed (Omega^T drawn row by row). */
+  static DenseMatrix initialBasis(int d, int l, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    DenseMatrix omegaT = new DenseMatrix(l, d);
+    // Omega (d x l, column-major) entry (i, j) is the (j d + i)-th draw; Omega^T holds it at (j, i).
+    for (int j = 0; j < l; j++) {
+      for (int i = 0; i < d; i++) {
+        omegaT.values[i * l + j] = gaussian(rnd);
+      }
+    }
+    return Orthonormalize.qTransposed(omegaT);
+  }
+
+  /** The next basis Q^T = orth(Y)^T from Y^T, without transposing the d x l matrices. */
   static DenseMatrix nextBasis(DenseMatrix yt) {
-    return Orthonormalize.q(yt.transpose()).transpose();
+    return Orthonormalize.qTransposed(yt);
   }
 
   /** Rayleigh-Ritz: the top k eigenpairs of Q^T C Q lifted back, as (components d x k, variances). */

@@ -101,16 +101,12 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   protected M fitImpl(FitInput input) {
     Vae vae = vae(input);
     AveragingTrainer trainer = trainer(vae, trainingConfig(0, 0));
-    JavaRDD<FloatBlock> blocks = AveragingTrainer.cache(InputColumn.internalRows(input.data(), input.column()),
-        input.column(), input.dim(), getBlockSize());
-    JavaRDD<FloatBlock> validation = null;
+    io.sparkae.neural.TrainingPartitions.Cached[] cached = cacheTrainingData(input, trainingConfig(0, 0));
+    JavaRDD<FloatBlock> blocks = cached[0].blocks();
+    JavaRDD<FloatBlock> validation = cached[1] == null ? null : cached[1].blocks();
     try {
       InputCheck.require(blocks, vae.likelihood(), input.column());
-      Dataset<?> validationData = getValidationData();
-      if (validationData != null) {
-        InputColumn.requireVector(validationData.schema(), input.column());
-        validation = AveragingTrainer.cache(InputColumn.internalRows(validationData, input.column()), input.column(),
-            input.dim(), getBlockSize());
+      if (validation != null) {
         InputCheck.require(validation, vae.likelihood(), input.column() + "' of the validation data '");
       }
       AveragingTrainer.Result r = trainer.fit(blocks, validation, null);

@@ -142,8 +142,9 @@ class VariationalAutoencoderTest extends SparkTest {
   @Tag("stochastic")
   void sameSeedSameModelSaveLoadTransformAndSample(@TempDir Path dir) throws Exception {
     Dataset<Row> data = mnist().limit(2000).cache();
-    VariationalAutoencoderModel a = small().fit(data);
-    VariationalAutoencoderModel b = small().fit(data);
+    // Two epochs: 2000 rows in W = 2 training partitions of B 100 x H 10 rows per round make one round an epoch.
+    VariationalAutoencoderModel a = small().setEpochs(2).fit(data);
+    VariationalAutoencoderModel b = small().setEpochs(2).fit(data);
     assertArrayEquals(a.autoencoder().parameters(), b.autoencoder().parameters(), "same seed, same model");
     double fall = Spread.record("vae.trainLossLastOverFirst", a.trainLoss()[a.trainLoss().length - 1]
         / a.trainLoss()[0]);

@@ -29,9 +29,19 @@ final class FitNmf implements Callable<Integer> {
       + "1e-6)")
   double tol = 1e-6;
 
+  @Option(names = "--code-sweeps", description = "HALS sweeps per round over each code, continuing from the "
+      + "previous round's codes (default: 8)")
+  int codeSweeps = 8;
+
+  @Option(names = "--exact-codes", arity = "0..1", fallbackValue = "true",
+      description = "solve every code from zero to convergence each round instead (the slower behaviour before "
+          + "warm codes)")
+  boolean exactCodes;
+
   @Override
   public Integer call() throws java.io.IOException {
     NMF nmf = new NMF().setRank(rank).setMaxIter(maxIter).setTol(tol).setSeed(output.seed);
+    nmf.setCodeSweeps(codeSweeps).setExactCodes(exactCodes);
     return FitRunner.fit("nmf", spark, input, output, nmf);
   }
 }

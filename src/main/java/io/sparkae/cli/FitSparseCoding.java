@@ -46,11 +46,21 @@ final class FitSparseCoding implements Callable<Integer> {
       + "1e-6)")
   double tol = 1e-6;
 
+  @Option(names = "--code-sweeps", description = "lasso coordinate descent sweeps per round over each code, continuing from the "
+      + "previous round's codes (default: 2)")
+  int codeSweeps = 2;
+
+  @Option(names = "--exact-codes", arity = "0..1", fallbackValue = "true",
+      description = "solve every code from zero to convergence each round instead (the slower behaviour before "
+          + "warm codes)")
+  boolean exactCodes;
+
   @Override
   public Integer call() throws java.io.IOException {
     SparseCoding sc = new SparseCoding().setNumAtoms(atoms).setSolver(solver).setLambda(lambda)
         .setNonzeros(nonzeros).setNonnegative(nonnegative).setFraction(fraction).setMaxIter(maxIter).setTol(tol)
         .setSeed(output.seed);
+    sc.setCodeSweeps(codeSweeps).setExactCodes(exactCodes);
     return FitRunner.fit("sparse-coding", spark, input, output, sc);
   }
 }

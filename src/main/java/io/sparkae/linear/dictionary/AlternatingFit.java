@@ -22,6 +22,14 @@ import org.slf4j.Logger;
  * Atoms that fall out of use (or duplicate another atom) are replaced by the (unit-norm) residuals of poorly
  * reconstructed rows, picked with a seed derived from (seed, round), and logged.
  *
+ * <p>Codes (full batch, lasso and NMF): by default each partition keeps its codes beside its cached blocks
+ * ({@link CodeStore}) and continues them for a few coordinate-descent passes per round ({@code codeSweeps})
+ * against the new dictionary, instead of solving them from zero to convergence ({@code exactCodes}). The
+ * objective still never increases: the passes start from the previous codes (scaled with the NMF atoms' norms so
+ * that {@code Phi z} is unchanged) and every pass is exact minimisation in one coordinate; the dictionary step
+ * minimises over Phi with the codes fixed (a round that replaces an atom still in use restarts its codes from 0).
+ * OMP, top-k and the online variant solve their codes from zero.
+ *
  * <p>Full batch ({@code fraction = 1}): A and B are the sums over all rows, and the fit stops when the objective
  * per row decreases by less than {@code tol} relative to the previous round. Online ({@code fraction < 1}): each
  * round codes a seeded Bernoulli sample of the rows and accumulates {@code A_t = beta_t A_{t-1} + A_sample} (same
@@ -43,6 +51,10 @@ final class AlternatingFit {
     long rows;
     boolean converged;
     int replaced;
+    /** Seconds from the start of the fit (caching and initial atoms included) to the end of each round. */
+    double[] roundSeconds;
+    /** Coordinate updates of the codes per round (each 2m flops). */
+    long[] codeUpdates;
   }
 
   /** Settings of one fit. */
@@ -56,6 +68,16 @@ final class AlternatingFit {
     int dictionarySweeps = 1;
     boolean nonnegative;
     String name;
+    /** Codes solved from zero to convergence every round instead of continued from the previous round's. */
+    boolean exactCodes;
+    /** Passes per round over warm codes. */
+    int codeSweeps = 2;
+    /** Most full passes of a solve from zero (exact codes, online rounds, missing warm codes). */
+    int exactSweeps = SparseCoder.EXACT_SWEEPS;
+    /** Solves stop when a pass moves no coefficient by more than this. */
+    double codeTol = SparseCoder.EXACT_TOL;
+    /** Stop after the first round that ends this many seconds after the start (0: no limit). */
+    double maxSeconds;
   }
 
   /** Dense blocks of the rows, cached; with {@code nonnegative}, negative values fail with row and value. */
@@ -88,49 +110,94 @@ final class AlternatingFit {
 
   static Fitted run(JavaRDD<Block> blocks, int d, Settings s, Function<DenseMatrix, SparseCoder> coderOf,
       Logger log) {
+    long t0 = System.nanoTime();
     DenseMatrix phi = initialAtoms(blocks, d, s.atoms, s.seed);
     double fraction = s.fraction;
-    RoundLoop<Block, SparseCoder, CodeStats> loop = new RoundLoop<>(blocks, s.seed,
-        (coder, it, ctx) -> CodeStats.of(coder, it, fraction, ctx.seed(), WORST_ROWS), CodeStats::merge);
+    SparseCoder first = coderOf.apply(phi);
+    // Warm codes continue from round to round: full batch, lasso (NMF included), unless exact codes are asked for.
+    boolean warm = !s.exactCodes && fraction >= 1 && first.solver() == SparseCoder.Solver.LASSO;
+    String fit = warm ? java.util.UUID.randomUUID().toString() : null;
+    int sweeps = s.codeSweeps;
+    int exactSweeps = s.exactSweeps;
+    double codeTol = s.codeTol;
+    RoundLoop<Block, CodeRound, CodeStats> loop = new RoundLoop<>(blocks, s.seed,
+        (cr, it, ctx) -> CodeStats.of(cr, it, fraction, ctx.round(), ctx.partition(), ctx.seed(), WORST_ROWS),
+        CodeStats::merge);
     Fitted out = new Fitted();
     DenseMatrix[] acc = new DenseMatrix[2];
     double[] previous = {Double.POSITIVE_INFINITY};
-    RoundLoop.Result<SparseCoder> r = loop.run(coderOf.apply(phi), s.maxIter, (coder, st, round) -> {
-      if (st == null) {
-        throw new IllegalArgumentException("empty data: no rows in the round " + round + " sample (fraction "
-            + fraction + ")");
+    double[] seconds = new double[s.maxIter];
+    long[] updates = new long[s.maxIter];
+    boolean[] timeUp = {false};
+    RoundLoop.Result<CodeRound> r;
+    try {
+      r = loop.run(new CodeRound(first, null, fit, sweeps, exactSweeps, codeTol), s.maxIter, (cr, st, round) -> {
+        if (st == null) {
+          throw new IllegalArgumentException("empty data: no rows in the round " + round + " sample (fraction "
+              + fraction + ")");
+        }
+        if (st.coldBlocks > 0) {
+          log.warn("{} round {}: the codes of round {} were missing for {} blocks (lost executor or memory "
+              + "pressure): those blocks were solved from zero to convergence", s.name, round, round - 1,
+              st.coldBlocks);
+        }
+        SparseCoder coder = cr.coder;
+        DenseMatrix a = st.gramOfCodes();
+        DenseMatrix b = st.crossProducts();
+        if (fraction < 1 && acc[0] != null) {
+          double beta = Math.pow(1 - 1.0 / round, s.forgetting);
+          a.addScaled(beta, acc[0]);
+          b.addScaled(beta, acc[1]);
+        }
+        acc[0] = a;
+        acc[1] = b;
+        DenseMatrix next = coder.dictionary();
+        double[] scale = new double[s.atoms];
+        java.util.Arrays.fill(scale, 1.0);
+        List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps, scale)
+            : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
+        dead.addAll(DictionaryUpdate.duplicates(next, a, DUPLICATE_COSINE, dead));
+        if (!dead.isEmpty()) {
+          replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
+          out.replaced += dead.size();
+          for (int j : dead) {
+            scale[j] = 0;
+          }
+          log.info("{} round {}: {} atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed "
+              + "rows", s.name, round, dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
+        }
+        double penalty = coder.solver() == SparseCoder.Solver.LASSO ? coder.lambda() : 0.0;
+        double objective = (st.squaredError + penalty * st.l1) / st.n;
+        double drop = previous[0] - objective;
+        boolean converged = fraction >= 1 && round > 1 && drop >= 0 && drop <= s.tol * Math.abs(previous[0]);
+        previous[0] = objective;
+        out.nonzeros = st.nonzeros;
+        out.rows = st.n;
+        seconds[round - 1] = (System.nanoTime() - t0) / 1e9;
+        updates[round - 1] = st.updates;
+        if (s.maxSeconds > 0 && seconds[round - 1] >= s.maxSeconds && !converged) {
+          timeUp[0] = true;
+          log.info("{}: stopped after round {} at {} s (maxSeconds = {})", s.name, round, seconds[round - 1],
+              s.maxSeconds);
+        }
+        boolean ones = true;
+        for (double v : scale) {
+          ones &= v == 1.0;
+        }
+        return new RoundLoop.Outcome<>(new CodeRound(coderOf.apply(next), ones ? null : scale, fit, sweeps,
+            exactSweeps, codeTol),
+            objective, converged || timeUp[0]);
+      }, log, s.name + " (objective per row)", fraction >= 1);
+    } finally {
+      if (fit != null) {
+        blocks.foreachPartition(it -> CodeStore.dropFit(fit));
       }
-      DenseMatrix a = st.gramOfCodes();
-      DenseMatrix b = st.crossProducts();
-      if (fraction < 1 && acc[0] != null) {
-        double beta = Math.pow(1 - 1.0 / round, s.forgetting);
-        a.addScaled(beta, acc[0]);
-        b.addScaled(beta, acc[1]);
-      }
-      acc[0] = a;
-      acc[1] = b;
-      DenseMatrix next = coder.dictionary();
-      List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps)
-          : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
-      dead.addAll(DictionaryUpdate.duplicates(next, a, DUPLICATE_COSINE, dead));
-      if (!dead.isEmpty()) {
-        replace(next, dead, st, Seeds.derive(s.seed, "replace-" + round), s.nonnegative);
-        out.replaced += dead.size();
-        log.info("{} round {}: {} atoms {} (unused or duplicates) replaced by residuals of poorly reconstructed rows",
-            s.name, round, dead.size(), dead.size() > 10 ? dead.subList(0, 10) + "..." : dead);
-      }
-      double penalty = coder.solver() == SparseCoder.Solver.LASSO ? coder.lambda() : 0.0;
-      double objective = (st.squaredError + penalty * st.l1) / st.n;
-      double drop = previous[0] - objective;
-      boolean converged = fraction >= 1 && round > 1 && drop >= 0 && drop <= s.tol * Math.abs(previous[0]);
-      previous[0] = objective;
-      out.nonzeros = st.nonzeros;
-      out.rows = st.n;
-      return new RoundLoop.Outcome<>(coderOf.apply(next), objective, converged);
-    }, log, s.name + " (objective per row)", fraction >= 1);
-    out.phi = r.state().dictionary();
+    }
+    out.phi = r.state().coder.dictionary();
     out.objectives = r.objectives();
-    out.converged = r.converged();
+    out.converged = r.converged() && !timeUp[0];
+    out.roundSeconds = java.util.Arrays.copyOf(seconds, r.rounds());
+    out.codeUpdates = java.util.Arrays.copyOf(updates, r.rounds());
     return out;
   }
 

@@ -30,6 +30,10 @@ public final class CodeStats implements java.io.Serializable {
   /** Residuals of the kept worst rows, d each. */
   public double[][] worstResidual;
   public int worstCount;
+  /** Coordinate updates that moved a coefficient (each costs 2m flops). */
+  public long updates;
+  /** Warm codes: blocks whose codes of the previous round were missing, solved from zero instead. */
+  public long coldBlocks;
 
   public CodeStats() {}
 
@@ -44,32 +48,98 @@ public final class CodeStats implements java.io.Serializable {
   }
 
   /**
-   * The statistics of the blocks against {@code coder}. With {@code fraction < 1} each row is kept with that
-   * probability (seeded by {@code seed}: online mode); returns null when no row was kept.
+   * The statistics of the blocks against {@code coder}, codes solved from zero to convergence. With
+   * {@code fraction < 1} each row is kept with that probability (seeded by {@code seed}: online mode); returns
+   * null when no row was kept.
    */
   public static CodeStats of(SparseCoder coder, Iterator<Block> blocks, double fraction, long seed, int capacity) {
+    return of(new CodeRound(coder, null, null, 0, coder.maxSweeps(), coder.cdTol()), blocks, fraction, 1, 0, seed,
+        capacity);
+  }
+
+  /**
+   * The statistics of partition {@code partition}'s blocks in round {@code round}. With warm codes
+   * ({@link CodeRound#warm()}, full batch, lasso or NMF) each block's codes continue from round - 1's (from
+   * {@link CodeStore}, scaled per atom by {@link CodeRound#scale}) for {@link CodeRound#sweeps} passes, and are
+   * stored for the next round; in round 1 they start from zero for that many plain passes; when round - 1's codes are
+   * missing here (lost executor, memory pressure, another executor) the partition solves from zero to convergence
+   * and counts its blocks in {@link #coldBlocks}. Otherwise codes are solved from zero to convergence.
+   *
+   * <p>Per block: one dgemm {@code C = Phi^T X}, the codes in place ({@link SparseCoder#codeBlock}, which leaves
+   * {@code Q = C - G Z}), one dsyrk for A and one dgemm for B. The squared error of row i is
+   * {@code ||x_i||^2 - 2 z_i^T c_i + z_i^T G z_i = ||x_i||^2 - z_i^T c_i - z_i^T q_i}: no reconstruction; only a
+   * row entering the worst-rows list gets its residual, from its nonzero coefficients.
+   */
+  static CodeStats of(CodeRound round, Iterator<Block> blocks, double fraction, int roundNo, int partition,
+      long seed, int capacity) {
+    SparseCoder coder = round.coder;
     int d = coder.inputSize();
     int m = coder.atoms();
+    boolean warm = round.warm() && fraction >= 1 && coder.solver() == SparseCoder.Solver.LASSO;
+    CodeStore.Kept before = warm && roundNo > 1 ? CodeStore.get(round.fit, partition, roundNo - 1) : null;
+    double[][] previous = before == null ? null : before.codes();
+    double[][] norms = before == null ? null : before.squaredNorms();
+    java.util.List<double[]> kept = warm ? new java.util.ArrayList<>() : null;
+    java.util.List<double[]> keptNorms = warm ? new java.util.ArrayList<>() : null;
     CodeStats st = null;
     SplittableRandom random = new SplittableRandom(seed);
-    DenseMatrix x = null;
-    DenseMatrix z = null;
-    DenseMatrix xhat = null;
+    DenseMatrix sample = null;
+    double[] c = new double[0];
+    double[] q = new double[0];
+    double[] zbuf = new double[0];
+    double[] xx = new double[0];
     DenseMatrix am = new DenseMatrix(m, m);
+    int blockNo = 0;
+    long cold = 0;
     while (blocks.hasNext()) {
       Block blk = blocks.next();
-      DenseMatrix src = blk.dense;
-      if (x == null || x.cols < blk.size) {
-        x = new DenseMatrix(d, blk.size);
-        z = new DenseMatrix(m, blk.size);
-        xhat = new DenseMatrix(d, blk.size);
-      }
-      int n = 0;
-      for (int j = 0; j < blk.size; j++) {
-        if (fraction >= 1 || random.nextDouble() < fraction) {
-          System.arraycopy(src.values, j * d, x.values, n * d, d);
-          n++;
+      int k = blockNo++;
+      DenseMatrix x;
+      int n;
+      if (fraction >= 1) {
+        x = blk.dense;
+        n = blk.size;
+      } else {
+        if (sample == null || sample.cols < blk.size) {
+          sample = new DenseMatrix(d, blk.size);
         }
+        n = 0;
+        for (int j = 0; j < blk.size; j++) {
+          if (random.nextDouble() < fraction) {
+            System.arraycopy(blk.dense.values, j * d, sample.values, n * d, d);
+            n++;
+          }
+        }
+        x = sample;
+      }
+      if (c.length < m * n) {
+        c = new double[m * n];
+        q = new double[m * n];
+        if (!warm) {
+          zbuf = new double[m * n];
+          xx = new double[n];
+        }
+      }
+      double[] zv = warm ? new double[m * n] : zbuf;
+      boolean start = false;
+      if (warm && previous != null && k < previous.length && previous[k].length == m * n) {
+        double[] p = previous[k];
+        if (round.scale == null) {
+          System.arraycopy(p, 0, zv, 0, m * n);
+        } else {
+          for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+              zv[j * m + i] = p[j * m + i] * round.scale[i];
+            }
+          }
+        }
+        start = true;
+      }
+      boolean haveNorms = start && norms != null && k < norms.length && norms[k].length == n;
+      if (warm) {
+        xx = haveNorms ? norms[k] : new double[n];
+        kept.add(zv);
+        keptNorms.add(xx);
       }
       if (n == 0) {
         continue;
@@ -77,71 +147,103 @@ public final class CodeStats implements java.io.Serializable {
       if (st == null) {
         st = new CodeStats(d, m, capacity);
       }
-      st.addBlock(coder, x, z, xhat, n, am);
+      DenseMatrix cm = new DenseMatrix(m, n, c);
+      DenseMatrix qm = new DenseMatrix(m, n, q);
+      DenseMatrix zm = new DenseMatrix(m, n, zv);
+      coder.correlations(x, n, cm);
+      if (!haveNorms) {
+        SparseCoder.squaredNorms(x, n, xx);
+      }
+      // Warm codes: continue; round 1 starts from zero for the same few passes; missing codes: solve exactly.
+      boolean few = start || (warm && roundNo == 1);
+      if (warm && !few) {
+        cold++;
+      }
+      st.updates += coder.codeBlock(cm, n, zm, qm, xx, start, few ? round.sweeps : round.exactSweeps, round.tol,
+          !few);
+      st.addBlock(coder, x, n, zm, c, q, xx, am);
+    }
+    if (warm) {
+      CodeStore.put(round.fit, partition, roundNo, new CodeStore.Kept(kept.toArray(new double[0][]),
+          keptNorms.toArray(new double[0][])));
     }
     if (st != null) {
+      st.coldBlocks = cold;
       st.finish(am);
     }
     return st;
   }
 
-  private void addBlock(SparseCoder coder, DenseMatrix x, DenseMatrix z, DenseMatrix xhat, int n, DenseMatrix am) {
-    coder.encode(x, n, z);
+  private void addBlock(SparseCoder coder, DenseMatrix x, int n, DenseMatrix zs, double[] c, double[] q,
+      double[] xx, DenseMatrix am) {
     DenseMatrix xs = new DenseMatrix(d, n, x.values);
-    DenseMatrix zs = new DenseMatrix(m, n, z.values);
     DenseMatrix.syrk(1.0, zs, n, 1.0, am);
     DenseMatrix bm = new DenseMatrix(d, m, b);
     DenseMatrix.gemm(1.0, xs, false, zs, true, 1.0, bm);
-    DenseMatrix.gemm(1.0, coder.phiView(), false, zs, false, 0.0, new DenseMatrix(d, n, xhat.values));
+    double[] z = zs.values;
+    double[] phi = coder.phiView().values;
     for (int j = 0; j < n; j++) {
-      double err = 0;
-      int off = j * d;
-      for (int i = 0; i < d; i++) {
-        double e = x.values[off + i] - xhat.values[off + i];
-        err += e * e;
-      }
+      int off = j * m;
+      double zc = 0;
+      double zq = 0;
       int nnz = 0;
       double s = 0;
       for (int i = 0; i < m; i++) {
-        double v = z.values[j * m + i];
+        double v = z[off + i];
         if (v != 0) {
           nnz++;
           s += Math.abs(v);
+          zc += v * c[off + i];
+          zq += v * q[off + i];
         }
       }
+      double err = Math.max(0, xx[j] - zc - zq);
       squaredError += err;
       l1 += s;
       nonzeros[nnz]++;
-      keepIfWorst(err, x.values, xhat.values, off);
+      int slot = worstSlot(err);
+      if (slot >= 0) {
+        double[] r = worstResidual[slot] == null ? new double[d] : worstResidual[slot];
+        System.arraycopy(x.values, j * d, r, 0, d);
+        for (int i = 0; i < m; i++) {
+          double v = z[off + i];
+          if (v != 0) {
+            for (int t = 0, po = i * d; t < d; t++) {
+              r[t] -= v * phi[po + t];
+            }
+          }
+        }
+        worstResidual[slot] = r;
+        worstLoss[slot] = err;
+      }
     }
     this.n += n;
   }
 
-  private void keepIfWorst(double err, double[] x, double[] xhat, int off) {
+  /** The slot a row with squared error {@code err} takes among the worst rows, or -1 when it is not among them. */
+  private int worstSlot(double err) {
     int cap = worstLoss.length;
     if (cap == 0) {
-      return;
+      return -1;
     }
-    int slot;
     if (worstCount < cap) {
-      slot = worstCount++;
-    } else {
-      slot = 0;
-      for (int i = 1; i < cap; i++) {
-        if (worstLoss[i] < worstLoss[slot]) {
-          slot = i;
-        }
-      }
-      if (!(err > worstLoss[slot])) {
-        return;
+      return worstCount++;
+    }
+    int slot = 0;
+    for (int i = 1; i < cap; i++) {
+      if (worstLoss[i] < worstLoss[slot]) {
+        slot = i;
       }
     }
-    double[] r = worstResidual[slot] == null ? new double[d] : worstResidual[slot];
-    for (int i = 0; i < d; i++) {
-      r[i] = x[off + i] - xhat[off + i];
+    return err > worstLoss[slot] ? slot : -1;
+  }
+
+  private void keepIfWorst(double err, double[] residual) {
+    int slot = worstSlot(err);
+    if (slot >= 0) {
+      worstResidual[slot] = residual.clone();
+      worstLoss[slot] = err;
     }
-    worstResidual[slot] = r;
-    worstLoss[slot] = err;
   }
 
   private void finish(DenseMatrix am) {
@@ -160,12 +262,14 @@ public final class CodeStats implements java.io.Serializable {
     }
     squaredError += other.squaredError;
     l1 += other.l1;
+    updates += other.updates;
+    coldBlocks += other.coldBlocks;
     for (int i = 0; i < nonzeros.length; i++) {
       nonzeros[i] += other.nonzeros[i];
     }
     for (int k = 0; k < other.worstCount; k++) {
       double[] r = other.worstResidual[k];
-      keepIfWorst(other.worstLoss[k], r, new double[d], 0);
+      keepIfWorst(other.worstLoss[k], r);
     }
     return this;
   }

@@ -66,6 +66,28 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
     return objectives.clone();
   }
 
+  /**
+   * Seconds from the start of the fit (caching and initial atoms included) to the end of each round; empty for a
+   * loaded or copied model (not saved).
+   */
+  public double[] roundSeconds() {
+    return roundSeconds.clone();
+  }
+
+  /** Coordinate updates of the codes in each round of the fit (each costs 2m flops); empty when not known. */
+  public long[] codeUpdates() {
+    return codeUpdates.clone();
+  }
+
+  /** Records the fit's timing (called by the estimator). */
+  void trace(double[] seconds, long[] updates) {
+    this.roundSeconds = seconds.clone();
+    this.codeUpdates = updates.clone();
+  }
+
+  private double[] roundSeconds = new double[0];
+  private long[] codeUpdates = new long[0];
+
   /** histogram[k] = training rows whose code had k nonzeros, in the fit's last round. */
   public long[] nonzeroHistogram() {
     return nonzeroHistogram.clone();

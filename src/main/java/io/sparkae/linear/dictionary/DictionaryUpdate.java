@@ -15,8 +15,10 @@ import java.util.List;
  *       On the sphere {@code ||phi_j|| = 1} this is the exact minimiser in phi_j of the quadratic above, so no
  *       sweep increases the objective.</li>
  *   <li>{@link #nonnegative}: hierarchical alternating least squares (Cichocki, Phan 2009):
- *       {@code phi_j = max(0, phi_j + (b_j - Phi a_j) / A_jj)}, the exact minimiser over phi_j >= 0, then each
- *       atom is scaled to unit norm (the codes, recomputed every round, absorb the scale).</li>
+ *       {@code phi_j = max(0, phi_j + (b_j - Phi a_j) / A_jj)}, the exact minimiser over phi_j >= 0, so no sweep
+ *       increases the quadratic; after the last sweep each atom is scaled to unit norm and its norm returned, so
+ *       the codes can take the scale ({@code z_j *= ||phi_j||} leaves {@code Phi z} unchanged: warm-started codes
+ *       continue from the same reconstruction).</li>
  * </ul>
  * Atoms with {@code A_jj <= deadFraction * max_k A_kk} are left alone and reported as dead: no row uses them.
  */
@@ -33,7 +35,34 @@ public final class DictionaryUpdate {
 
   /** HALS with unit-norm nonnegative atoms for {@code sweeps} passes (phi updated in place). */
   public static List<Integer> nonnegative(DenseMatrix phi, DenseMatrix a, DenseMatrix b, int sweeps) {
-    return sweep(phi, a, b, sweeps, true);
+    return nonnegative(phi, a, b, sweeps, new double[phi.cols]);
+  }
+
+  /**
+   * HALS for {@code sweeps} passes without constraint on the norms, then each atom scaled to unit norm;
+   * {@code norms[j]} receives the norm atom j had before the scaling (0 for an atom that became zero: it is
+   * reported as dead, with the unused ones).
+   */
+  public static List<Integer> nonnegative(DenseMatrix phi, DenseMatrix a, DenseMatrix b, int sweeps,
+      double[] norms) {
+    List<Integer> dead = sweep(phi, a, b, sweeps, true);
+    int d = phi.rows;
+    for (int j = 0; j < phi.cols; j++) {
+      double s = 0;
+      for (int i = j * d; i < (j + 1) * d; i++) {
+        s += phi.values[i] * phi.values[i];
+      }
+      norms[j] = Math.sqrt(s);
+      if (s > 0) {
+        double inv = 1 / norms[j];
+        for (int i = j * d; i < (j + 1) * d; i++) {
+          phi.values[i] *= inv;
+        }
+      } else if (!dead.contains(j)) {
+        dead.add(j);
+      }
+    }
+    return dead;
   }
 
   private static List<Integer> sweep(DenseMatrix phi, DenseMatrix a, DenseMatrix b, int sweeps, boolean nonneg) {
@@ -84,7 +113,10 @@ public final class DictionaryUpdate {
           norm += v * v;
         }
         norm = Math.sqrt(norm);
-        if (norm > 0) {
+        if (nonneg) {
+          // HALS: the exact minimiser over phi_j >= 0; the norms are fixed after the last sweep.
+          System.arraycopy(u, 0, phi.values, off, d);
+        } else if (norm > 0) {
           for (int i = 0; i < d; i++) {
             phi.values[off + i] = u[i] / norm;
           }

@@ -5,6 +5,8 @@ import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Block;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -21,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * (Lee, Seung 1999) by hierarchical alternating least squares (Cichocki, Phan 2009, "Fast local algorithms for
  * large scale nonnegative matrix and tensor factorizations", IEICE Trans. Fundamentals E92-A). Same round pattern
- * as {@link SparseCoding} ({@link AlternatingFit}): each partition solves its codes by HALS sweeps against the
- * broadcast Phi (nonnegative coordinate descent on Phi^T Phi until no coefficient moves by more than 1e-10, at
- * most codeSweeps sweeps) and returns {@code A = sum z z^T}, {@code B = sum x z^T}; the driver updates each atom by
- * {@code phi_j = max(0, phi_j + (b_j - Phi a_j) / A_jj)}, scaled to unit norm ({@link DictionaryUpdate}).
+ * as {@link SparseCoding} ({@link AlternatingFit}): each partition continues its codes (kept beside its cached
+ * blocks, {@link CodeStore}) for codeSweeps HALS sweeps against the broadcast Phi (nonnegative coordinate descent
+ * on Phi^T Phi over the whole block, {@link SparseCoder#codeBlock}; with exactCodes, from zero until no coefficient
+ * moves by more than 1e-10) and returns {@code A = sum z z^T}, {@code B = sum x z^T}; the driver updates the atoms
+ * by HALS sweeps {@code phi_j = max(0, phi_j + (b_j - Phi a_j) / A_jj)}, then scales them to unit norm and the
+ * kept codes by the norms ({@link DictionaryUpdate}), so the objective never increases from round to round.
  * Initialisation: a seeded sample of m nonzero rows (nonnegative by the data check). Negative input values stop
  * the fit with the column, partition, row, index and value.
  */
@@ -35,6 +39,8 @@ public final class NMF extends IterativeEstimator<NMFModel> {
   private final IntParam rank;
   private final IntParam dictionarySweeps;
   private final IntParam codeSweeps;
+  private final BooleanParam exactCodes;
+  private final DoubleParam maxSeconds;
 
   public NMF() {
     this(Identifiable.randomUID("sparkae-nmf"));
@@ -46,11 +52,19 @@ public final class NMF extends IterativeEstimator<NMFModel> {
     rank = new IntParam(this, "rank", "number of atoms m (>= 1) (default: 10)", ParamValidators.gtEq(1));
     dictionarySweeps = new IntParam(this, "dictionarySweeps", "block coordinate descent sweeps over the atoms per "
         + "round (>= 1) (default: 5)", ParamValidators.gtEq(1));
-    codeSweeps = new IntParam(this, "codeSweeps", "most HALS sweeps per code (>= 1) (default: 1000)",
-        ParamValidators.gtEq(1));
+    codeSweeps = new IntParam(this, "codeSweeps", "HALS sweeps per round over each code, continuing from the previous "
+        + "round's codes (>= 1) (default: 8); ignored with exactCodes", ParamValidators.gtEq(1));
+    exactCodes = new BooleanParam(this, "exactCodes", "solve every code from zero to convergence each round (at most "
+        + SparseCoder.EXACT_SWEEPS + " sweeps, until no coefficient moves by " + SparseCoder.EXACT_TOL
+        + ") instead of continuing the previous round's (default: false)");
+    maxSeconds = new DoubleParam(this, "maxSeconds", "stop after the first round that ends this many seconds after "
+        + "the fit started, caching included (0: no limit; a time limit makes the number of rounds, so the model, "
+        + "depend on the machine) (default: 0)", ParamValidators.gtEq(0));
     setDefault(rank, 10);
     setDefault(dictionarySweeps, 5);
-    setDefault(codeSweeps, 1000);
+    setDefault(codeSweeps, 8);
+    setDefault(exactCodes, false);
+    setDefault(maxSeconds, 0.0);
     setDefault(tol(), 1e-6);
   }
 
@@ -64,6 +78,32 @@ public final class NMF extends IterativeEstimator<NMFModel> {
 
   public IntParam codeSweeps() {
     return codeSweeps;
+  }
+
+  public BooleanParam exactCodes() {
+    return exactCodes;
+  }
+
+  public DoubleParam maxSeconds() {
+    return maxSeconds;
+  }
+
+  public boolean getExactCodes() {
+    return (Boolean) getOrDefault(exactCodes);
+  }
+
+  public double getMaxSeconds() {
+    return (Double) getOrDefault(maxSeconds);
+  }
+
+  public NMF setExactCodes(boolean v) {
+    set(exactCodes, v);
+    return this;
+  }
+
+  public NMF setMaxSeconds(double v) {
+    set(maxSeconds, v);
+    return this;
   }
 
   public int getRank() {
@@ -140,11 +180,15 @@ public final class NMF extends IterativeEstimator<NMFModel> {
       s.dictionarySweeps = getDictionarySweeps();
       s.nonnegative = true;
       s.name = "NMF";
-      int sweeps = getCodeSweeps();
+      s.exactCodes = getExactCodes();
+      s.codeSweeps = getCodeSweeps();
+      s.maxSeconds = getMaxSeconds();
+      int sweeps = SparseCoder.EXACT_SWEEPS;
       AlternatingFit.Fitted f = AlternatingFit.run(blocks, d, s, phi -> coder(phi, sweeps), LOG);
       long[] nz = f.nonzeros == null ? new long[m + 1] : f.nonzeros;
       NMFModel model = new NMFModel(uid(), coder(f.phi, sweeps), f.objectives, nz, sweeps, CODE_TOL,
           provenance(input, f.rows));
+      model.trace(f.roundSeconds, f.codeUpdates);
       LOG.info("NMF fit done: {} rounds, squared error per row {}", f.objectives.length,
           f.objectives.length == 0 ? Double.NaN : f.objectives[f.objectives.length - 1]);
       return copyValues(model, ParamMap.empty()).setParent(this);

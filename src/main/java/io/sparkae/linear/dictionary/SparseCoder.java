@@ -21,7 +21,8 @@ import java.util.Arrays;
  *   <li>{@link Solver#TOPK}: the {@code nonzeros} largest {@code |phi_j^T x|} kept, the rest set to 0 (with
  *       {@code nonnegative}, the largest positive ones).</li>
  * </ul>
- * Arrays and linalg only: no Spark. Immutable and thread-safe (buffers are allocated per call to {@link #encode}).
+ * Arrays and linalg only: no Spark. Immutable and thread-safe (buffers are allocated per call to {@link #encode}
+ * and {@link #codeBlock}, never per row).
  */
 public final class SparseCoder implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,6 +39,9 @@ public final class SparseCoder implements java.io.Serializable {
 
   private final DenseMatrix phi;
   private final DenseMatrix gram;
+  /** G_jj = ||phi_j||^2 and ||phi_j||, read once per coordinate update and screening test. */
+  private final double[] diag;
+  private final double[] norms;
   private final Solver solver;
   private final double lambda;
   private final int nonzeros;
@@ -72,6 +76,12 @@ public final class SparseCoder implements java.io.Serializable {
     }
     this.phi = phi.copy();
     this.gram = DenseMatrix.multiply(phi, true, phi, false);
+    this.diag = new double[m];
+    this.norms = new double[m];
+    for (int j = 0; j < m; j++) {
+      diag[j] = gram.values[j + j * m];
+      norms[j] = Math.sqrt(Math.max(0, diag[j]));
+    }
     this.solver = solver;
     this.lambda = lambda;
     this.nonzeros = nonzeros;
@@ -82,8 +92,13 @@ public final class SparseCoder implements java.io.Serializable {
 
   /** Default lasso precision: at most 1000 sweeps, stop when no coefficient moves by more than 1e-10. */
   public SparseCoder(DenseMatrix phi, Solver solver, double lambda, int nonzeros, boolean nonnegative) {
-    this(phi, solver, lambda, nonzeros, nonnegative, 1000, 1e-10);
+    this(phi, solver, lambda, nonzeros, nonnegative, EXACT_SWEEPS, EXACT_TOL);
   }
+
+  /** Most full passes of a lasso solve from zero. */
+  public static final int EXACT_SWEEPS = 1000;
+  /** A lasso solve stops when a pass moves no coefficient by more than this (absolute). */
+  public static final double EXACT_TOL = 1e-10;
 
   public int inputSize() {
     return phi.rows;
@@ -119,7 +134,17 @@ public final class SparseCoder implements java.io.Serializable {
     return nonnegative;
   }
 
-  /** {@code Z[:, 0..n) := codes of X[:, 0..n)}; Z is m x (>= n). */
+  /** Most coordinate-descent passes of {@link #encode} (lasso). */
+  public int maxSweeps() {
+    return maxSweeps;
+  }
+
+  /** The lasso stops when a pass moves no coefficient by more than this. */
+  public double cdTol() {
+    return cdTol;
+  }
+
+  /** {@code Z[:, 0..n) := codes of X[:, 0..n)}; Z is m x (>= n). The lasso is solved from zero to convergence. */
   public void encode(DenseMatrix x, int n, DenseMatrix z) {
     int m = phi.cols;
     if (x.rows != phi.rows || z.rows != m || x.cols < n || z.cols < n) {
@@ -130,62 +155,234 @@ public final class SparseCoder implements java.io.Serializable {
       return;
     }
     DenseMatrix c = new DenseMatrix(m, n);
+    correlations(x, n, c);
+    if (solver == Solver.LASSO) {
+      double[] xx = new double[n];
+      squaredNorms(x, n, xx);
+      codeBlock(c, n, z, new DenseMatrix(m, n), xx, false, maxSweeps, cdTol);
+    } else {
+      codeBlock(c, n, z, null, null, false, 0, 0);
+    }
+  }
+
+  /** {@code C[:, 0..n) := Phi^T X[:, 0..n)}, one dgemm (C is m x (>= n)). */
+  void correlations(DenseMatrix x, int n, DenseMatrix c) {
     DenseMatrix xs = x.cols == n ? x : new DenseMatrix(x.rows, n, x.values);
-    DenseMatrix.gemm(1.0, phi, true, xs, false, 0.0, c);
-    Arrays.fill(z.values, 0, m * n, 0.0);
-    switch (solver) {
-      case LASSO -> {
-        double[] q = new double[m];
-        for (int j = 0; j < n; j++) {
-          lasso(c.values, j * m, z.values, j * m, q);
-        }
+    DenseMatrix cs = c.cols == n ? c : new DenseMatrix(c.rows, n, c.values);
+    DenseMatrix.gemm(1.0, phi, true, xs, false, 0.0, cs);
+  }
+
+  /** {@code out[j] = ||x_j||_2^2} for the first n columns of X. */
+  static void squaredNorms(DenseMatrix x, int n, double[] out) {
+    int d = x.rows;
+    double[] v = x.values;
+    for (int j = 0; j < n; j++) {
+      double s = 0;
+      for (int i = j * d, e = i + d; i < e; i++) {
+        s += v[i] * v[i];
       }
-      case OMP -> {
+      out[j] = s;
+    }
+  }
+
+  /**
+   * The codes of a block from its correlations {@code C = Phi^T X} (m x n): all arithmetic on the block's arrays,
+   * no allocation per row. For the lasso (and NMF, the lasso with lambda = 0 and z >= 0) it runs cyclic
+   * coordinate descent on {@code G = Phi^T Phi}, keeping {@code Q = C - G Z} (m x n) up to date:
+   * <ul>
+   *   <li>{@code warm}: Z holds the start (the previous round's codes) and Q is set to {@code C - G Z} by one
+   *       dgemm; exactly {@code sweeps} passes over the coordinates follow (fewer when a pass moves no
+   *       coefficient by more than {@code tol}). Each pass is exact minimisation in one coordinate at a time, so
+   *       the objective of every row never increases from its start.</li>
+   *   <li>cold ({@code warm = false}): Z := 0, Q := C, then passes until no coefficient moves by more than
+   *       {@code tol} (at most {@code sweeps} full passes), with an active set: after each full pass, passes over
+   *       the nonzero coefficients only until they settle (Friedman, Hastie, Tibshirani 2010, section 2.6).</li>
+   * </ul>
+   * With lambda > 0 each row first drops from its passes the atoms the gap-safe sphere test (Fercoq, Gramfort,
+   * Salmon 2015) proves to be zero at the optimum, among those that are zero now (so dropping them never raises
+   * the objective); cold solves repeat the test every {@link #SCREEN_EVERY} full passes. The rows are independent,
+   * so the loop runs row by row with the row's code and Q in L1 (each coordinate update touches one column of G
+   * and one column of Q). OMP and top-k ignore {@code warm}, sweeps and tol; Q is then {@code C - G Z} by one
+   * dgemm (when Q is not null). {@code xx} holds {@code ||x_j||^2} (used by the screening test only).
+   *
+   * @return the number of coordinate updates that moved a coefficient (each costs 2m flops), 0 for OMP and top-k
+   */
+  long codeBlock(DenseMatrix c, int n, DenseMatrix z, DenseMatrix q, double[] xx, boolean warm, int sweeps,
+      double tol) {
+    return codeBlock(c, n, z, q, xx, warm, sweeps, tol, !warm);
+  }
+
+  /**
+   * As {@link #codeBlock(DenseMatrix, int, DenseMatrix, DenseMatrix, double[], boolean, int, double)}; with
+   * {@code converge = false} a start from zero makes only {@code sweeps} plain passes (no active set: the first
+   * round of warm codes, a few sweeps from zero that later rounds continue).
+   */
+  long codeBlock(DenseMatrix c, int n, DenseMatrix z, DenseMatrix q, double[] xx, boolean warm, int sweeps,
+      double tol, boolean converge) {
+    int m = phi.cols;
+    if (n == 0) {
+      return 0;
+    }
+    if (solver != Solver.LASSO) {
+      Arrays.fill(z.values, 0, m * n, 0.0);
+      if (solver == Solver.OMP) {
         Omp omp = new Omp(gram, nonzeros);
         for (int j = 0; j < n; j++) {
           omp.solve(c.values, j * m, z.values, j * m);
         }
-      }
-      case TOPK -> {
+      } else {
         int[] order = new int[m];
         double[] key = new double[m];
         for (int j = 0; j < n; j++) {
           topK(c.values, j * m, z.values, j * m, order, key);
         }
       }
-      default -> throw new IllegalStateException(solver.toString());
+      if (q != null) {
+        residualCorrelations(c, n, z, q);
+      }
+      return 0;
+    }
+    if (warm) {
+      residualCorrelations(c, n, z, q);
+    } else {
+      Arrays.fill(z.values, 0, m * n, 0.0);
+      System.arraycopy(c.values, 0, q.values, 0, m * n);
+    }
+    boolean[] screened = new boolean[m];
+    long[] updates = new long[1];
+    for (int j = 0; j < n; j++) {
+      if (warm || !converge) {
+        warmRow(c.values, z.values, q.values, j * m, xx[j], sweeps, tol, screened, updates);
+      } else {
+        coldRow(c.values, z.values, q.values, j * m, xx[j], sweeps, tol, screened, updates);
+      }
+    }
+    return updates[0];
+  }
+
+  /** Cold solves repeat the gap-safe test after this many full passes. */
+  static final int SCREEN_EVERY = 10;
+
+  /** {@code Q := C - G Z} over the first n columns, one dgemm. */
+  void residualCorrelations(DenseMatrix c, int n, DenseMatrix z, DenseMatrix q) {
+    int m = phi.cols;
+    System.arraycopy(c.values, 0, q.values, 0, m * n);
+    DenseMatrix.gemm(-1.0, gram, false, new DenseMatrix(m, n, z.values), false, 1.0, new DenseMatrix(m, n, q.values));
+  }
+
+  private void warmRow(double[] c, double[] z, double[] q, int off, double xx, int sweeps, double tol,
+      boolean[] screened, long[] updates) {
+    screen(c, z, q, off, xx, screened);
+    for (int s = 0; s < sweeps; s++) {
+      if (pass(z, q, off, screened, false, updates) <= tol) {
+        break;
+      }
     }
   }
 
-  /** Lasso coordinate descent for one row: c = Phi^T x at cOff, result into z at zOff (zeroed), q a buffer. */
-  private void lasso(double[] c, int cOff, double[] z, int zOff, double[] q) {
+  private void coldRow(double[] c, double[] z, double[] q, int off, double xx, int sweeps, double tol,
+      boolean[] screened, long[] updates) {
+    for (int s = 0; s < sweeps; s++) {
+      if (s % SCREEN_EVERY == 0) {
+        screen(c, z, q, off, xx, screened);
+      }
+      if (pass(z, q, off, screened, false, updates) <= tol) {
+        break;
+      }
+      // Active set: the nonzero coefficients until they settle, then a full pass checks the others.
+      for (int inner = 0; inner < ACTIVE_PASSES; inner++) {
+        if (pass(z, q, off, screened, true, updates) <= tol) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Most passes over the nonzero coefficients between two full passes of a cold solve. */
+  static final int ACTIVE_PASSES = 100;
+
+  /**
+   * One pass of coordinate descent over the row's unscreened coordinates (only the nonzero ones with
+   * {@code supportOnly}); returns the largest coefficient change.
+   */
+  private double pass(double[] z, double[] q, int off, boolean[] screened, boolean supportOnly, long[] count) {
     int m = phi.cols;
     double half = lambda / 2;
     double[] g = gram.values;
-    System.arraycopy(c, cOff, q, 0, m);
-    for (int sweep = 0; sweep < maxSweeps; sweep++) {
-      double maxChange = 0;
-      for (int j = 0; j < m; j++) {
-        double gjj = g[j + j * m];
-        if (gjj <= 0) {
-          continue;
-        }
-        double old = z[zOff + j];
-        // Minimiser in z_j of gjj z_j^2 - 2 u z_j + lambda |z_j| with u = q_j + gjj z_j (q excludes nothing yet).
-        double u = q[j] + gjj * old;
-        double v = u > half ? (u - half) / gjj : (!nonnegative && u < -half) ? (u + half) / gjj : 0.0;
-        double delta = v - old;
-        if (delta != 0) {
-          z[zOff + j] = v;
-          int off = j * m;
-          for (int i = 0; i < m; i++) {
-            q[i] -= delta * g[off + i];
-          }
-          maxChange = Math.max(maxChange, Math.abs(delta));
-        }
+    double maxChange = 0;
+    long updates = 0;
+    for (int i = 0; i < m; i++) {
+      double old = z[off + i];
+      if (screened[i] || (supportOnly && old == 0)) {
+        continue;
       }
-      if (maxChange <= cdTol) {
-        return;
+      double gii = diag[i];
+      if (gii <= 0) {
+        continue;
+      }
+      // Minimiser in z_i of gii z_i^2 - 2 u z_i + lambda |z_i| with u = q_i + gii z_i.
+      double u = q[off + i] + gii * old;
+      double v = u > half ? (u - half) / gii : (!nonnegative && u < -half) ? (u + half) / gii : 0.0;
+      double delta = v - old;
+      if (delta != 0) {
+        z[off + i] = v;
+        int go = i * m;
+        for (int k = 0; k < m; k++) {
+          q[off + k] -= delta * g[go + k];
+        }
+        updates++;
+        maxChange = Math.max(maxChange, Math.abs(delta));
+      }
+    }
+    count[0] += updates;
+    return maxChange;
+  }
+
+  /**
+   * Gap-safe screening of one row (Fercoq, Gramfort, Salmon 2015, "Mind the duality gap: safer rules for the
+   * lasso"). In their scaling the problem is {@code 1/2 ||x - Phi z||^2 + mu ||z||_1} with {@code mu = lambda / 2}.
+   * With {@code r = x - Phi z}, {@code q = Phi^T r = c - G z} (kept), {@code ||r||^2 = ||x||^2 - z^T c - z^T q}
+   * and {@code r^T x = ||x||^2 - z^T c}, the dual point {@code theta = r / s}, {@code s = max(mu, ||q||_inf)}
+   * (the largest q_i when z >= 0), has the dual value {@code D = (mu/s) r^T x - (1/2)(mu/s)^2 ||r||^2}; with the
+   * gap {@code P - D} every dual optimum lies within {@code rho = sqrt(2 gap) / mu} of theta, so an atom with
+   * {@code |q_i| / s + rho ||phi_i|| < 1} is zero in every solution. Only atoms that are zero now are screened
+   * out (a margin of 1e-9 absorbs rounding). O(m) per row, no allocation.
+   */
+  private void screen(double[] c, double[] z, double[] q, int off, double xx, boolean[] screened) {
+    int m = phi.cols;
+    Arrays.fill(screened, false);
+    double mu = lambda / 2;
+    if (!(mu > 0)) {
+      return;
+    }
+    double zc = 0;
+    double zq = 0;
+    double l1 = 0;
+    double qmax = 0;
+    for (int i = 0; i < m; i++) {
+      double zi = z[off + i];
+      double qi = q[off + i];
+      zc += zi * c[off + i];
+      zq += zi * qi;
+      l1 += Math.abs(zi);
+      qmax = Math.max(qmax, nonnegative ? qi : Math.abs(qi));
+    }
+    double rr = Math.max(0, xx - zc - zq);
+    double rx = xx - zc;
+    double s = Math.max(mu, qmax);
+    double t = mu / s;
+    double primal = 0.5 * rr + mu * l1;
+    double dual = t * rx - 0.5 * t * t * rr;
+    double gap = Math.max(0, primal - dual);
+    double rho = Math.sqrt(2 * gap) / mu;
+    for (int i = 0; i < m; i++) {
+      if (z[off + i] != 0) {
+        continue;
+      }
+      double qi = q[off + i];
+      double corr = (nonnegative ? qi : Math.abs(qi)) / s;
+      if (corr + rho * norms[i] < 1 - 1e-9) {
+        screened[i] = true;
       }
     }
   }

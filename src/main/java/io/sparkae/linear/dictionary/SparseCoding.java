@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
  * and top-k solvers, the squared error under at most {@code nonzeros} nonzeros per code.
  *
  * <p>Alternating minimisation on the round loop ({@link AlternatingFit}): every round codes the rows against the
- * broadcast Phi ({@link SparseCoder}: one dgemm Phi^T X per block, then lasso coordinate descent on Phi^T Phi,
- * batch OMP or top-k), aggregates {@code A = sum z z^T} and {@code B = sum x z^T}, and updates Phi on the driver
+ * broadcast Phi ({@link SparseCoder}: one dgemm Phi^T X per block, then lasso coordinate descent on Phi^T Phi over
+ * the whole block with gap-safe screening, batch OMP or top-k), aggregates {@code A = sum z z^T} and {@code B = sum x z^T}, and updates Phi on the driver
  * by block coordinate descent over its columns (Mairal, Bach, Ponce, Sapiro 2010, "Online learning for matrix
  * factorization and sparse coding", JMLR 11, Algorithm 2; {@link DictionaryUpdate}). With the lasso the objective
- * never increases from round to round in full-batch mode. {@code fraction < 1} gives the online variant.
+ * never increases from round to round in full-batch mode. Lasso codes are kept beside the cached blocks
+ * ({@link CodeStore}) and continued for codeSweeps coordinate-descent sweeps per round (exactCodes: solved from
+ * zero to convergence every round, as before). {@code fraction < 1} gives the online variant.
  */
 public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
   private static final long serialVersionUID = 1L;
@@ -45,6 +47,8 @@ public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
   private final DoubleParam forgetting;
   private final IntParam dictionarySweeps;
   private final IntParam codeSweeps;
+  private final BooleanParam exactCodes;
+  private final DoubleParam maxSeconds;
 
   public SparseCoding() {
     this(Identifiable.randomUID("sparkae-sparse-coding"));
@@ -67,8 +71,17 @@ public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
         + "(default: 1)", ParamValidators.gtEq(0));
     dictionarySweeps = new IntParam(this, "dictionarySweeps", "block coordinate descent sweeps over the atoms per "
         + "round (>= 1) (default: 5)", ParamValidators.gtEq(1));
-    codeSweeps = new IntParam(this, "codeSweeps", "most lasso coordinate descent sweeps per row (>= 1) "
-        + "(default: 1000)", ParamValidators.gtEq(1));
+    codeSweeps = new IntParam(this, "codeSweeps", "lasso coordinate descent sweeps per round over each code, "
+        + "continuing from the previous round's codes (>= 1) (default: 2); ignored with exactCodes, OMP, top-k and "
+        + "fraction < 1", ParamValidators.gtEq(1));
+    exactCodes = new BooleanParam(this, "exactCodes", "solve every lasso code from zero to convergence each round "
+        + "(at most " + SparseCoder.EXACT_SWEEPS + " sweeps, until no coefficient moves by " + SparseCoder.EXACT_TOL
+        + ") instead of continuing the previous round's (default: false)");
+    maxSeconds = new DoubleParam(this, "maxSeconds", "stop after the first round that ends this many seconds after "
+        + "the fit started, caching included (0: no limit; a time limit makes the number of rounds, so the model, "
+        + "depend on the machine) (default: 0)", ParamValidators.gtEq(0));
+    setDefault(exactCodes, false);
+    setDefault(maxSeconds, 0.0);
     setDefault(numAtoms, 64);
     setDefault(lambda, 0.1);
     setDefault(solver, "lasso");
@@ -77,7 +90,7 @@ public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
     setDefault(fraction, 1.0);
     setDefault(forgetting, 1.0);
     setDefault(dictionarySweeps, 5);
-    setDefault(codeSweeps, 1000);
+    setDefault(codeSweeps, 2);
     setDefault(tol(), 1e-6);
   }
 
@@ -115,6 +128,32 @@ public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
 
   public IntParam codeSweeps() {
     return codeSweeps;
+  }
+
+  public BooleanParam exactCodes() {
+    return exactCodes;
+  }
+
+  public DoubleParam maxSeconds() {
+    return maxSeconds;
+  }
+
+  public boolean getExactCodes() {
+    return (Boolean) getOrDefault(exactCodes);
+  }
+
+  public double getMaxSeconds() {
+    return (Double) getOrDefault(maxSeconds);
+  }
+
+  public SparseCoding setExactCodes(boolean v) {
+    set(exactCodes, v);
+    return this;
+  }
+
+  public SparseCoding setMaxSeconds(double v) {
+    set(maxSeconds, v);
+    return this;
   }
 
   public int getNumAtoms() {
@@ -256,16 +295,20 @@ public final class SparseCoding extends IterativeEstimator<SparseCodingModel> {
       s.dictionarySweeps = getDictionarySweeps();
       s.nonnegative = false;
       s.name = "sparse coding";
+      s.exactCodes = getExactCodes();
+      s.codeSweeps = getCodeSweeps();
+      s.maxSeconds = getMaxSeconds();
       double lam = getLambda();
       int k = getNonzeros();
       boolean nonneg = getNonnegative();
-      int sweeps = getCodeSweeps();
+      int sweeps = SparseCoder.EXACT_SWEEPS;
       AlternatingFit.Fitted f = AlternatingFit.run(blocks, d, s,
           phi -> new SparseCoder(phi, kind, lam, k, nonneg, sweeps, CODE_TOL), LOG);
       SparseCoder coder = new SparseCoder(f.phi, kind, lam, k, nonneg, sweeps, CODE_TOL);
       long[] nz = f.nonzeros == null ? new long[m + 1] : f.nonzeros;
       SparseCodingModel model = new SparseCodingModel(uid(), coder, f.objectives, nz, sweeps, CODE_TOL,
           provenance(input, f.rows));
+      model.trace(f.roundSeconds, f.codeUpdates);
       LOG.info("sparse coding fit done: {} rounds, objective per row {}, {} atoms replaced", f.objectives.length,
           f.objectives.length == 0 ? Double.NaN : f.objectives[f.objectives.length - 1], f.replaced);
       return copyValues(model, ParamMap.empty()).setParent(this);

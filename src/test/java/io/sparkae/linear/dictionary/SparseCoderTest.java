@@ -77,6 +77,106 @@ class SparseCoderTest {
   }
 
   @Test
+  void warmLassoPassesReachTheKktConditions() {
+    // Codes of another dictionary as the start, then 2 warm passes at a time (as a fit's rounds do) until no
+    // coefficient moves: the result must be the lasso solution. Convergence stops when a pass moves no
+    // coefficient by more than 1e-10, so q = c - G z is off by at most m * 1e-10 = 4e-9 per entry: 1e-7 is a
+    // wide margin (as for the cold solves above).
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 21);
+    DenseMatrix other = PlantedDictionary.atoms(D, M, 22);
+    DenseMatrix x = block(phi, 23);
+    for (boolean nonneg : new boolean[] {false, true}) {
+      double lambda = 0.4;
+      SparseCoder coder = new SparseCoder(phi, SparseCoder.Solver.LASSO, lambda, 1, nonneg);
+      DenseMatrix z = new DenseMatrix(M, N);
+      new SparseCoder(other, SparseCoder.Solver.LASSO, lambda, 1, nonneg).encode(x, N, z);
+      DenseMatrix c = new DenseMatrix(M, N);
+      DenseMatrix qk = new DenseMatrix(M, N);
+      double[] xx = new double[N];
+      coder.correlations(x, N, c);
+      SparseCoder.squaredNorms(x, N, xx);
+      double before = objective(phi, x, z, lambda);
+      int calls = 0;
+      double moved;
+      do {
+        DenseMatrix start = z.copy();
+        coder.codeBlock(c, N, z, qk, xx, true, 2, 1e-10);
+        moved = z.maxAbsDiff(start);
+        double after = objective(phi, x, z, lambda);
+        assertTrue(after <= before + 1e-9 * before, "call " + calls + ": " + before + " -> " + after);
+        before = after;
+        calls++;
+      } while (moved > 1e-10 && calls < 2000);
+      assertTrue(calls < 2000, "warm passes converged");
+      DenseMatrix q = residualCorrelations(phi, x, z);
+      assertTrue(q.maxAbsDiff(qk) < 1e-9, "the kept Q is C - G Z: " + q.maxAbsDiff(qk));
+      for (int j = 0; j < N; j++) {
+        for (int i = 0; i < M; i++) {
+          double zi = z.get(i, j);
+          double qi = q.get(i, j);
+          if (zi == 0) {
+            assertTrue((nonneg ? qi : Math.abs(qi)) <= lambda / 2 + 1e-7, "row " + j + " atom " + i + ": q = " + qi);
+          } else {
+            assertTrue(!nonneg || zi > 0);
+            assertEquals(Math.signum(zi) * lambda / 2, qi, 1e-7, "row " + j + " atom " + i);
+          }
+        }
+      }
+      // The cold solve (screening, active set) finds the same codes: the lasso here has a unique solution.
+      DenseMatrix cold = new DenseMatrix(M, N);
+      coder.encode(x, N, cold);
+      assertTrue(cold.maxAbsDiff(z) < 1e-6, "warm and cold codes agree: " + cold.maxAbsDiff(z));
+    }
+  }
+
+  /** sum_j ||x_j - Phi z_j||^2 + lambda ||z_j||_1. */
+  private static double objective(DenseMatrix phi, DenseMatrix x, DenseMatrix z, double lambda) {
+    DenseMatrix r = x.copy();
+    DenseMatrix.gemm(-1.0, phi, false, z, false, 1.0, r);
+    double s = r.squaredNorm();
+    for (double v : z.values) {
+      s += lambda * Math.abs(v);
+    }
+    return s;
+  }
+
+  @Test
+  void missingWarmCodesFallBackToAnExactSolveAndARetryRepeatsItsRound() {
+    DenseMatrix phi = PlantedDictionary.atoms(D, M, 31);
+    DenseMatrix x = block(phi, 32);
+    java.util.List<io.sparkae.data.Block> blocks = java.util.List.of(io.sparkae.data.Block.dense(x, 120),
+        io.sparkae.data.Block.dense(new DenseMatrix(D, N - 120, java.util.Arrays.copyOfRange(x.values, 120 * D,
+            N * D)), N - 120));
+    SparseCoder coder = new SparseCoder(phi, SparseCoder.Solver.LASSO, 0.4, 1, false);
+    CodeRound round = new CodeRound(coder, null, "test-fit", 2, SparseCoder.EXACT_SWEEPS, SparseCoder.EXACT_TOL);
+    try {
+      // Round 5 without round 4's codes: both blocks solved from zero to convergence, same as exact codes.
+      CodeStats missing = CodeStats.of(round, blocks.iterator(), 1.0, 5, 0, 1, 4);
+      assertEquals(2, missing.coldBlocks);
+      CodeStats exact = CodeStats.of(coder, blocks.iterator(), 1.0, 1, 4);
+      assertEquals(exact.squaredError, missing.squaredError, 0.0);
+      // Round 6 continues from round 5's codes; a retry of round 6 starts from the same codes and repeats it.
+      CodeStats first = CodeStats.of(round, blocks.iterator(), 1.0, 6, 0, 1, 4);
+      CodeStats retry = CodeStats.of(round, blocks.iterator(), 1.0, 6, 0, 1, 4);
+      assertEquals(0, first.coldBlocks);
+      assertEquals(first.squaredError, retry.squaredError, 0.0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first.a, retry.a, 0.0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first.b, retry.b, 0.0);
+      assertTrue(first.squaredError + 0.4 * first.l1 <= missing.squaredError + 0.4 * missing.l1 + 1e-9);
+      assertTrue(CodeStore.get("test-fit", 0, 4) == null && CodeStore.get("test-fit", 0, 5) != null);
+      // The store keeps the rows' squared norms with the codes (rounds after the first reuse them).
+      double[] xx = new double[N];
+      SparseCoder.squaredNorms(x, N, xx);
+      CodeStore.Kept kept = CodeStore.get("test-fit", 0, 6);
+      assertEquals(2, kept.codes().length);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(xx, 120, N),
+          kept.squaredNorms()[1], 0.0);
+    } finally {
+      CodeStore.dropFit("test-fit");
+    }
+  }
+
+  @Test
   void ompCodesHaveExactlyTheRequestedNonzerosAndOrthogonalResiduals() {
     DenseMatrix phi = PlantedDictionary.atoms(D, M, 5);
     DenseMatrix x = block(phi, 6);

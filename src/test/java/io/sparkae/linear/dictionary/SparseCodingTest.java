@@ -57,6 +57,12 @@ class SparseCodingTest extends SparkTest {
     assertArrayEquals(h, b.objectiveHistory(), 0.0);
     // The model's mean loss on the training data is the objective of codes against the final dictionary.
     assertTrue(a.evaluate(df).meanLoss() <= h[h.length - 1] * (1 + 1e-9));
+    assertEquals(0, CodeStore.size(), "a fit drops its warm codes when it ends");
+    // Exact codes (from zero to convergence every round): the same guarantees.
+    double[] he = sc.copy(new org.apache.spark.ml.param.ParamMap()).setExactCodes(true).fit(df).objectiveHistory();
+    for (int t = 1; t < he.length; t++) {
+      assertTrue(he[t] <= he[t - 1] * (1 + 1e-9), "exact codes, round " + (t + 1) + ": " + he[t - 1] + " -> " + he[t]);
+    }
     df.unpersist();
   }
 

@@ -59,7 +59,7 @@ final class ErrorLines {
 
   /** The message to print for {@code t}: parameter errors name the option and the allowed values. */
   static String message(Throwable t, CommandLine cmd) {
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String msg = oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     Matcher m = PARAM.matcher(msg);
     if (!m.matches()) {
       return msg;
@@ -73,6 +73,20 @@ final class ErrorLines {
         : "parameter " + param;
     String doc = doc(uid, param);
     return shown + " " + value + " is invalid" + (doc != null ? ": " + doc : "");
+  }
+
+  /**
+   * A message on one line: Spark's multi-line messages (an error class's advice, the "== DataFrame ==" call site
+   * of a SQL error) cut to their first paragraph, line breaks joined, the SQLSTATE dropped.
+   */
+  static String oneLine(String msg) {
+    String s = msg;
+    int site = s.indexOf("\n== ");
+    if (site >= 0) {
+      s = s.substring(0, site);
+    }
+    s = s.replaceAll("\\s*SQLSTATE: \\w+\\.?", "").replaceAll("\\s*\\n\\s*", " ").strip();
+    return s.isEmpty() ? msg.strip() : s;
   }
 
   /** The parameter's documentation (its allowed values in parentheses), from the estimator the uid belongs to. */

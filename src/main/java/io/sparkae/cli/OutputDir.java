@@ -246,8 +246,7 @@ final class OutputDir implements AutoCloseable {
     } catch (java.nio.file.AccessDeniedException e) {
       why = "permission denied on " + e.getFile();
     } catch (java.nio.file.FileSystemException e) {
-      why = (e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT) : e.getClass().getSimpleName())
-          + " at " + e.getFile();
+      why = reason(e);
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e.getMessage());
     }
@@ -285,14 +284,22 @@ final class OutputDir implements AutoCloseable {
     } catch (java.nio.file.AccessDeniedException e) {
       why = "permission denied on " + e.getFile();
     } catch (java.nio.file.FileSystemException e) {
-      why = (e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT) : e.getClass().getSimpleName())
-          + " at " + e.getFile();
+      why = reason(e);
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e.getMessage());
     }
     if (why != null) {
       throw new IllegalArgumentException("cannot write " + option + " " + dir + ": " + why);
     }
+  }
+
+  /** Why java.nio could not create or write a file, in words. */
+  static String reason(java.nio.file.FileSystemException e) {
+    String r = e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT)
+        : e instanceof java.nio.file.NoSuchFileException ? "the file system refuses it"
+        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+        : e.getClass().getSimpleName();
+    return "cannot create " + e.getFile() + " (" + r + ")";
   }
 
   /** A path inside the temporary folder. */

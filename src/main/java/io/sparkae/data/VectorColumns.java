@@ -108,10 +108,10 @@ final class VectorColumns {
         if (!(f.dataType() instanceof NumericType) && !f.name().equals(labelCol)) {
           Column c = df.col(quote(f.name()));
           List<Row> example = df.select(c, df.col("_metadata.file_path")).where(c.isNotNull()
-              .and(c.cast(DataTypes.DoubleType).isNull())).takeAsList(1);
+              .and(c.try_cast(DataTypes.DoubleType).isNull())).takeAsList(1);
           if (!example.isEmpty()) {
             throw new IllegalArgumentException("non-numeric value '" + example.get(0).get(0) + "' in column '"
-                + f.name() + "' of CSV file " + example.get(0).getString(1) + ": expected numbers in every feature"
+                + f.name() + "' of CSV file " + local(example.get(0).getString(1)) + ": expected numbers in every feature"
                 + " column" + (labelCol == null ? " (name a label column with option labelCol to keep it separate"
                 + (kind.equals("csv") ? "; a header line needs option header=true)" : ")") : ""));
           }
@@ -195,7 +195,7 @@ final class VectorColumns {
           public Row next() {
             Row r = rows.next();
             if (hasFile) {
-              String f = r.getString(r.length() - 2);
+              String f = local(r.getString(r.length() - 2));
               long b = r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1);
               if (!f.equals(file) || b != block) {
                 file = f;
@@ -230,6 +230,18 @@ final class VectorColumns {
                 : ((Number) r.get(names.length)).doubleValue()) : org.apache.spark.sql.RowFactory.create(vec);
           }
         }, org.apache.spark.sql.Encoders.row(out));
+  }
+
+  /** A file URI as a plain path when it is local ({@code file:/a%20b} as {@code /a b}). */
+  static String local(String uri) {
+    if (uri != null && uri.startsWith("file:")) {
+      try {
+        return new java.net.URI(uri).getPath();
+      } catch (java.net.URISyntaxException e) {
+        return uri.substring("file:".length());
+      }
+    }
+    return uri;
   }
 
   /** The field named {@code name}, or an error listing the columns there are. */

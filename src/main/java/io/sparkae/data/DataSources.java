@@ -97,6 +97,9 @@ public final class DataSources {
     requireExists(spark, path, format);
     String fmt = auto ? inferFormat(spark, path) : format.toLowerCase(Locale.ROOT);
     String where = fmt + " source " + path;
+    if (List.of("parquet", "json", "csv", "libsvm").contains(fmt)) {
+      requireDataFiles(spark, path);
+    }
     Dataset<Row> df = switch (fmt) {
       case "parquet" -> tabular(opts, where, reader(spark, opts).parquet(path), "parquet");
       case "json" -> json(spark, path, opts, where);
@@ -210,12 +213,25 @@ public final class DataSources {
         throw new IllegalArgumentException("no data at " + path + (format == null ? "" : " (format " + format + ")")
             + ": the path does not exist, expected a file or directory");
       }
-      if (matches.length == 1 && matches[0].isDirectory() && !hasDataFile(fs, matches[0].getPath())) {
+
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A folder given as tabular input must hold a data file (else Spark says only that it cannot infer a schema). */
+  private static void requireDataFiles(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches != null && matches.length == 1 && matches[0].isDirectory()
+          && !hasDataFile(fs, matches[0].getPath())) {
         throw new IllegalArgumentException("no data in the folder " + path + ": it holds no data files (names"
             + " starting with _ or . are skipped, as Spark does)");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -240,7 +240,7 @@ public final class IdxReader {
         // bytes the decompressor delivered instead (all of them, less the header already read).
         long found = in instanceof IdxStream s ? s.counted.count - headerBytes : n;
         throw new IllegalArgumentException("IDX file " + path + " is truncated: header promises " + promise
-            + ", found " + found + (in instanceof IdxStream ? " (the gzip stream ends early)" : ""));
+            + ", found " + found);
       }
       n += r;
     }

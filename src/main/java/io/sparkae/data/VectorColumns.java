@@ -104,18 +104,24 @@ final class VectorColumns {
         throw new IllegalArgumentException("no data rows in " + where + ": it holds one line, of names (a header"
             + " without data?)");
       }
+      // A number column with null cells written as text ("null", "NA" ...) reads as strings: read those cells as
+      // empty, so that the cell check below names the first one's file, line and column.
+      boolean retyped = false;
       for (StructField f : df.schema().fields()) {
-        if (!(f.dataType() instanceof NumericType) && !f.name().equals(labelCol)) {
+        if (f.dataType() instanceof org.apache.spark.sql.types.StringType && !f.name().equals(labelCol)) {
           Column c = df.col(quote(f.name()));
-          List<Row> example = df.select(c, df.col("_metadata.file_path")).where(c.isNotNull()
-              .and(c.try_cast(DataTypes.DoubleType).isNull())).takeAsList(1);
-          if (!example.isEmpty()) {
-            throw new IllegalArgumentException("non-numeric value '" + example.get(0).get(0) + "' in column '"
-                + f.name() + "' of CSV file " + local(example.get(0).getString(1)) + ": expected numbers in every feature"
-                + " column" + (labelCol == null ? " (name a label column with option labelCol to keep it separate"
-                + (kind.equals("csv") ? "; a header line needs option header=true)" : ")") : ""));
+          Column asNumber = c.try_cast(DataTypes.DoubleType);
+          boolean onlyNullTokens = df.where(c.isNotNull().and(asNumber.isNull())
+              .and(org.apache.spark.sql.functions.upper(org.apache.spark.sql.functions.trim(c)).isin(NULL_TOKENS)
+                  .unary_$bang())).isEmpty();
+          if (onlyNullTokens) {
+            df = df.withColumn(f.name(), asNumber);
+            retyped = true;
           }
         }
+      }
+      if (retyped) {
+        return assemble(df, labelCol, where, kind);
       }
     }
     if (!bad.isEmpty()) {
@@ -130,6 +136,9 @@ final class VectorColumns {
     }
     return checkedAssembly(df, inputs, labelCol, where, kind);
   }
+
+  /** Text that CSV writers put in an empty number cell. */
+  private static final Object[] NULL_TOKENS = {"NULL", "NONE", "NA", "N/A", "NAN", "-"};
 
   /** The hidden file-source columns a row's file and block come from (see {@link #checkedAssembly}). */
   private static final String FILE = "__sparkae_file";

@@ -123,7 +123,7 @@ class ErrorCatalogTest extends SparkTest {
             d -> fitPca(write(d, "neg.csv", "a,b,c\n1,2,3\n4,,6\n"), d, "--option", "header=true")),
         bad("CSV: NaN cell", 2, "nan.csv, line 2, column 3 ('_c2') holds NaN",
             d -> fitPca(write(d, "nan.csv", "1,2,3\n4,5,NaN\n"), d)),
-        bad("CSV: text in a number column", 2, "non-numeric value 'null' in column '_c1'",
+        bad("CSV: 'null' in a number column", 2, "null.csv, line 2, column 2 ('_c1') is empty (or null)",
             d -> fitPca(write(d, "null.csv", "1,2,3\n4,null,6\n"), d)),
         bad("CSV: header only, header=true", 2, "it holds only a header",
             d -> fitPca(write(d, "head.csv", "a,b,c\n"), d, "--option", "header=true")),

@@ -115,7 +115,7 @@ class ErrorCatalogTest extends SparkTest {
             d -> fitPca(write(d, "nan.json", "{\"features\":[1,2,3]}\n{\"features\":[1,NaN,3]}\n"), d)),
         bad("mixed vector sizes", 2, "has size 2, expected 3",
             d -> fitPca(write(d, "sizes.json", "{\"features\":[1,2,3]}\n{\"features\":[1,2]}\n"), d)),
-        bad("negative values for NMF", 2, "negative",
+        bad("negative values for NMF", 2, "row 1 holds -2.0 at index 1: NMF needs nonnegative data",
             d -> new String[] {"fit", "nmf", "--input",
                 write(d, "neg.json", "{\"features\":[1,2,3]}\n{\"features\":[1,-2,3]}\n").toString(), "--rank", "1",
                 "--no-report", "--output", d.resolve("OUT").toString()}),

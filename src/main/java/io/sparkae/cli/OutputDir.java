@@ -244,13 +244,15 @@ final class OutputDir implements AutoCloseable {
         }
       }
     } catch (java.nio.file.AccessDeniedException e) {
-      why = "permission denied on " + e.getFile();
+      why = "permission denied on " + own(e.getFile(), parent);
     } catch (java.nio.file.FileSystemException e) {
-      why = reason(e);
+      why = reason(e).replace(String.valueOf(e.getFile()), own(e.getFile(), parent));
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e.getMessage());
     }
     if (why != null) {
+      why = why.replace(tmp.toString(), "a folder in " + parent).replace(tmp.toUri().getPath(), "a folder in "
+          + parent.toUri().getPath());
       close();
       throw new IllegalArgumentException("cannot write the output " + path + ": " + why);
     }
@@ -260,6 +262,12 @@ final class OutputDir implements AutoCloseable {
    * Fails fast, before any data is read, if {@code dir} (a folder a job keeps, e.g. its checkpoints) cannot be
    * created or written: creates it and writes and removes a probe file in it.
    */
+  /** A file named in an error: the temporary folder (an internal name) as "a folder in PARENT". */
+  private String own(String file, Path parent) {
+    return file != null && file.startsWith(tmp.toUri().getPath()) ? "a folder in " + parent.toUri().getPath()
+        : String.valueOf(file);
+  }
+
   static void requireWritable(String dir, String option, Configuration conf) {
     String why = null;
     try {

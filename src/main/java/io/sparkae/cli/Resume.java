@@ -46,8 +46,8 @@ final class Resume {
       String name = p.param().name();
       if (!IGNORED.contains(name)) {
         Object v = p.value();
-        fp.put("param." + name, v instanceof int[] a ? java.util.Arrays.toString(a)
-            : v instanceof double[] a ? java.util.Arrays.toString(a) : String.valueOf(v));
+        String shown = v != null && v.getClass().isArray() ? java.util.Arrays.deepToString(new Object[] {v}) : null;
+        fp.put("param." + name, shown != null ? shown.substring(1, shown.length() - 1) : String.valueOf(v));
       }
     }
     putInput(fp, "input", in.input, conf);

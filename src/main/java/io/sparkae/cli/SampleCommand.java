@@ -63,7 +63,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     DenseMatrix x = vm.sample(count, seed);
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("model", model.model))) {
+        java.util.Map.of("model", model.modelPath(s), "model folder", model.model))) {
       List<Row> rows = new ArrayList<>();
       for (int j = 0; j < x.cols; j++) {
         rows.add(RowFactory.create(Vectors.dense(x.column(j))));

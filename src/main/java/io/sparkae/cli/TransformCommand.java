@@ -51,7 +51,7 @@ final class TransformCommand implements Callable<Integer> {
     }
     SparkSession s = spark.session("sparkae transform");
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("input", input.input, "model", model.model))) {
+        java.util.Map.of("input", input.input, "model", model.modelPath(s), "model folder", model.model))) {
       AutoencoderModel<?> m = model.load(s);
       m.setOutputCol(outputCol);
       if (reconstruction) {

@@ -98,6 +98,12 @@ class ErrorCatalogTest extends SparkTest {
           return new String[] {"transform", "--model", d.resolve("OUT/m").toString(), "--input",
               json(d, "x.json", 3, 3).toString(), "--output", d.resolve("OUT").toString(), "--overwrite"};
         }),
+        bad("report --output onto the saved model", 2, "--overwrite would delete", d -> {
+          Path m = model(d, 3);
+          Files.move(m, d.resolve("OUT"));
+          return new String[] {"report", "--model", d.resolve("OUT").toString(), "--output",
+              d.resolve("OUT/model").toString()};
+        }),
         bad("--checkpoint-dir inside --output", 2, "is inside --output", d -> {
           List<String> a = autoencoder(d, "1");
           a.set(a.indexOf("--checkpoint-dir") + 1, d.resolve("OUT/ck").toString());

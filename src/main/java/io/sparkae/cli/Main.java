@@ -58,6 +58,13 @@ public final class Main implements Runnable {
       }
       return t instanceof IllegalArgumentException ? 2 : 1;
     });
+    // Bad usage: one line too (picocli would print the whole usage help after it).
+    cmd.setParameterExceptionHandler((ex, badArgs) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("sparkae: error: " + ErrorLines.oneLine(ex.getMessage()) + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
+      return 2;
+    });
     try {
       Properties config = configFrom(args);
       if (config != null) {

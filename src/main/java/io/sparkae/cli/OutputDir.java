@@ -168,7 +168,8 @@ final class OutputDir implements AutoCloseable {
     }
     if (!removed.isEmpty()) {
       LOG.warn("removed {} stale temporary folder{} of killed sparkae jobs in {}: {}", removed.size(),
-          removed.size() == 1 ? "" : "s", parent, String.join(", ", removed));
+          removed.size() == 1 ? "" : "s", "file".equals(parent.toUri().getScheme()) ? parent.toUri().getPath()
+              : parent, String.join(", ", removed));
     }
     return removed;
   }

@@ -169,6 +169,10 @@ class ErrorCatalogTest extends SparkTest {
         // Options.
         bad("parameter out of range", 2, "--k 0 is invalid: number of principal components (>= 1",
             d -> new String[] {"fit", "pca", "--input", SAMPLE, "--k", "0", "--output", d.resolve("OUT").toString()}),
+        bad("not a number", 2, "Invalid value for option '--k': 'abc' is not an int (see 'sparkae fit pca --help')",
+            d -> new String[] {"fit", "pca", "--input", SAMPLE, "--k", "abc", "--output", d.resolve("OUT").toString()}),
+        bad("missing option", 2, "Missing required option: '--output=<output>'",
+            d -> new String[] {"fit", "pca", "--input", SAMPLE, "--k", "2"}),
         bad("--partitions 0", 2, "--partitions 0 must be a positive integer",
             d -> fitPca(json(d, "in.json", 3, 3), d, "--partitions", "0")),
         bad("unreadable --config", 2, "cannot read the job configuration file",

@@ -1,25 +1,21 @@
 package io.sparkae.cli;
 
+import io.sparkae.core.TempFolders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An output folder written atomically: everything goes into a hidden sibling folder, renamed onto the target by
@@ -31,21 +27,16 @@ import org.slf4j.LoggerFactory;
  * directory), and when the parent is not writable (the temporary folder is created and a probe file written and
  * removed in it).
  *
- * <p>The temporary folder is named {@code .NAME.tmp-PID-START-RAND@HOST}: the owning JVM's process id and start
- * time (epoch milliseconds) and the host. A job killed with {@code kill -9} cannot remove it; the next job writing
- * into the same parent removes such leftovers that are stale ({@link #isStale}) and logs one line saying so.
+ * <p>The temporary folder is named by {@link TempFolders}: {@code .NAME.tmp-PID-START-RAND@HOST}, the owning JVM's
+ * process id and start time and the host. A job killed with {@code kill -9} cannot remove it; the next job writing
+ * into the same parent removes such leftovers that are stale ({@link TempFolders#isStale}) and logs one line.
  */
 final class OutputDir implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
 
-  /** Leftovers older than this are stale whoever wrote them (other hosts, names of older sparkae versions). */
-  static final long STALE_AGE_MS = 24L * 3600 * 1000;
-
-  /** {@code .NAME.tmp-PID-START-RAND@HOST}. */
-  static final Pattern TEMP_NAME = Pattern.compile("^\\..+\\.tmp-(\\d+)-(\\d+)-[0-9a-f]{8}@([A-Za-z0-9._-]+)$");
-  /** {@code .NAME.tmp-UUID}, as sparkae 0.x named its temporary folders (no owner recorded). */
-  static final Pattern LEGACY_TEMP_NAME =
-      Pattern.compile("^\\..+\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+  /** See {@link TempFolders}. */
+  static final long STALE_AGE_MS = TempFolders.STALE_AGE_MS;
+  static final Pattern TEMP_NAME = TempFolders.TEMP_NAME;
+  static final Pattern LEGACY_TEMP_NAME = TempFolders.LEGACY_TEMP_NAME;
 
   private final FileSystem fs;
   private final Path target;
@@ -85,93 +76,20 @@ final class OutputDir implements AutoCloseable {
     }
   }
 
-  /** The name of a temporary folder for {@code name} owned by this JVM. */
   static String tempName(String name) {
-    ProcessHandle self = ProcessHandle.current();
-    long start = self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-    return "." + name + ".tmp-" + self.pid() + "-" + start + "-"
-        + String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt()) + "@" + host();
+    return TempFolders.tempName(name);
   }
 
-  private static String hostName;
-
-  /** This machine's name as temporary folders record it. */
-  static synchronized String host() {
-    if (hostName == null) {
-      String h = null;
-      try {
-        h = Files.readString(Paths.get("/proc/sys/kernel/hostname")).trim();
-      } catch (IOException | RuntimeException e) {
-        // not Linux
-      }
-      if (h == null || h.isEmpty()) {
-        try {
-          h = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-          h = "localhost";
-        }
-      }
-      hostName = h.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-    return hostName;
+  static String host() {
+    return TempFolders.host();
   }
 
-  /**
-   * True if {@code name} is a sparkae temporary folder whose owner is gone: on this host, when no process has the
-   * recorded id or the process that has it started at another time (the id was reused); on another host (whose
-   * processes cannot be seen), or for the owner-less names of older versions, when it was last modified more than
-   * {@link #STALE_AGE_MS} ago. Any other name is never stale.
-   */
   static boolean isStale(String name, long modifiedMs, long nowMs) {
-    Matcher m = TEMP_NAME.matcher(name);
-    if (m.matches()) {
-      if (!m.group(3).equals(host())) {
-        return nowMs - modifiedMs > STALE_AGE_MS;
-      }
-      long pid = Long.parseLong(m.group(1));
-      long start = Long.parseLong(m.group(2));
-      var handle = ProcessHandle.of(pid);
-      if (handle.isEmpty() || !handle.get().isAlive()) {
-        return true;
-      }
-      var started = handle.get().info().startInstant();
-      // Start times are derived from clock ticks since boot: allow a second of rounding between JVMs.
-      return started.isPresent() && start != 0 && Math.abs(started.get().toEpochMilli() - start) > 1000;
-    }
-    return LEGACY_TEMP_NAME.matcher(name).matches() && nowMs - modifiedMs > STALE_AGE_MS;
+    return TempFolders.isStale(name, modifiedMs, nowMs);
   }
 
-  /** Removes the stale temporary folders in {@code parent}; logs one line when there were any. */
   static List<String> removeStaleTemporaries(FileSystem fs, Path parent) throws IOException {
-    List<String> removed = new ArrayList<>();
-    if (!fs.exists(parent) || !fs.getFileStatus(parent).isDirectory()) {
-      return removed;
-    }
-    long now = System.currentTimeMillis();
-    FileStatus[] entries;
-    try {
-      entries = fs.listStatus(parent);
-    } catch (IOException e) {
-      return removed; // unreadable parent: the probe below names the problem
-    }
-    for (FileStatus f : entries) {
-      String name = f.getPath().getName();
-      if (f.isDirectory() && isStale(name, f.getModificationTime(), now)) {
-        try {
-          if (fs.delete(f.getPath(), true)) {
-            removed.add(name);
-          }
-        } catch (IOException e) {
-          LOG.warn("cannot remove the stale temporary folder {}: {}", f.getPath(), e.getMessage());
-        }
-      }
-    }
-    if (!removed.isEmpty()) {
-      LOG.warn("removed {} stale temporary folder{} of killed sparkae jobs in {}: {}", removed.size(),
-          removed.size() == 1 ? "" : "s", "file".equals(parent.toUri().getScheme()) ? parent.toUri().getPath()
-              : parent, String.join(", ", removed));
-    }
-    return removed;
+    return TempFolders.removeStale(fs, parent);
   }
 
   /** {@code overwrite} replaces the target at commit: refuse now if that would delete what the job needs. */

@@ -117,10 +117,17 @@ final class Resume {
         LOG.info("starting afresh: removing the checkpoint in {} (pass --resume to continue it)", dir);
         Checkpoint.delete(dir, conf);
       }
-      Properties p = new Properties();
-      p.putAll(now);
+      // One key per line in name order (Properties.store would write them in hash order).
+      StringBuilder text = new StringBuilder("# sparkae checkpoint fingerprint: --resume refuses a fit that differs\n");
+      for (Map.Entry<String, String> e : now.entrySet()) {
+        Properties one = new Properties();
+        one.setProperty(e.getKey(), e.getValue());
+        java.io.StringWriter w = new java.io.StringWriter();
+        one.store(w, null);
+        w.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> text.append(l).append('\n'));
+      }
       try (OutputStream o = fs.create(file, true)) {
-        p.store(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8), "sparkae checkpoint fingerprint");
+        o.write(text.toString().getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);

@@ -55,6 +55,11 @@ final class OutputDir implements AutoCloseable {
    *     {@code overwrite} refuses to replace a target that holds one of them
    */
   OutputDir(String path, boolean overwrite, Configuration conf, Map<String, String> keep) {
+    this(path, overwrite, conf, keep, "--overwrite would delete");
+  }
+
+  /** As above; {@code replacing} starts the refusal, for commands that replace their output without asking. */
+  OutputDir(String path, boolean overwrite, Configuration conf, Map<String, String> keep, String replacing) {
     try {
       target = new Path(path);
       fs = target.getFileSystem(conf);
@@ -64,7 +69,7 @@ final class OutputDir implements AutoCloseable {
         throw new IllegalArgumentException("output " + path + " already exists; pass --overwrite to replace it");
       }
       if (exists) {
-        refuseToDeleteWhatIsNeeded(path, qualified, keep);
+        refuseToDeleteWhatIsNeeded(path, qualified, keep, replacing);
       }
       Path parent = qualified.getParent() == null ? qualified : qualified.getParent();
       removeStaleTemporaries(fs, parent);
@@ -93,8 +98,8 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** {@code overwrite} replaces the target at commit: refuse now if that would delete what the job needs. */
-  private void refuseToDeleteWhatIsNeeded(String path, Path qualifiedTarget, Map<String, String> keep)
-      throws IOException {
+  private void refuseToDeleteWhatIsNeeded(String path, Path qualifiedTarget, Map<String, String> keep,
+      String replacing) throws IOException {
     Map<String, String> all = new LinkedHashMap<>(keep);
     if ("file".equals(qualifiedTarget.toUri().getScheme())) {
       all.put("current directory", Paths.get("").toAbsolutePath().toString());
@@ -104,7 +109,7 @@ final class OutputDir implements AutoCloseable {
         continue;
       }
       if (within(fs, e.getValue(), qualifiedTarget)) {
-        throw new IllegalArgumentException("--overwrite would delete " + path + ", which holds the "
+        throw new IllegalArgumentException(replacing + " " + path + ", which holds the "
             + e.getKey() + " " + e.getValue() + "; choose another --output");
       }
     }

@@ -98,7 +98,7 @@ class ErrorCatalogTest extends SparkTest {
           return new String[] {"transform", "--model", d.resolve("OUT/m").toString(), "--input",
               json(d, "x.json", 3, 3).toString(), "--output", d.resolve("OUT").toString(), "--overwrite"};
         }),
-        bad("report --output onto the saved model", 2, "--overwrite would delete", d -> {
+        bad("report --output onto the saved model", 2, "report would replace", d -> {
           Path m = model(d, 3);
           Files.move(m, d.resolve("OUT"));
           return new String[] {"report", "--model", d.resolve("OUT").toString(), "--output",

@@ -138,6 +138,8 @@ class ErrorCatalogTest extends SparkTest {
         bad("a 5-d model on 3-d data", 2, "the model takes rows of size 5 but", d -> new String[] {"transform",
             "--model", model(d, 5).toString(), "--input", json(d, "x3.json", 3, 3).toString(), "--output",
             d.resolve("OUT").toString()}),
+        bad("evaluate: a 5-d model on 3-d data", 2, "the model takes rows of size 5 but", d -> new String[] {
+            "evaluate", "--model", model(d, 5).toString(), "--input", json(d, "x3.json", 3, 3).toString()}),
         bad("a truncated model data file", 2, "corrupt model at ", d -> {
           Path m = model(d, 3);
           try (Stream<Path> files = Files.walk(m.resolve("model/data"))) {

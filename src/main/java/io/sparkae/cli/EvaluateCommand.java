@@ -42,6 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max-rows " + maxRows + " must be >= 1");
     }
     var data = input.load(s);
+    InputSize.require(m, data, input.input);
     if (maxRows != null) {
       data = data.limit(maxRows);
     }

@@ -22,7 +22,27 @@ final class FitRunner {
   static int fit(String name, SparkOptions sparkOptions, InputOptions in, FitOptions out,
       AutoencoderEstimator<?> estimator) throws java.io.IOException {
     SparkSession spark = sparkOptions.session("sparkae fit " + name);
-    try (OutputDir dir = new OutputDir(out.output, out.overwrite, spark.sparkContext().hadoopConfiguration())) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String checkpointDir = estimator instanceof io.sparkae.neural.SgdEstimator<?, ?> sgd
+        && !sgd.getCheckpointDir().isEmpty() ? sgd.getCheckpointDir() : null;
+    Map<String, String> keep = new LinkedHashMap<>();
+    keep.put("input", in.input);
+    keep.put("validation input", out.validation);
+    keep.put("checkpoint folder", checkpointDir);
+    // Everything is checked before any data is read: a fit that cannot write its output fails in a second.
+    if (checkpointDir != null) {
+      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(out.output);
+      if (OutputDir.within(target.getFileSystem(conf), checkpointDir, target.getFileSystem(conf)
+          .makeQualified(target))) {
+        throw new IllegalArgumentException("--checkpoint-dir " + checkpointDir + " is inside --output " + out.output
+            + ", which is replaced when the fit ends; choose a folder outside it");
+      }
+      OutputDir.requireWritable(checkpointDir, "--checkpoint-dir", conf);
+    }
+    try (OutputDir dir = new OutputDir(out.output, out.overwrite, conf, keep)) {
+      if (checkpointDir != null) {
+        Resume.check((io.sparkae.neural.SgdEstimator<?, ?>) estimator, name, in, out, conf);
+      }
       Dataset<Row> data = in.load(spark);
       // Loaded once: SGD-trained models report its loss after every epoch, and every model is evaluated on it.
       Dataset<Row> validation = out.validation != null ? in.copyWithInput(out.validation).load(spark) : null;

@@ -11,10 +11,14 @@ import picocli.CommandLine.Option;
 /** Where the rows come from: a path, its format and source options. */
 public final class InputOptions {
   @Option(names = "--input", required = true,
-      description = "input data: Parquet, CSV, JSON, LibSVM, or IDX (MNIST format, raw or gzipped)")
+      description = "input data: Parquet, CSV, JSON, LibSVM, IDX (MNIST format, raw or gzipped), or text (a "
+          + "document per line or per file, Reuters JSON)")
   String input;
 
-  @Option(names = "--format", description = "parquet, csv, json, libsvm, idx, or auto from the name (default)")
+  /** Every format {@link DataSources#load} reads; a test checks it against {@link DataSources#FORMATS}. */
+  static final String FORMAT_LIST = "parquet, json, csv, libsvm, idx, text, text-folder, reuters";
+
+  @Option(names = "--format", description = FORMAT_LIST + ", or auto from the name (default)")
   String format = "auto";
 
   @Option(names = "--input-col", description = "vector column to use (default: features)")
@@ -40,6 +44,9 @@ public final class InputOptions {
   Dataset<Row> load(SparkSession spark) {
     Map<String, String> o = new LinkedHashMap<>(options);
     if (partitions != null) {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("--partitions " + partitions + " must be a positive integer");
+      }
       o.put("numPartitions", partitions.toString());
     }
     if (!"features".equals(inputCol)) {

@@ -48,13 +48,22 @@ public final class Main implements Runnable {
     CommandLine bench = cmd.getSubcommands().get("bench");
     bench.setStopAtPositional(true);
     bench.getCommandSpec().usageMessage().footer("%nBenchmarks:%n" + io.sparkae.bench.Benchmarks.list().replace("%", "%%"));
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose")
+        || java.util.Arrays.asList(args).contains("--verbose=true");
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable t = io.sparkae.core.SparkErrors.inputError(e) != null ? io.sparkae.core.SparkErrors.inputError(e) : e;
-      commandLine.getErr().println("sparkae: error: " + t.getMessage());
-      if (Boolean.getBoolean("sparkae.stacktrace")) {
+      commandLine.getErr().println("sparkae: error: " + ErrorLines.message(t, commandLine));
+      if (verbose || Boolean.getBoolean("sparkae.stacktrace")) {
         e.printStackTrace(commandLine.getErr());
       }
       return t instanceof IllegalArgumentException ? 2 : 1;
+    });
+    // Bad usage: one line too (picocli would print the whole usage help after it).
+    cmd.setParameterExceptionHandler((ex, badArgs) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("sparkae: error: " + ErrorLines.oneLine(ex.getMessage()) + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
+      return 2;
     });
     try {
       Properties config = configFrom(args);
@@ -65,7 +74,12 @@ public final class Main implements Runnable {
       System.err.println("sparkae: error: " + e.getMessage());
       return 2;
     }
-    return cmd.execute(args);
+    Runnable restore = ErrorLines.quietTaskFailures(verbose);
+    try {
+      return cmd.execute(args);
+    } finally {
+      restore.run();
+    }
   }
 
   /** The properties of {@code --config FILE} (or {@code --config=FILE}) if given. */

@@ -25,7 +25,8 @@ final class ReportCommand implements Callable<Integer> {
     SparkSession s = spark.session("sparkae report");
     AutoencoderModel<?> m = model.load(s);
     String target = output != null ? output : new org.apache.hadoop.fs.Path(model.model, "figures").toString();
-    try (OutputDir dir = new OutputDir(target, true, s.sparkContext().hadoopConfiguration())) {
+    try (OutputDir dir = new OutputDir(target, true, s.sparkContext().hadoopConfiguration(),
+        java.util.Map.of("model", model.modelPath(s), "model folder", model.model), "report would replace")) {
       java.util.List<String> files = ModelReports.write(m, dir, "");
       dir.commit();
       files.forEach(f -> System.out.println("wrote " + target + "/" + f));

@@ -62,7 +62,8 @@ final class SampleCommand implements Callable<Integer> {
           + ", which has no prior to sample from; expected a VAE or a topic model");
     }
     DenseMatrix x = vm.sample(count, seed);
-    try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration())) {
+    try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
+        java.util.Map.of("model", model.modelPath(s), "model folder", model.model))) {
       List<Row> rows = new ArrayList<>();
       for (int j = 0; j < x.cols; j++) {
         rows.add(RowFactory.create(Vectors.dense(x.column(j))));

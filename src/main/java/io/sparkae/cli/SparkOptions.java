@@ -17,6 +17,10 @@ public final class SparkOptions {
   @Option(names = "--spark-conf", description = "extra Spark setting KEY=VALUE (repeatable)")
   Map<String, String> sparkConf = new LinkedHashMap<>();
 
+  @Option(names = "--verbose", arity = "0..1", fallbackValue = "true",
+      description = "show Spark's task-failure warnings and the stack trace of an error")
+  boolean verbose;
+
   @Option(names = "--config", description = "job configuration file (properties: long option names as keys)")
   String config;
 

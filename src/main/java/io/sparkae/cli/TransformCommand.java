@@ -50,7 +50,8 @@ final class TransformCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--output-format must be parquet or json, found " + outputFormat);
     }
     SparkSession s = spark.session("sparkae transform");
-    try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration())) {
+    try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
+        java.util.Map.of("input", input.input, "model", model.modelPath(s), "model folder", model.model))) {
       AutoencoderModel<?> m = model.load(s);
       m.setOutputCol(outputCol);
       if (reconstruction) {
@@ -59,7 +60,9 @@ final class TransformCommand implements Callable<Integer> {
       if (loss) {
         m.setLossCol("loss");
       }
-      Dataset<Row> out = m.transform(input.load(s));
+      Dataset<Row> data = input.load(s);
+      InputSize.require(m, data, input.input);
+      Dataset<Row> out = m.transform(data);
       out.write().mode(SaveMode.Overwrite).format(outputFormat).save(dir.path("data"));
       dir.commit();
       // The committed folder holds data/; point users at it.

@@ -1,7 +1,6 @@
 package io.sparkae.core;
 
 import java.io.IOException;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -10,7 +9,8 @@ import org.apache.spark.ml.util.MLWriter;
 
 /**
  * Saves a stage atomically: metadata and data are written under a hidden sibling folder which is renamed onto the
- * target only when complete, so a failed save leaves nothing behind. Saving over an existing path fails unless
+ * target only when complete, so a failed save leaves nothing behind ({@link TempFolders}: a killed save's folder is
+ * removed by the next save into the same parent). Saving over an existing path fails unless
  * {@code overwrite()} was asked for (Spark's MLWriter rule).
  */
 public class StageWriter extends MLWriter {
@@ -29,9 +29,12 @@ public class StageWriter extends MLWriter {
   public void saveImpl(String path) {
     Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
     Path target = new Path(path);
-    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    Path tmp = new Path(target.getParent(), TempFolders.tempName(target.getName()));
     try {
       FileSystem fs = target.getFileSystem(conf);
+      if (target.getParent() != null) {
+        TempFolders.removeStale(fs, target.getParent());
+      }
       try {
         ModelMetadata.write(stage, provenance, tmp, conf);
         if (data != null) {

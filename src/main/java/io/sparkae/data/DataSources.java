@@ -97,8 +97,11 @@ public final class DataSources {
     requireExists(spark, path, format);
     String fmt = auto ? inferFormat(spark, path) : format.toLowerCase(Locale.ROOT);
     String where = fmt + " source " + path;
+    if (List.of("parquet", "json", "csv", "libsvm").contains(fmt)) {
+      requireDataFiles(spark, path);
+    }
     Dataset<Row> df = switch (fmt) {
-      case "parquet" -> tabular(opts, where, reader(spark, opts).parquet(path));
+      case "parquet" -> tabular(opts, where, reader(spark, opts).parquet(path), "parquet");
       case "json" -> json(spark, path, opts, where);
       case "csv" -> csv(spark, path, opts, where);
       case "libsvm" -> libsvm(spark, path, opts);
@@ -210,9 +213,40 @@ public final class DataSources {
         throw new IllegalArgumentException("no data at " + path + (format == null ? "" : " (format " + format + ")")
             + ": the path does not exist, expected a file or directory");
       }
+
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A folder given as tabular input must hold a data file (else Spark says only that it cannot infer a schema). */
+  private static void requireDataFiles(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches != null && matches.length == 1 && matches[0].isDirectory()
+          && !hasDataFile(fs, matches[0].getPath())) {
+        throw new IllegalArgumentException("no data in the folder " + path + ": it holds no data files (names"
+            + " starting with _ or . are skipped, as Spark does)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** True if {@code dir} or a folder below it holds a file whose name does not start with _ or . . */
+  private static boolean hasDataFile(FileSystem fs, Path dir) throws IOException {
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      if (f.isFile() || hasDataFile(fs, f.getPath())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A reader carrying the options that are not ours (delimiters, encodings ...). */
@@ -227,7 +261,7 @@ public final class DataSources {
   }
 
   /** Parquet or JSON: a named vector column if there is one, else the numeric fields assembled. */
-  private static Dataset<Row> tabular(Map<String, String> opts, String where, Dataset<Row> df) {
+  private static Dataset<Row> tabular(Map<String, String> opts, String where, Dataset<Row> df, String kind) {
     String featuresCol = opts.getOrDefault("featuresCol", FEATURES);
     String labelCol = labelCol(df, opts, where);
     boolean hasFeatures = Arrays.asList(df.columns()).contains(featuresCol);
@@ -237,7 +271,7 @@ public final class DataSources {
     if (opts.containsKey("featuresCol")) {
       VectorColumns.field(df, featuresCol, where); // throws, listing the columns there are
     }
-    return VectorColumns.assemble(df, labelCol, where);
+    return VectorColumns.assemble(df, labelCol, where, kind);
   }
 
   private static Dataset<Row> json(SparkSession spark, String path, Map<String, String> opts, String where) {
@@ -247,7 +281,7 @@ public final class DataSources {
       // Vectors written by Spark come back as {type, size, indices, values} structs: let the parser build them.
       df = reader(spark, opts).schema(typed).json(path);
     }
-    return tabular(opts, where, df);
+    return tabular(opts, where, df, "json");
   }
 
   private static Dataset<Row> csv(SparkSession spark, String path, Map<String, String> opts, String where) {
@@ -255,7 +289,8 @@ public final class DataSources {
         .option("header", opts.getOrDefault("header", "false"))
         .option("inferSchema", "true")
         .csv(path);
-    return VectorColumns.assemble(df, labelCol(df, opts, where), where);
+    boolean header = Boolean.parseBoolean(opts.getOrDefault("header", "false"));
+    return VectorColumns.assemble(df, labelCol(df, opts, where), where, header ? "csv-header" : "csv");
   }
 
   private static Dataset<Row> libsvm(SparkSession spark, String path, Map<String, String> opts) {

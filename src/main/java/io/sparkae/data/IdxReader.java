@@ -62,7 +62,7 @@ public final class IdxReader {
             + " (at most " + (Integer.MAX_VALUE - 16) + " fit in one array)");
       }
       byte[] pixels = new byte[(int) size];
-      body(in, pixels, path, promise);
+      body(in, pixels, path, promise, 16);
       return new IdxImages(count, height, width, pixels);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read IDX file " + path + ": " + e.getMessage(), e);
@@ -83,7 +83,7 @@ public final class IdxReader {
         throw new IllegalArgumentException("IDX file " + path + " has an impossible header: " + count + " labels");
       }
       byte[] raw = new byte[count];
-      body(in, raw, path, count + " labels");
+      body(in, raw, path, count + " labels", 8);
       int[] labels = new int[count];
       for (int i = 0; i < count; i++) {
         labels[i] = raw[i] & 0xff;
@@ -155,7 +155,48 @@ public final class IdxReader {
     int b1 = raw.read();
     raw.reset();
     boolean gzip = b0 == 0x1f && b1 == 0x8b;
-    return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw);
+    if (!gzip) {
+      return new DataInputStream(raw);
+    }
+    Counting counted = new Counting(new GZIPInputStream(raw, BUFFER));
+    return new IdxStream(new BufferedInputStream(counted, BUFFER), counted);
+  }
+
+  /** Counts the bytes a gzip stream delivered, so that a stream cut short reports how much it held. */
+  private static final class Counting extends java.io.FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+
+  /** A gzipped IDX stream with the count of decompressed bytes it has delivered. */
+  private static final class IdxStream extends DataInputStream {
+    private final Counting counted;
+
+    IdxStream(InputStream in, Counting counted) {
+      super(in);
+      this.counted = counted;
+    }
   }
 
   /** One big-endian int of the header, at byte {@code offset}; a short file gets a message, not an EOF. */
@@ -184,7 +225,8 @@ public final class IdxReader {
   }
 
   /** Fills {@code into} completely and checks that nothing follows, else says what the header promised. */
-  private static void body(DataInputStream in, byte[] into, String path, String promise) throws IOException {
+  private static void body(DataInputStream in, byte[] into, String path, String promise, int headerBytes)
+      throws IOException {
     int n = 0;
     while (n < into.length) {
       int r;
@@ -194,8 +236,11 @@ public final class IdxReader {
         r = -1; // a gzip stream cut short
       }
       if (r < 0) {
+        // A gzip stream cut short throws inside a buffered read, dropping what that read had gathered: count the
+        // bytes the decompressor delivered instead (all of them, less the header already read).
+        long found = in instanceof IdxStream s ? s.counted.count - headerBytes : n;
         throw new IllegalArgumentException("IDX file " + path + " is truncated: header promises " + promise
-            + ", found " + n);
+            + ", found " + found);
       }
       n += r;
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.mllib.util.MLUtils;
@@ -24,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>A features column may be an ML vector, an old {@code mllib} vector, an array of numbers, or a struct with
  * the fields of a vector written as JSON ({@code type, size, indices, values}); without one, every numeric column
- * except the label is assembled into a vector with Spark ML's {@link VectorAssembler}, in column order.
+ * except the label is assembled into a vector, in column order, every cell checked (file, line and column named).
  */
 final class VectorColumns {
   /** The fields of {@link VectorUDT}'s storage struct, as a JSON file written by Spark holds them. */
@@ -83,7 +82,7 @@ final class VectorColumns {
    * Assembles every column except {@code labelCol} into {@code features}; all of them must be numeric, else the
    * error names each column that is not, with its type.
    */
-  static Dataset<Row> assemble(Dataset<Row> df, String labelCol, String where) {
+  static Dataset<Row> assemble(Dataset<Row> df, String labelCol, String where, String kind) {
     List<String> inputs = new ArrayList<>();
     List<String> bad = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
@@ -96,6 +95,35 @@ final class VectorColumns {
         bad.add("'" + f.name() + "' (" + f.dataType().simpleString() + ")");
       }
     }
+    if (!bad.isEmpty() && kind.startsWith("csv")) {
+      long rows = df.limit(2).count();
+      if (rows == 0) {
+        throw new IllegalArgumentException("no data rows in " + where + ": it holds only a header");
+      }
+      if (rows == 1 && inputs.isEmpty() && !kind.equals("csv-header")) {
+        throw new IllegalArgumentException("no data rows in " + where + ": it holds one line, of names (a header"
+            + " without data?)");
+      }
+      // A number column with null cells written as text ("null", "NA" ...) reads as strings: read those cells as
+      // empty, so that the cell check below names the first one's file, line and column.
+      boolean retyped = false;
+      for (StructField f : df.schema().fields()) {
+        if (f.dataType() instanceof org.apache.spark.sql.types.StringType && !f.name().equals(labelCol)) {
+          Column c = df.col(quote(f.name()));
+          Column asNumber = c.try_cast(DataTypes.DoubleType);
+          boolean onlyNullTokens = df.where(c.isNotNull().and(asNumber.isNull())
+              .and(org.apache.spark.sql.functions.upper(org.apache.spark.sql.functions.trim(c)).isin(NULL_TOKENS)
+                  .unary_$bang())).isEmpty();
+          if (onlyNullTokens) {
+            df = df.withColumn(f.name(), asNumber);
+            retyped = true;
+          }
+        }
+      }
+      if (retyped) {
+        return assemble(df, labelCol, where, kind);
+      }
+    }
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException("non-numeric column" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
           + " in " + where + ": expected numeric feature columns"
@@ -106,14 +134,123 @@ final class VectorColumns {
       throw new IllegalArgumentException("no feature columns in " + where + ": found only "
           + Arrays.toString(df.columns()) + ", expected at least one numeric column besides the label");
     }
-    String tmp = "__sparkae_features";
-    Dataset<Row> assembled = new VectorAssembler()
-        .setInputCols(inputs.toArray(new String[0]))
-        .setOutputCol(tmp)
-        .setHandleInvalid("error")
-        .transform(df);
-    StructField out = assembled.schema().apply(tmp);
-    return select(assembled, assembled.col(tmp).as(DataSources.FEATURES, out.metadata()), labelCol, where);
+    return checkedAssembly(df, inputs, labelCol, where, kind);
+  }
+
+  /** Text that CSV writers put in an empty number cell. */
+  private static final Object[] NULL_TOKENS = {"NULL", "NONE", "NA", "N/A", "NAN", "-"};
+
+  /** The hidden file-source columns a row's file and block come from (see {@link #checkedAssembly}). */
+  private static final String FILE = "__sparkae_file";
+  private static final String BLOCK = "__sparkae_block";
+
+  /**
+   * The numeric {@code inputs} as one {@code features} vector (ML attribute metadata giving its size), every cell
+   * checked: a null (an empty CSV cell), NaN or infinite value stops the job with the file, the line (CSV and JSON,
+   * counting a header) or row (Parquet), and the column. Rows are counted per file within a task; a file that
+   * Spark split into blocks (larger than {@code spark.sql.files.maxPartitionBytes}) has its rows counted from the
+   * block's first byte, which the message then names.
+   */
+  private static Dataset<Row> checkedAssembly(Dataset<Row> df, List<String> inputs, String labelCol, String where,
+      String kind) {
+    List<Column> cols = new ArrayList<>();
+    for (String c : inputs) {
+      cols.add(df.col(quote(c)));
+    }
+    boolean withLabel = labelCol != null;
+    if (withLabel) {
+      cols.add(df.col(quote(labelCol)));
+    }
+    if (withLabel) {
+      StructField label = field(df, labelCol, where);
+      if (!(label.dataType() instanceof NumericType)) {
+        throw new IllegalArgumentException("label column '" + labelCol + "' of " + where + " has type "
+            + label.dataType().simpleString() + ", expected a numeric column");
+      }
+    }
+    boolean located;
+    try {
+      Column file = df.col("_metadata.file_path").as(FILE);
+      Column block = df.col("_metadata.file_block_start").as(BLOCK);
+      cols.add(file);
+      cols.add(block);
+      located = true;
+    } catch (RuntimeException e) {
+      located = false; // not a file source: rows are counted per task
+    }
+    Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+    StructType out = new StructType().add(new StructField(DataSources.FEATURES, new VectorUDT(), false,
+        new org.apache.spark.ml.attribute.AttributeGroup(DataSources.FEATURES, inputs.size()).toMetadata()));
+    if (withLabel) {
+      out = out.add(DataSources.LABEL, DataTypes.DoubleType, true);
+    }
+    final String[] names = inputs.toArray(new String[0]);
+    final boolean hasFile = located;
+    final int firstLine = kind.equals("csv-header") ? 2 : 1;
+    final String unit = kind.startsWith("csv") || kind.equals("json") ? "line" : "row";
+    final String fmt = kind.startsWith("csv") ? "CSV" : kind.equals("json") ? "JSON" : "Parquet";
+    return selected.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows ->
+        new java.util.Iterator<Row>() {
+          private String file;
+          private long block;
+          private long index;
+
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
+
+          @Override
+          public Row next() {
+            Row r = rows.next();
+            if (hasFile) {
+              String f = local(r.getString(r.length() - 2));
+              long b = r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1);
+              if (!f.equals(file) || b != block) {
+                file = f;
+                block = b;
+                index = 0;
+              }
+            }
+            double[] v = new double[names.length];
+            for (int i = 0; i < names.length; i++) {
+              String bad = null;
+              if (r.isNullAt(i)) {
+                bad = "is empty (or null)";
+              } else {
+                v[i] = ((Number) r.get(i)).doubleValue();
+                if (Double.isNaN(v[i])) {
+                  bad = "holds NaN";
+                } else if (Double.isInfinite(v[i])) {
+                  bad = "holds " + v[i];
+                }
+              }
+              if (bad != null) {
+                String at = !hasFile ? where + ", row " + (index + 1)
+                    : fmt + " file " + file + ", " + (block == 0 ? unit + " " + (index + firstLine)
+                        : "record " + (index + 1) + " after byte " + block);
+                throw new IllegalArgumentException(at + ", column " + (i + 1) + " ('" + names[i] + "') " + bad
+                    + ": expected a finite number in every feature cell");
+              }
+            }
+            index++;
+            org.apache.spark.ml.linalg.Vector vec = org.apache.spark.ml.linalg.Vectors.dense(v);
+            return withLabel ? org.apache.spark.sql.RowFactory.create(vec, r.isNullAt(names.length) ? null
+                : ((Number) r.get(names.length)).doubleValue()) : org.apache.spark.sql.RowFactory.create(vec);
+          }
+        }, org.apache.spark.sql.Encoders.row(out));
+  }
+
+  /** A file URI as a plain path when it is local ({@code file:/a%20b} as {@code /a b}). */
+  static String local(String uri) {
+    if (uri != null && uri.startsWith("file:")) {
+      try {
+        return new java.net.URI(uri).getPath();
+      } catch (java.net.URISyntaxException e) {
+        return uri.substring("file:".length());
+      }
+    }
+    return uri;
   }
 
   /** The field named {@code name}, or an error listing the columns there are. */

@@ -78,8 +78,42 @@ public final class Checkpoint {
         int rpe = in.readInt();
         return new Checkpoint(round, rpe, readFloats(in), readFloats(in), readDoubles(in), readDoubles(in));
       }
+    } catch (java.io.EOFException e) {
+      throw new IllegalArgumentException("corrupt checkpoint " + f + ": it ends before its data does (truncated)", e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt checkpoint " + f + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("corrupt checkpoint " + f + ": " + (e.getMessage() != null ? e.getMessage()
+          : e.getClass().getSimpleName()), e);
+    } catch (NegativeArraySizeException | OutOfMemoryError e) {
+      throw new IllegalArgumentException("corrupt checkpoint " + f + ": an array length is not plausible", e);
+    }
+  }
+
+  /**
+   * The round and rounds per epoch of the checkpoint in {@code dir} ({@code {round, roundsPerEpoch}}), or null when
+   * there is none; a corrupt file gives an IllegalArgumentException naming it.
+   */
+  public static int[] progress(String dir, Configuration conf) {
+    Checkpoint c = read(dir, conf);
+    return c == null ? null : new int[] {c.round, c.roundsPerEpoch};
+  }
+
+  /** True if {@code dir} holds a checkpoint file. */
+  public static boolean exists(String dir, Configuration conf) {
+    try {
+      Path f = file(dir);
+      return f.getFileSystem(conf).exists(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + file(dir) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the checkpoint file in {@code dir} if there is one. */
+  public static void delete(String dir, Configuration conf) {
+    try {
+      Path f = file(dir);
+      f.getFileSystem(conf).delete(f, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + file(dir) + ": " + e.getMessage(), e);
     }
   }
 

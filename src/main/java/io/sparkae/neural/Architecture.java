@@ -1,5 +1,6 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * bias. A tied layer's {@link #weightOffset} points at its mirror's block, which stores sizes[l] x sizes[l+1].
  * Immutable and plain (no records: it is broadcast through Kryo).
  */
-public final class Architecture implements java.io.Serializable {
+public final class Architecture implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int[] sizes;

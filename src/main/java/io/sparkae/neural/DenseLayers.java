@@ -1,6 +1,7 @@
 package io.sparkae.neural;
 
 import io.sparkae.linalg.Blas;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
  * which is linear) and layer by layer by the autoencoder's {@link Network} (per-layer activations, tied weights,
  * the top-k and L1 code between layers). Knows only arrays and BLAS; immutable.
  */
-public final class DenseLayers implements java.io.Serializable {
+public final class DenseLayers implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int[] sizes;

@@ -78,7 +78,7 @@ public final class Network implements Objective {
     public double loss(float[] p, int n, long seed) {
       Architecture a = net.arch;
       int d = a.inputSize();
-      float[] x = java.util.Arrays.copyOf(acts[0], d * n);
+      float[] x = Arrays.copyOf(acts[0], d * n);
       net.forward(p, this, n);
       return a.loss().evaluate(acts[a.layers()], x, d, n, null, 1f, null);
     }

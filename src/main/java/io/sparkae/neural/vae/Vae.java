@@ -4,6 +4,7 @@ import io.sparkae.neural.Activation;
 import io.sparkae.neural.DenseLayers;
 import io.sparkae.neural.Objective;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -187,7 +188,7 @@ public final class Vae implements Objective {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "VAE(encoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
+    return String.format(Locale.ROOT, "VAE(encoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
         + "%d parameters)", Arrays.toString(encoder.sizes()), softmaxLatent ? "softmax -> " : "",
         Arrays.toString(decoder.sizes()), encoder.hidden().lowerName(), likelihood.lowerName(),
         prior.alpha() > 0 ? "Dirichlet(" + prior.alpha() + ") Laplace" : "N(0, I)", samples, beta,

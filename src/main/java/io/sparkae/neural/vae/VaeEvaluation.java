@@ -8,6 +8,7 @@ import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -112,7 +113,7 @@ public final class VaeEvaluation {
         float x = (float) v[i];
         String why = vae.likelihood().invalid(x);
         if (why != null) {
-          throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "input column '%s', partition %d, "
+          throw new IllegalArgumentException(String.format(Locale.ROOT, "input column '%s', partition %d, "
               + "row %d, feature %d: value %s; %s", column, partition, position + i / d, i % d, x, why));
         }
         in[i] = x;

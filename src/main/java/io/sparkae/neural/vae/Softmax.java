@@ -37,6 +37,27 @@ final class Softmax {
     }
   }
 
+  /** {@code theta[:, c] := softmax(z[:, c])} for the first cols columns of k rows. */
+  static void columns(float[] z, float[] theta, int cols, int k) {
+    for (int c = 0; c < cols; c++) {
+      of(z, c * k, k, theta, c * k);
+    }
+  }
+
+  /** {@code g := theta * (g - <g, theta>)} per column: the softmax's Jacobian (symmetric) applied to g. */
+  static void backward(float[] theta, float[] g, int cols, int k) {
+    for (int c = 0; c < cols; c++) {
+      int off = c * k;
+      double dot = 0;
+      for (int i = 0; i < k; i++) {
+        dot += (double) g[off + i] * theta[off + i];
+      }
+      for (int i = 0; i < k; i++) {
+        g[off + i] = theta[off + i] * (float) (g[off + i] - dot);
+      }
+    }
+  }
+
   /** {@code v[off .. off + len) := softmax(v[off .. off + len))}. */
   static void inPlace(double[] v, int off, int len) {
     double max = Double.NEGATIVE_INFINITY;

@@ -52,102 +52,9 @@ public final class Vae implements Objective {
   private final boolean binarize;
   private final float latentDropout;
 
-  /** A VAE for rows of d features, a latent of size k and the decoder {@code likelihood}; see {@link Builder}. */
-  public static Builder builder(int d, int k, Likelihood likelihood) {
-    return new Builder(d, k, likelihood);
-  }
-
-  /**
-   * The settings of a {@link Vae}; by default linear encoder and decoder (no hidden layers), relu hidden layers, the
-   * N(0, I) prior, no softmax latent, L = 1, beta = 1 without warm-up, no binarisation and no latent dropout.
-   */
-  public static final class Builder {
-    private final int d;
-    private final int k;
-    private final Likelihood likelihood;
-    private int[] encoderHidden = new int[0];
-    private int[] decoderHidden = new int[0];
-    private Activation hidden = Activation.RELU;
-    private Prior prior;
-    private boolean softmaxLatent;
-    private int samples = 1;
-    private double beta = 1;
-    private double warmupEpochs;
-    private boolean binarize;
-    private double latentDropout;
-
-    private Builder(int d, int k, Likelihood likelihood) {
-      this.d = d;
-      this.k = k;
-      this.likelihood = likelihood;
-    }
-
-    /** h_1..h_m (none: a linear encoder). */
-    public Builder encoderHidden(int... sizes) {
-      encoderHidden = sizes.clone();
-      return this;
-    }
-
-    /** g_1..g_r (none: a linear decoder, as in the topic model and probabilistic PCA). */
-    public Builder decoderHidden(int... sizes) {
-      decoderHidden = sizes.clone();
-      return this;
-    }
-
-    /** The activation of the hidden layers of both networks. */
-    public Builder hidden(Activation a) {
-      hidden = a;
-      return this;
-    }
-
-    /** p(z) (default N(0, I_k)). */
-    public Builder prior(Prior p) {
-      prior = p;
-      return this;
-    }
-
-    /** Whether the decoder reads t(z) = softmax(z) (the topic model's proportions) instead of z. */
-    public Builder softmaxLatent(boolean on) {
-      softmaxLatent = on;
-      return this;
-    }
-
-    /** L >= 1 reparameterised samples per row and step. */
-    public Builder samples(int l) {
-      samples = l;
-      return this;
-    }
-
-    /** The weight of the KL term (1 for the ELBO). */
-    public Builder beta(double b) {
-      beta = b;
-      return this;
-    }
-
-    /** Epochs over which the KL weight rises linearly from 0 to beta (0: none). */
-    public Builder warmupEpochs(double e) {
-      warmupEpochs = e;
-      return this;
-    }
-
-    /** Dynamic binarisation of the rows (needs the Bernoulli decoder). */
-    public Builder binarize(boolean on) {
-      binarize = on;
-      return this;
-    }
-
-    /**
-     * In training, the probability of zeroing each entry of the decoder's input t(z) (inverted dropout, Srivastava
-     * et al. 2014; ProdLDA drops topic proportions with 0.2); 0 for none.
-     */
-    public Builder latentDropout(double rate) {
-      latentDropout = rate;
-      return this;
-    }
-
-    public Vae build() {
-      return new Vae(this);
-    }
+  /** A VAE for rows of d features, a latent of size k and the decoder {@code likelihood}; see {@link VaeBuilder}. */
+  public static VaeBuilder builder(int d, int k, Likelihood likelihood) {
+    return new VaeBuilder(d, k, likelihood);
   }
 
   /** The positional form of {@link #builder}, argument for argument (kept for the callers written against it). */
@@ -159,36 +66,15 @@ public final class Vae implements Objective {
         .binarize(binarize).latentDropout(latentDropout));
   }
 
-  private Vae(Builder b) {
-    if (b.k < 1) {
-      throw new IllegalArgumentException("latent size = " + b.k + " must be >= 1");
-    }
-    Prior prior = b.prior != null ? b.prior : Prior.standardNormal(b.k);
-    if (prior.size() != b.k) {
-      throw new IllegalArgumentException("the prior has " + prior.size() + " dimensions, the latent " + b.k);
-    }
-    if (b.samples < 1) {
-      throw new IllegalArgumentException("samples = " + b.samples + " must be >= 1");
-    }
-    if (!(b.beta >= 0) || Double.isInfinite(b.beta)) {
-      throw new IllegalArgumentException("beta = " + b.beta + " must be finite and >= 0");
-    }
-    if (!(b.warmupEpochs >= 0) || Double.isInfinite(b.warmupEpochs)) {
-      throw new IllegalArgumentException("warmupEpochs = " + b.warmupEpochs + " must be finite and >= 0");
-    }
-    if (!(b.latentDropout >= 0 && b.latentDropout < 1)) {
-      throw new IllegalArgumentException("latentDropout = " + b.latentDropout + " must lie in [0, 1)");
-    }
-    if (b.binarize && b.likelihood != Likelihood.BERNOULLI) {
-      throw new IllegalArgumentException("binarize needs the bernoulli decoder, found " + b.likelihood.lowerName());
-    }
+  Vae(VaeBuilder b) {
+    b.check();
     this.d = b.d;
     this.k = b.k;
     this.encoder = DenseLayers.stack(concat(d, b.encoderHidden, 2 * k), b.hidden, 0);
     this.decoder = DenseLayers.stack(concat(k, b.decoderHidden, b.likelihood.outputSize(d)), b.hidden,
         encoder.numParams());
     this.likelihood = b.likelihood;
-    this.prior = prior;
+    this.prior = b.prior != null ? b.prior : Prior.standardNormal(k);
     this.softmaxLatent = b.softmaxLatent;
     this.samples = b.samples;
     this.beta = b.beta;

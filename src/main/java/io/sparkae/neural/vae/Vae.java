@@ -67,14 +67,13 @@ public final class Vae implements Objective {
   }
 
   Vae(VaeBuilder b) {
-    b.check();
     this.d = b.d;
     this.k = b.k;
     this.encoder = DenseLayers.stack(concat(d, b.encoderHidden, 2 * k), b.hidden, 0);
     this.decoder = DenseLayers.stack(concat(k, b.decoderHidden, b.likelihood.outputSize(d)), b.hidden,
         encoder.numParams());
     this.likelihood = b.likelihood;
-    this.prior = b.prior != null ? b.prior : Prior.standardNormal(k);
+    this.prior = b.prior;
     this.softmaxLatent = b.softmaxLatent;
     this.samples = b.samples;
     this.beta = b.beta;

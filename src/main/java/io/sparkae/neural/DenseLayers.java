@@ -46,51 +46,59 @@ public final class DenseLayers implements Serializable {
    * {@code offset} of a larger array: for each layer its weights, then its bias.
    */
   public static DenseLayers stack(int[] sizes, Activation hidden, int offset) {
-    checkSizes(sizes);
+    checkSizes(sizes, "an output size");
     int layers = sizes.length - 1;
     Activation[] act = new Activation[layers];
     Arrays.fill(act, hidden);
     act[layers - 1] = Activation.IDENTITY;
-    int[] w = new int[layers];
-    int[] b = new int[layers];
-    long off = offset;
-    for (int l = 0; l < layers; l++) {
-      w[l] = (int) off;
-      off += (long) sizes[l] * sizes[l + 1];
-      b[l] = (int) off;
-      off += sizes[l + 1];
-      checkSize(off, sizes);
-    }
-    return new DenseLayers(sizes.clone(), act, hidden, w, b, new boolean[layers], offset, (int) (off - offset));
+    int[] mirror = new int[layers];
+    Arrays.fill(mirror, -1);
+    return layout(sizes, act, hidden, mirror, offset);
   }
 
   /**
-   * Layers with their own activations and offsets; layer l with {@code transposed[l]} reads the block at
-   * {@code weightOffset[l]} (of another layer, s_l x s_{l+1}) transposed and owns no weights.
+   * Layers with their own activations, parameters from 0; layer l with {@code mirror[l] >= 0} reads layer
+   * mirror[l]'s block (s_l x s_{l+1}, mirror[l] &lt; l) transposed (tied weights) and owns only its bias.
    */
-  static DenseLayers of(int[] sizes, Activation[] activation, Activation hidden, int[] weightOffset,
-      int[] biasOffset, boolean[] transposed, int numParams) {
-    checkSizes(sizes);
-    return new DenseLayers(sizes.clone(), activation.clone(), hidden, weightOffset.clone(), biasOffset.clone(),
-        transposed.clone(), 0, numParams);
+  static DenseLayers tied(int[] sizes, Activation[] activation, Activation hidden, int[] mirror) {
+    return layout(sizes, activation.clone(), hidden, mirror, 0);
   }
 
-  private static void checkSizes(int[] sizes) {
+  /** The layout: for each layer in order its weights (unless it reads its mirror's), then its bias. */
+  private static DenseLayers layout(int[] sizes, Activation[] act, Activation hidden, int[] mirror, int offset) {
+    int layers = sizes.length - 1;
+    int[] w = new int[layers];
+    int[] b = new int[layers];
+    boolean[] transposed = new boolean[layers];
+    long off = offset;
+    for (int l = 0; l < layers; l++) {
+      transposed[l] = mirror[l] >= 0;
+      if (transposed[l]) {
+        w[l] = w[mirror[l]];
+      } else {
+        w[l] = (int) off;
+        off += (long) sizes[l] * sizes[l + 1];
+      }
+      b[l] = (int) off;
+      off += sizes[l + 1];
+      if (off > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " need " + off
+            + " parameters, more than one array holds");
+      }
+    }
+    return new DenseLayers(sizes.clone(), act, hidden, w, b, transposed, offset, (int) (off - offset));
+  }
+
+  /** Fails unless there are at least two sizes ("an input and {@code second}"), all positive. */
+  static void checkSizes(int[] sizes, String second) {
     if (sizes.length < 2) {
-      throw new IllegalArgumentException("dense layers need at least an input and an output size, found "
+      throw new IllegalArgumentException("layers need at least an input and " + second + ", found "
           + Arrays.toString(sizes));
     }
     for (int s : sizes) {
       if (s < 1) {
         throw new IllegalArgumentException("layer sizes must be positive, found " + Arrays.toString(sizes));
       }
-    }
-  }
-
-  static void checkSize(long params, int[] sizes) {
-    if (params > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " need " + params
-          + " parameters, more than one array holds");
     }
   }
 

@@ -46,10 +46,7 @@ public final class Network implements Objective {
       Architecture a = net.arch;
       this.net = net;
       this.capacity = capacity;
-      acts = new float[a.layers() + 1][];
-      for (int l = 0; l <= a.layers(); l++) {
-        acts[l] = new float[a.size(l) * capacity];
-      }
+      acts = net.layers.activations(capacity);
       deltaA = new float[a.maxSize() * capacity];
       deltaB = new float[a.maxSize() * capacity];
       keep = a.topK() > 0 ? new boolean[a.codeSize() * capacity] : null;

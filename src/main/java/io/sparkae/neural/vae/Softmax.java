@@ -1,5 +1,7 @@
 package io.sparkae.neural.vae;
 
+import java.util.Arrays;
+
 /**
  * The softmax {@code p_i = exp(a_i) / sum_j exp(a_j)} and its log-normaliser, computed stably by subtracting the
  * maximum: the one implementation behind the multinomial decoder, the topic proportions theta = softmax(z) and the
@@ -60,10 +62,7 @@ final class Softmax {
 
   /** {@code v[off .. off + len) := softmax(v[off .. off + len))}. */
   static void inPlace(double[] v, int off, int len) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = off; i < off + len; i++) {
-      max = Math.max(max, v[i]);
-    }
+    double max = Arrays.stream(v, off, off + len).max().orElse(Double.NEGATIVE_INFINITY);
     double sum = 0;
     for (int i = off; i < off + len; i++) {
       v[i] = Math.exp(v[i] - max);

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * {@code dW += delta a^T}, input gradient {@code W^T delta}).
  *
  * <p>Used whole by the VAE's encoder and decoder ({@link #stack}: the hidden activation on every layer but the last,
- * which is linear) and layer by layer by the autoencoder's {@link Network} (per-layer activations, tied weights,
+ * which is linear; the topic model, ProdLDA, is such a VAE) and layer by layer by the autoencoder's {@link Network} (per-layer activations, tied weights,
  * the top-k and L1 code between layers). Knows only arrays and BLAS; immutable.
  */
 public final class DenseLayers implements Serializable {
@@ -26,18 +26,16 @@ public final class DenseLayers implements Serializable {
   private final int[] weightOffset;
   private final int[] biasOffset;
   private final boolean[] transposed;
-  private final int offset;
   private final int numParams;
 
   private DenseLayers(int[] sizes, Activation[] activation, Activation hidden, int[] weightOffset,
-      int[] biasOffset, boolean[] transposed, int offset, int numParams) {
+      int[] biasOffset, boolean[] transposed, int numParams) {
     this.sizes = sizes;
     this.activation = activation;
     this.hidden = hidden;
     this.weightOffset = weightOffset;
     this.biasOffset = biasOffset;
     this.transposed = transposed;
-    this.offset = offset;
     this.numParams = numParams;
   }
 
@@ -86,7 +84,7 @@ public final class DenseLayers implements Serializable {
             + " parameters, more than one array holds");
       }
     }
-    return new DenseLayers(sizes.clone(), act, hidden, w, b, transposed, offset, (int) (off - offset));
+    return new DenseLayers(sizes.clone(), act, hidden, w, b, transposed, (int) (off - offset));
   }
 
   /** Fails unless there are at least two sizes ("an input and {@code second}"), all positive. */
@@ -114,10 +112,6 @@ public final class DenseLayers implements Serializable {
     return sizes.clone();
   }
 
-  public int inputSize() {
-    return sizes[0];
-  }
-
   public int outputSize() {
     return sizes[sizes.length - 1];
   }
@@ -136,17 +130,8 @@ public final class DenseLayers implements Serializable {
     return activation[l];
   }
 
-  /** Whether layer l reads another layer's weights transposed. */
-  public boolean transposed(int l) {
-    return transposed[l];
-  }
-
   public boolean ownsWeights(int l) {
     return !transposed[l];
-  }
-
-  public int offset() {
-    return offset;
   }
 
   public int numParams() {
@@ -292,10 +277,5 @@ public final class DenseLayers implements Serializable {
         }
       }
     }
-  }
-
-  /** Weight block of layer l as a copy, s_{l+1} x s_l column-major (s_l x s_{l+1} when transposed). */
-  public float[] weights(float[] p, int l) {
-    return Arrays.copyOfRange(p, weightOffset[l], weightOffset[l] + sizes[l] * sizes[l + 1]);
   }
 }

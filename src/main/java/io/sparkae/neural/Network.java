@@ -73,11 +73,7 @@ public final class Network implements Objective {
     /** The reconstruction loss against the (uncorrupted) input itself; deterministic. */
     @Override
     public double loss(float[] p, int n, long seed) {
-      Architecture a = net.arch;
-      int d = a.inputSize();
-      float[] x = Arrays.copyOf(acts[0], d * n);
-      net.forward(p, this, n);
-      return a.loss().evaluate(acts[a.layers()], x, d, n, null, 1f, null);
+      return net.reconstructionLoss(p, this, n, null);
     }
   }
 
@@ -130,6 +126,17 @@ public final class Network implements Objective {
   /** The whole network: a_1..a_L from a_0. */
   public void forward(float[] p, Workspace ws, int n) {
     forward(p, ws, n, 0, arch.layers());
+  }
+
+  /**
+   * Runs the network on the first n columns of a_0 and returns the summed reconstruction loss against a_0 itself
+   * (without the L1 code penalty), each column's into {@code out} when non-null.
+   */
+  public double reconstructionLoss(float[] p, Workspace ws, int n, double[] out) {
+    int d = arch.inputSize();
+    float[] x = Arrays.copyOf(ws.acts[0], d * n);
+    forward(p, ws, n);
+    return arch.loss().evaluate(ws.acts[arch.layers()], x, d, n, null, 1f, out);
   }
 
   /** Keeps the k largest entries of each column of the code (ties broken by lowest index), zeroes the rest. */

@@ -2,7 +2,6 @@ package io.sparkae.neural;
 
 import io.sparkae.core.Autoencoder;
 import io.sparkae.linalg.DenseMatrix;
-import java.util.Arrays;
 
 /**
  * A trained network as an {@link Autoencoder}: the encoder is layers 0..m-1 (the code z = a_m, with top-k applied
@@ -107,10 +106,7 @@ public final class NetworkAutoencoder implements Autoencoder {
     if (n == 0) {
       return;
     }
-    Network.Workspace ws = load(x, n, 0);
-    new Network(arch).forward(params, ws, n);
-    float[] target = Arrays.copyOf(ws.acts[0], inputSize() * n);
-    arch.loss().evaluate(ws.acts[arch.layers()], target, inputSize(), n, null, 1f, out);
+    new Network(arch).reconstructionLoss(params, load(x, n, 0), n, out);
   }
 
   @Override

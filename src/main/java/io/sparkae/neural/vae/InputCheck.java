@@ -31,9 +31,7 @@ final class InputCheck {
             float v = b.values[off + i];
             String why = likelihood.invalid(v);
             if (why != null) {
-              return Collections.singletonList(String.format(Locale.ROOT,
-                  "input column '%s', partition %d, row %d, feature %d: value %s; %s", column, p, row, i, v, why))
-                  .iterator();
+              return Collections.singletonList(outside(column, p, row, i, v, why)).iterator();
             }
             empty &= v == 0f;
           }
@@ -49,5 +47,11 @@ final class InputCheck {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }
+  }
+
+  /** The message for feature i of a row outside the decoder's support (here and in {@link VaeEvaluation}). */
+  static String outside(String column, int partition, long row, int feature, float v, String why) {
+    return String.format(Locale.ROOT, "input column '%s', partition %d, row %d, feature %d: value %s; %s", column,
+        partition, row, feature, v, why);
   }
 }

@@ -222,8 +222,9 @@ public final class Vae implements Objective {
         kl += prior.kl(posterior(), j * 2 * k, null, 0f);
       }
       double klWeight = beta(epoch);
+      double loss = reconstruction + klWeight * kl; // the -ELBO when klWeight = 1
       VaeBackward.backward(Vae.this, this, p, grad, n, klWeight, weightDecay);
-      return reconstruction + klWeight * kl;
+      return loss;
     }
 
     /** -ELBO summed over the first n columns of the input (beta = 1), each row's noise keyed by its values. */

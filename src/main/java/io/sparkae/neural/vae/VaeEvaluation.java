@@ -8,7 +8,6 @@ import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -113,8 +112,7 @@ public final class VaeEvaluation {
         float x = (float) v[i];
         String why = vae.likelihood().invalid(x);
         if (why != null) {
-          throw new IllegalArgumentException(String.format(Locale.ROOT, "input column '%s', partition %d, "
-              + "row %d, feature %d: value %s; %s", column, partition, position + i / d, i % d, x, why));
+          throw new IllegalArgumentException(InputCheck.outside(column, partition, position + i / d, i % d, x, why));
         }
         in[i] = x;
         out[4] += x;

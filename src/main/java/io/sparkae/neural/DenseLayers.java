@@ -238,6 +238,11 @@ public final class DenseLayers implements Serializable {
     }
   }
 
+  /** A step of {@link #backward} between layers: changes g = dJ/da_l (s_l x n) before it passes a_l's activation. */
+  public interface Between {
+    void apply(int l, float[] a, float[] g, int n);
+  }
+
   /**
    * Backpropagates {@code delta} = dJ/da_L (s_L x n, overwritten: it and {@code scratch}, both of at least
    * maxSize x n floats, are used as ping-pong buffers) through all layers after {@link #forward}: adds the weight and
@@ -245,6 +250,12 @@ public final class DenseLayers implements Serializable {
    */
   public void backward(float[] p, float[] grad, float[][] acts, float[] delta, float[] scratch, int n,
       float[] inputGrad) {
+    backward(p, grad, acts, delta, scratch, n, inputGrad, null);
+  }
+
+  /** {@link #backward} with {@code between} (may be null) applied at every hidden layer a_l, l = L-1..1. */
+  public void backward(float[] p, float[] grad, float[][] acts, float[] delta, float[] scratch, int n,
+      float[] inputGrad, Between between) {
     float[] cur = delta;
     float[] other = scratch;
     for (int l = layers() - 1; l >= 0; l--) {
@@ -256,6 +267,9 @@ public final class DenseLayers implements Serializable {
         return;
       }
       inputGradient(p, l, cur, other, n);
+      if (between != null) {
+        between.apply(l, acts[l], other, n);
+      }
       activation[l - 1].backward(acts[l], other, 0, sizes[l] * n);
       float[] t = cur;
       cur = other;

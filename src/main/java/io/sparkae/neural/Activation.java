@@ -1,5 +1,7 @@
 package io.sparkae.neural;
 
+import java.util.Locale;
+
 /**
  * Element-wise activations y = f(a), applied in place on a range of a float array. The backward pass is written in
  * terms of the output y alone, so that a layer keeps only its post-activations:
@@ -98,12 +100,12 @@ public enum Activation {
 
   /** By lower-case name: identity, relu, sigmoid, tanh, softplus (linear is an alias of identity). */
   public static Activation parse(String name) {
-    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    String n = name.trim().toLowerCase(Locale.ROOT);
     if (n.equals("linear")) {
       return IDENTITY;
     }
     for (Activation a : values()) {
-      if (a.name().toLowerCase(java.util.Locale.ROOT).equals(n)) {
+      if (a.name().toLowerCase(Locale.ROOT).equals(n)) {
         return a;
       }
     }
@@ -112,6 +114,6 @@ public enum Activation {
   }
 
   public String lowerName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

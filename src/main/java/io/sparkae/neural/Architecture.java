@@ -1,5 +1,6 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -11,11 +12,12 @@ import java.util.Arrays;
  * (identity for cross-entropy, whose last layer emits logits). With tied weights (Vincent et al. 2010) decoder layer
  * l reuses the encoder's {@code W_{L-1-l}^T} and has only its own bias.
  *
- * <p>Layout: for each layer in order, its weights (sizes[l+1] x sizes[l], column-major; absent when tied) then its
- * bias. A tied layer's {@link #weightOffset} points at its mirror's block, which stores sizes[l] x sizes[l+1].
+ * <p>Layout ({@link DenseLayers}): for each layer in order, its weights (sizes[l+1] x sizes[l], column-major; absent
+ * when tied) then its bias. A tied layer's {@link #weightOffset} points at its mirror's block, which stores sizes[l] x
+ * sizes[l+1].
  * Immutable and plain (no records: it is broadcast through Kryo).
  */
-public final class Architecture implements java.io.Serializable {
+public final class Architecture implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int[] sizes;
@@ -26,9 +28,7 @@ public final class Architecture implements java.io.Serializable {
   private final boolean tied;
   private final int topK;
   private final float l1;
-  private final int[] weightOffset;
-  private final int[] biasOffset;
-  private final int numParams;
+  private final DenseLayers dense;
 
   /**
    * @param encoderSizes (d, h_1, ..., h_m), at least two sizes, all positive
@@ -38,15 +38,7 @@ public final class Architecture implements java.io.Serializable {
    */
   public Architecture(int[] encoderSizes, Activation hidden, Activation code, Activation output, Loss loss,
       boolean tied, int topK, double l1) {
-    if (encoderSizes.length < 2) {
-      throw new IllegalArgumentException("layers need at least an input and a code size, found "
-          + Arrays.toString(encoderSizes));
-    }
-    for (int s : encoderSizes) {
-      if (s < 1) {
-        throw new IllegalArgumentException("layer sizes must be positive, found " + Arrays.toString(encoderSizes));
-      }
-    }
+    DenseLayers.checkSizes(encoderSizes, "a code size");
     int m = encoderSizes.length - 1;
     int codeSize = encoderSizes[m];
     if (topK < 0 || topK > codeSize) {
@@ -68,21 +60,13 @@ public final class Architecture implements java.io.Serializable {
     this.topK = topK;
     this.l1 = (float) l1;
     int layers = 2 * m;
-    weightOffset = new int[layers];
-    biasOffset = new int[layers];
-    long off = 0;
+    Activation[] act = new Activation[layers];
+    int[] mirror = new int[layers];
     for (int l = 0; l < layers; l++) {
-      if (tied && l >= m) {
-        weightOffset[l] = weightOffset[layers - 1 - l];
-      } else {
-        weightOffset[l] = (int) off;
-        off += (long) sizes[l] * sizes[l + 1];
-      }
-      biasOffset[l] = (int) off;
-      off += sizes[l + 1];
-      DenseLayers.checkSize(off, encoderSizes);
+      act[l] = activation(l);
+      mirror[l] = tied && l >= m ? layers - 1 - l : -1;
     }
-    numParams = (int) off;
+    dense = DenseLayers.tied(sizes, act, hidden, mirror);
   }
 
   public int layers() {
@@ -117,7 +101,7 @@ public final class Architecture implements java.io.Serializable {
   }
 
   public int maxSize() {
-    return Arrays.stream(sizes).max().getAsInt();
+    return dense.maxSize();
   }
 
   /** The activation of layer l's output a_{l+1}. */
@@ -162,11 +146,11 @@ public final class Architecture implements java.io.Serializable {
   }
 
   public int weightOffset(int l) {
-    return weightOffset[l];
+    return dense.weightOffset(l);
   }
 
   public int biasOffset(int l) {
-    return biasOffset[l];
+    return dense.biasOffset(l);
   }
 
   /** Whether layer l owns its weight block (false for tied decoder layers). */
@@ -175,25 +159,18 @@ public final class Architecture implements java.io.Serializable {
   }
 
   public int numParams() {
-    return numParams;
+    return dense.numParams();
   }
 
   /** The dense layers of this network for the shared engine: per-layer activations, tied layers transposed. */
   public DenseLayers dense() {
-    int layers = layers();
-    Activation[] act = new Activation[layers];
-    boolean[] tr = new boolean[layers];
-    for (int l = 0; l < layers; l++) {
-      act[l] = activation(l);
-      tr[l] = transposed(l);
-    }
-    return DenseLayers.of(sizes, act, hidden, weightOffset, biasOffset, tr, numParams);
+    return dense;
   }
 
   @Override
   public String toString() {
     return "Architecture(" + Arrays.toString(sizes) + ", " + hidden.lowerName() + "/" + code.lowerName() + "/"
         + output.lowerName() + ", " + loss.shortName() + (tied ? ", tied" : "") + (topK > 0 ? ", top-" + topK : "")
-        + (l1 > 0 ? ", l1 " + l1 : "") + ", " + numParams + " parameters)";
+        + (l1 > 0 ? ", l1 " + l1 : "") + ", " + numParams() + " parameters)";
   }
 }

@@ -1,6 +1,7 @@
 package io.sparkae.neural;
 
 import io.sparkae.linalg.Blas;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -13,10 +14,10 @@ import java.util.SplittableRandom;
  * {@code dW += delta a^T}, input gradient {@code W^T delta}).
  *
  * <p>Used whole by the VAE's encoder and decoder ({@link #stack}: the hidden activation on every layer but the last,
- * which is linear) and layer by layer by the autoencoder's {@link Network} (per-layer activations, tied weights,
+ * which is linear; the topic model, ProdLDA, is such a VAE) and layer by layer by the autoencoder's {@link Network} (per-layer activations, tied weights,
  * the top-k and L1 code between layers). Knows only arrays and BLAS; immutable.
  */
-public final class DenseLayers implements java.io.Serializable {
+public final class DenseLayers implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int[] sizes;
@@ -25,18 +26,16 @@ public final class DenseLayers implements java.io.Serializable {
   private final int[] weightOffset;
   private final int[] biasOffset;
   private final boolean[] transposed;
-  private final int offset;
   private final int numParams;
 
   private DenseLayers(int[] sizes, Activation[] activation, Activation hidden, int[] weightOffset,
-      int[] biasOffset, boolean[] transposed, int offset, int numParams) {
+      int[] biasOffset, boolean[] transposed, int numParams) {
     this.sizes = sizes;
     this.activation = activation;
     this.hidden = hidden;
     this.weightOffset = weightOffset;
     this.biasOffset = biasOffset;
     this.transposed = transposed;
-    this.offset = offset;
     this.numParams = numParams;
   }
 
@@ -45,51 +44,59 @@ public final class DenseLayers implements java.io.Serializable {
    * {@code offset} of a larger array: for each layer its weights, then its bias.
    */
   public static DenseLayers stack(int[] sizes, Activation hidden, int offset) {
-    checkSizes(sizes);
+    checkSizes(sizes, "an output size");
     int layers = sizes.length - 1;
     Activation[] act = new Activation[layers];
     Arrays.fill(act, hidden);
     act[layers - 1] = Activation.IDENTITY;
-    int[] w = new int[layers];
-    int[] b = new int[layers];
-    long off = offset;
-    for (int l = 0; l < layers; l++) {
-      w[l] = (int) off;
-      off += (long) sizes[l] * sizes[l + 1];
-      b[l] = (int) off;
-      off += sizes[l + 1];
-      checkSize(off, sizes);
-    }
-    return new DenseLayers(sizes.clone(), act, hidden, w, b, new boolean[layers], offset, (int) (off - offset));
+    int[] mirror = new int[layers];
+    Arrays.fill(mirror, -1);
+    return layout(sizes, act, hidden, mirror, offset);
   }
 
   /**
-   * Layers with their own activations and offsets; layer l with {@code transposed[l]} reads the block at
-   * {@code weightOffset[l]} (of another layer, s_l x s_{l+1}) transposed and owns no weights.
+   * Layers with their own activations, parameters from 0; layer l with {@code mirror[l] >= 0} reads layer
+   * mirror[l]'s block (s_l x s_{l+1}, mirror[l] &lt; l) transposed (tied weights) and owns only its bias.
    */
-  static DenseLayers of(int[] sizes, Activation[] activation, Activation hidden, int[] weightOffset,
-      int[] biasOffset, boolean[] transposed, int numParams) {
-    checkSizes(sizes);
-    return new DenseLayers(sizes.clone(), activation.clone(), hidden, weightOffset.clone(), biasOffset.clone(),
-        transposed.clone(), 0, numParams);
+  static DenseLayers tied(int[] sizes, Activation[] activation, Activation hidden, int[] mirror) {
+    return layout(sizes, activation.clone(), hidden, mirror, 0);
   }
 
-  private static void checkSizes(int[] sizes) {
+  /** The layout: for each layer in order its weights (unless it reads its mirror's), then its bias. */
+  private static DenseLayers layout(int[] sizes, Activation[] act, Activation hidden, int[] mirror, int offset) {
+    int layers = sizes.length - 1;
+    int[] w = new int[layers];
+    int[] b = new int[layers];
+    boolean[] transposed = new boolean[layers];
+    long off = offset;
+    for (int l = 0; l < layers; l++) {
+      transposed[l] = mirror[l] >= 0;
+      if (transposed[l]) {
+        w[l] = w[mirror[l]];
+      } else {
+        w[l] = (int) off;
+        off += (long) sizes[l] * sizes[l + 1];
+      }
+      b[l] = (int) off;
+      off += sizes[l + 1];
+      if (off > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " need " + off
+            + " parameters, more than one array holds");
+      }
+    }
+    return new DenseLayers(sizes.clone(), act, hidden, w, b, transposed, (int) (off - offset));
+  }
+
+  /** Fails unless there are at least two sizes ("an input and {@code second}"), all positive. */
+  static void checkSizes(int[] sizes, String second) {
     if (sizes.length < 2) {
-      throw new IllegalArgumentException("dense layers need at least an input and an output size, found "
+      throw new IllegalArgumentException("layers need at least an input and " + second + ", found "
           + Arrays.toString(sizes));
     }
     for (int s : sizes) {
       if (s < 1) {
         throw new IllegalArgumentException("layer sizes must be positive, found " + Arrays.toString(sizes));
       }
-    }
-  }
-
-  static void checkSize(long params, int[] sizes) {
-    if (params > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " need " + params
-          + " parameters, more than one array holds");
     }
   }
 
@@ -103,10 +110,6 @@ public final class DenseLayers implements java.io.Serializable {
 
   public int[] sizes() {
     return sizes.clone();
-  }
-
-  public int inputSize() {
-    return sizes[0];
   }
 
   public int outputSize() {
@@ -127,17 +130,8 @@ public final class DenseLayers implements java.io.Serializable {
     return activation[l];
   }
 
-  /** Whether layer l reads another layer's weights transposed. */
-  public boolean transposed(int l) {
-    return transposed[l];
-  }
-
   public boolean ownsWeights(int l) {
     return !transposed[l];
-  }
-
-  public int offset() {
-    return offset;
   }
 
   public int numParams() {
@@ -244,6 +238,11 @@ public final class DenseLayers implements java.io.Serializable {
     }
   }
 
+  /** A step of {@link #backward} between layers: changes g = dJ/da_l (s_l x n) before it passes a_l's activation. */
+  public interface Between {
+    void apply(int l, float[] a, float[] g, int n);
+  }
+
   /**
    * Backpropagates {@code delta} = dJ/da_L (s_L x n, overwritten: it and {@code scratch}, both of at least
    * maxSize x n floats, are used as ping-pong buffers) through all layers after {@link #forward}: adds the weight and
@@ -251,6 +250,12 @@ public final class DenseLayers implements java.io.Serializable {
    */
   public void backward(float[] p, float[] grad, float[][] acts, float[] delta, float[] scratch, int n,
       float[] inputGrad) {
+    backward(p, grad, acts, delta, scratch, n, inputGrad, null);
+  }
+
+  /** {@link #backward} with {@code between} (may be null) applied at every hidden layer a_l, l = L-1..1. */
+  public void backward(float[] p, float[] grad, float[][] acts, float[] delta, float[] scratch, int n,
+      float[] inputGrad, Between between) {
     float[] cur = delta;
     float[] other = scratch;
     for (int l = layers() - 1; l >= 0; l--) {
@@ -262,6 +267,9 @@ public final class DenseLayers implements java.io.Serializable {
         return;
       }
       inputGradient(p, l, cur, other, n);
+      if (between != null) {
+        between.apply(l, acts[l], other, n);
+      }
       activation[l - 1].backward(acts[l], other, 0, sizes[l] * n);
       float[] t = cur;
       cur = other;
@@ -283,10 +291,5 @@ public final class DenseLayers implements java.io.Serializable {
         }
       }
     }
-  }
-
-  /** Weight block of layer l as a copy, s_{l+1} x s_l column-major (s_l x s_{l+1} when transposed). */
-  public float[] weights(float[] p, int l) {
-    return Arrays.copyOfRange(p, weightOffset[l], weightOffset[l] + sizes[l] * sizes[l + 1]);
   }
 }

@@ -1,12 +1,13 @@
 package io.sparkae.neural;
 
 import io.sparkae.data.Block;
+import java.io.Serializable;
 
 /**
  * A cached block of training rows in float: d x capacity column-major, example j in column j, the first
  * {@link #size} columns valid. Plain final class (cached and shipped through Kryo).
  */
-public final class FloatBlock implements java.io.Serializable {
+public final class FloatBlock implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final int dim;

@@ -1,6 +1,8 @@
 package io.sparkae.neural;
 
+import io.sparkae.core.Seeds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
@@ -33,7 +35,7 @@ public final class GreedyPretrainer {
 
   /** Initial parameters of the deep network from {@code epochs} epochs per stage on cached {@code blocks}. */
   public static float[] pretrain(Architecture full, TrainingConfig cfg, int epochs, JavaRDD<FloatBlock> blocks) {
-    float[] deep = new Network(full).initialize(io.sparkae.core.Seeds.derive(cfg.seed, "init"));
+    float[] deep = new Network(full).initialize(Seeds.derive(cfg.seed, "init"));
     int m = full.codeLayer();
     JavaRDD<FloatBlock> input = blocks;
     List<JavaRDD<FloatBlock>> owned = new ArrayList<>();
@@ -44,7 +46,7 @@ public final class GreedyPretrainer {
         LOG.info("greedy pretraining stage {}/{}: {}", i + 1, m, a);
         TrainingConfig stageCfg = new TrainingConfig(cfg.batchSize, cfg.averagingFrequency, cfg.optimizer,
             cfg.learningRate, cfg.learningRateDecay, cfg.decayEvery, cfg.weightDecay, cfg.inputDropout,
-            cfg.inputNoise, io.sparkae.core.Seeds.derive(cfg.seed, "stage-" + i));
+            cfg.inputNoise, Seeds.derive(cfg.seed, "stage-" + i));
         float[] p = new AveragingTrainer(net, stageCfg, epochs).fit(input, null, null).params;
         copy(p, a.weightOffset(0), deep, full.weightOffset(i), a.size(0) * a.size(1));
         copy(p, a.biasOffset(0), deep, full.biasOffset(i), a.size(1));
@@ -77,7 +79,7 @@ public final class GreedyPretrainer {
       Network.Workspace ws = net.workspace(Math.max(1, b.size));
       System.arraycopy(b.values, 0, ws.acts[0], 0, b.size * b.dim);
       net.forward(p, ws, b.size, 0, 1);
-      return new FloatBlock(h, b.size, java.util.Arrays.copyOf(ws.acts[1], h * b.size));
+      return new FloatBlock(h, b.size, Arrays.copyOf(ws.acts[1], h * b.size));
     }).persist(StorageLevel.MEMORY_AND_DISK());
     out.count();
     return out;

@@ -1,5 +1,7 @@
 package io.sparkae.neural;
 
+import java.util.Locale;
+
 /**
  * Reconstruction losses per example, summed over the d features, with their gradient with respect to the network's
  * last pre-activation a (d x n, column j is example j):
@@ -52,7 +54,7 @@ public enum Loss {
 
   /** By name: squared (squared_error, mse) or bce (cross_entropy). */
   public static Loss parse(String name) {
-    String n = name.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+    String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     switch (n) {
       case "squared": case "squared_error": case "mse":
         return SQUARED_ERROR;

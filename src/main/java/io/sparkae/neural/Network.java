@@ -5,9 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * Forward and backward passes of an {@link Architecture} on minibatch blocks: column-major float matrices,
- * features x batch (example j in column j), layer by layer through the shared engine {@link DenseLayers} (one
- * {@code sgemm} forward and two backward per layer), with the code's top-k and L1 penalty between layers; the
- * parameters and their gradient are flat float arrays of {@link Architecture#numParams()} entries.
+ * features x batch (example j in column j), through the shared engine {@link DenseLayers} (one {@code sgemm} forward
+ * and two backward per layer): forward layer by layer for the code's top-k, backward whole with the code's L1 and
+ * top-k gradient step between layers ({@link DenseLayers.Between}); the parameters and their gradient are flat float
+ * arrays of {@link Architecture#numParams()} entries.
  *
  * <p>The training objective of a minibatch of n examples is the mean per-example loss
  * {@code (1/n) sum_j [l(x_j, xhat_j) + l1 ||z_j||_1] + (weightDecay / 2) sum_l ||W_l||_F^2}, where xhat is
@@ -41,19 +42,18 @@ public final class Network implements Objective {
     final float[] deltaB;
     final boolean[] keep;
     final float[] column;
+    final DenseLayers.Between codeStep;
 
     Workspace(Network net, int capacity) {
       Architecture a = net.arch;
       this.net = net;
       this.capacity = capacity;
-      acts = new float[a.layers() + 1][];
-      for (int l = 0; l <= a.layers(); l++) {
-        acts[l] = new float[a.size(l) * capacity];
-      }
+      acts = net.layers.activations(capacity);
       deltaA = new float[a.maxSize() * capacity];
       deltaB = new float[a.maxSize() * capacity];
       keep = a.topK() > 0 ? new boolean[a.codeSize() * capacity] : null;
       column = new float[a.codeSize()];
+      codeStep = (l, z, g, cols) -> net.codeGradient(l, z, g, cols, keep);
     }
 
     @Override
@@ -76,11 +76,7 @@ public final class Network implements Objective {
     /** The reconstruction loss against the (uncorrupted) input itself; deterministic. */
     @Override
     public double loss(float[] p, int n, long seed) {
-      Architecture a = net.arch;
-      int d = a.inputSize();
-      float[] x = java.util.Arrays.copyOf(acts[0], d * n);
-      net.forward(p, this, n);
-      return a.loss().evaluate(acts[a.layers()], x, d, n, null, 1f, null);
+      return net.reconstructionLoss(p, this, n, null);
     }
   }
 
@@ -135,6 +131,17 @@ public final class Network implements Objective {
     forward(p, ws, n, 0, arch.layers());
   }
 
+  /**
+   * Runs the network on the first n columns of a_0 and returns the summed reconstruction loss against a_0 itself
+   * (without the L1 code penalty), each column's into {@code out} when non-null.
+   */
+  public double reconstructionLoss(float[] p, Workspace ws, int n, double[] out) {
+    int d = arch.inputSize();
+    float[] x = Arrays.copyOf(ws.acts[0], d * n);
+    forward(p, ws, n);
+    return arch.loss().evaluate(ws.acts[arch.layers()], x, d, n, null, 1f, out);
+  }
+
   /** Keeps the k largest entries of each column of the code (ties broken by lowest index), zeroes the rest. */
   private void topK(float[] z, int m, int n, Workspace ws) {
     int k = arch.topK();
@@ -174,7 +181,6 @@ public final class Network implements Objective {
     float s = 1f / n;
     Arrays.fill(grad, 0f);
     float[] delta = ws.deltaA;
-    float[] prev = ws.deltaB;
     int d = arch.size(layers);
     double loss = arch.loss().evaluate(ws.acts[layers], target, d, n, delta, s, null);
     if (arch.loss() == Loss.SQUARED_ERROR) {
@@ -189,27 +195,21 @@ public final class Network implements Objective {
       }
       loss += l1 * pen;
     }
-    for (int l = layers - 1; l >= 0; l--) {
-      float[] a = ws.acts[l];
-      this.layers.parameterGradient(grad, l, a, delta, n);
-      if (l == 0) {
-        break;
-      }
-      this.layers.inputGradient(p, l, delta, prev, n);
-      if (l == c) {
-        codeGradient(a, prev, arch.size(l) * n, s, ws.keep);
-      }
-      arch.activation(l - 1).backward(a, prev, 0, arch.size(l) * n);
-      float[] t = delta;
-      delta = prev;
-      prev = t;
-    }
+    this.layers.backward(p, grad, ws.acts, delta, ws.deltaB, n, null, ws.codeStep);
     this.layers.addWeightDecay(p, grad, weightDecay);
     return loss;
   }
 
-  /** Adds the L1 code penalty's gradient (s * l1 * sign z) and masks entries top-k dropped. */
-  private void codeGradient(float[] z, float[] g, int len, float s, boolean[] keep) {
+  /**
+   * At the code (layer c of a_l) of a batch of n: adds the L1 penalty's gradient (l1 * sign z / n) and masks the
+   * entries top-k dropped.
+   */
+  private void codeGradient(int l, float[] z, float[] g, int n, boolean[] keep) {
+    if (l != arch.codeLayer()) {
+      return;
+    }
+    int len = arch.size(l) * n;
+    float s = 1f / n;
     float l1 = arch.l1();
     if (l1 > 0) {
       float step = s * l1;

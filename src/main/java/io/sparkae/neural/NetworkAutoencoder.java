@@ -106,10 +106,7 @@ public final class NetworkAutoencoder implements Autoencoder {
     if (n == 0) {
       return;
     }
-    Network.Workspace ws = load(x, n, 0);
-    new Network(arch).forward(params, ws, n);
-    float[] target = java.util.Arrays.copyOf(ws.acts[0], inputSize() * n);
-    arch.loss().evaluate(ws.acts[arch.layers()], target, inputSize(), n, null, 1f, out);
+    new Network(arch).reconstructionLoss(params, load(x, n, 0), n, out);
   }
 
   @Override

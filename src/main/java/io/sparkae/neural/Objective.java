@@ -1,5 +1,7 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
+
 /**
  * What the {@link AveragingTrainer} trains: a differentiable per-example objective over one flat float parameter
  * array. The mirrored autoencoder ({@link Network}) and the variational autoencoder
@@ -9,7 +11,7 @@ package io.sparkae.neural;
  * <p>Implementations are immutable and serializable (they are shipped to executors); the mutable per-thread buffers
  * live in the {@link Evaluator} that {@link #evaluator(int)} creates once per task.
  */
-public interface Objective extends java.io.Serializable {
+public interface Objective extends Serializable {
 
   /** The input dimension d. */
   int inputSize();

@@ -1,5 +1,8 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
+import java.util.Locale;
+
 /**
  * First-order updates of the flat parameter array p from its gradient g, with their state in one flat float array
  * (so that it is averaged across partitions like the parameters):
@@ -11,7 +14,7 @@ package io.sparkae.neural;
  * </pre>
  * Plain serializable class (broadcast through Kryo), immutable.
  */
-public final class Optimizer implements java.io.Serializable {
+public final class Optimizer implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The update rule. */
@@ -54,7 +57,7 @@ public final class Optimizer implements java.io.Serializable {
 
   /** "sgd" (with {@code momentum}) or "adam". */
   public static Optimizer parse(String name, double momentum) {
-    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+    switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "sgd":
         return sgd(momentum);
       case "adam":

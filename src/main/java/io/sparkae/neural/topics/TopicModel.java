@@ -81,9 +81,10 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
           + " of " + input.dim() + " word(s); a topic model needs at least 2");
     }
     int topics = getK();
-    return new Vae(input.dim(), hidden, topics, new int[0], Activation.parse(getActivation()),
-        Likelihood.MULTINOMIAL, Prior.dirichletLaplace(topics, getDocConcentration()), true, getSamples(), getBeta(),
-        getKlWarmupEpochs(), false, getLatentDropout());
+    return Vae.builder(input.dim(), topics, Likelihood.MULTINOMIAL).encoderHidden(hidden)
+        .hidden(Activation.parse(getActivation())).prior(Prior.dirichletLaplace(topics, getDocConcentration()))
+        .softmaxLatent(true).samples(getSamples()).beta(getBeta()).warmupEpochs(getKlWarmupEpochs())
+        .latentDropout(getLatentDropout()).build();
   }
 
   /** The vocabulary the text sources attach to the column, or word0, word1, ... when there is none. */

@@ -4,6 +4,7 @@ import io.sparkae.neural.FloatBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -30,14 +31,12 @@ final class InputCheck {
             float v = b.values[off + i];
             String why = likelihood.invalid(v);
             if (why != null) {
-              return Collections.singletonList(String.format(java.util.Locale.ROOT,
-                  "input column '%s', partition %d, row %d, feature %d: value %s; %s", column, p, row, i, v, why))
-                  .iterator();
+              return Collections.singletonList(outside(column, p, row, i, v, why)).iterator();
             }
             empty &= v == 0f;
           }
           if (empty && likelihood == Likelihood.MULTINOMIAL) {
-            return Collections.singletonList(String.format(java.util.Locale.ROOT, "input column '%s', partition %d,"
+            return Collections.singletonList(String.format(Locale.ROOT, "input column '%s', partition %d,"
                 + " row %d: an empty document (all counts 0); the multinomial decoder needs at least one word; drop "
                 + "empty rows first", column, p, row)).iterator();
           }
@@ -48,5 +47,11 @@ final class InputCheck {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }
+  }
+
+  /** The message for feature i of a row outside the decoder's support (here and in {@link VaeEvaluation}). */
+  static String outside(String column, int partition, long row, int feature, float v, String why) {
+    return String.format(Locale.ROOT, "input column '%s', partition %d, row %d, feature %d: value %s; %s", column,
+        partition, row, feature, v, why);
   }
 }

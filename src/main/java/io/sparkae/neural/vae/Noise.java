@@ -1,5 +1,7 @@
 package io.sparkae.neural.vae;
 
+import io.sparkae.core.Seeds;
+
 /**
  * Standard normal and uniform draws from a reseedable SplitMix64 stream (Steele, Lea and Flood 2014), normals by the
  * Box-Muller transform. Reseeding is an assignment, so the VAE gives each (row, sample) its own stream without
@@ -42,7 +44,7 @@ final class Noise {
 
   /** A seed for stream (key, sample) under {@code base}: distinct keys and samples give unrelated streams. */
   static long streamSeed(long base, long key, int sample) {
-    return io.sparkae.core.Seeds.mix(io.sparkae.core.Seeds.mix(base ^ io.sparkae.core.Seeds.mix(key))
+    return Seeds.mix(Seeds.mix(base ^ Seeds.mix(key))
         + 0x632BE59BD9B4E019L * (sample + 1L));
   }
 

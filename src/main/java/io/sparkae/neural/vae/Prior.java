@@ -1,5 +1,6 @@
 package io.sparkae.neural.vae;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * </pre>
  * Immutable, plain (broadcast through Kryo).
  */
-public final class Prior implements java.io.Serializable {
+public final class Prior implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 

@@ -1,5 +1,7 @@
 package io.sparkae.neural.vae;
 
+import java.util.Arrays;
+
 /**
  * The softmax {@code p_i = exp(a_i) / sum_j exp(a_j)} and its log-normaliser, computed stably by subtracting the
  * maximum: the one implementation behind the multinomial decoder, the topic proportions theta = softmax(z) and the
@@ -37,12 +39,30 @@ final class Softmax {
     }
   }
 
+  /** {@code theta[:, c] := softmax(z[:, c])} for the first cols columns of k rows. */
+  static void columns(float[] z, float[] theta, int cols, int k) {
+    for (int c = 0; c < cols; c++) {
+      of(z, c * k, k, theta, c * k);
+    }
+  }
+
+  /** {@code g := theta * (g - <g, theta>)} per column: the softmax's Jacobian (symmetric) applied to g. */
+  static void backward(float[] theta, float[] g, int cols, int k) {
+    for (int c = 0; c < cols; c++) {
+      int off = c * k;
+      double dot = 0;
+      for (int i = 0; i < k; i++) {
+        dot += (double) g[off + i] * theta[off + i];
+      }
+      for (int i = 0; i < k; i++) {
+        g[off + i] = theta[off + i] * (float) (g[off + i] - dot);
+      }
+    }
+  }
+
   /** {@code v[off .. off + len) := softmax(v[off .. off + len))}. */
   static void inPlace(double[] v, int off, int len) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = off; i < off + len; i++) {
-      max = Math.max(max, v[i]);
-    }
+    double max = Arrays.stream(v, off, off + len).max().orElse(Double.NEGATIVE_INFINITY);
     double sum = 0;
     for (int i = off; i < off + len; i++) {
       v[i] = Math.exp(v[i] - max);

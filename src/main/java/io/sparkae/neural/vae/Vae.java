@@ -4,6 +4,7 @@ import io.sparkae.neural.Activation;
 import io.sparkae.neural.DenseLayers;
 import io.sparkae.neural.Objective;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -26,12 +27,17 @@ import java.util.SplittableRandom;
  *
  * <p>With {@code binarize} each row is replaced by a Bernoulli sample of its values (dynamic binarisation,
  * Salakhutdinov and Murray 2008), in training and in every reported loss, each draw seeded by the step or by the row's
- * values. Immutable; the evaluator holds the buffers.
+ * values.
+ *
+ * <p>Built by {@link #builder}. The forward chain (target, encoder, samples, t(z), decoder, -log p(x|z)) is written
+ * once in {@link Buffers} and used by training, the -ELBO and the importance-weighted estimate; the backward pass is
+ * {@link VaeBackward}, the arrays {@link VaeBuffers}. Immutable; the evaluator holds the buffers.
  */
 public final class Vae implements Objective {
   private static final long serialVersionUID = 1L;
   private static final double LOG_2PI = Math.log(2 * Math.PI);
   private static final long BINARIZE = 0x7F4A7C159E3779B9L;
+  private static final long DROPOUT = 0x44524F50L;
 
   private final int d;
   private final int k;
@@ -46,51 +52,34 @@ public final class Vae implements Objective {
   private final boolean binarize;
   private final float latentDropout;
 
-  /**
-   * @param encoderHidden h_1..h_m (may be empty: a linear encoder)
-   * @param decoderHidden g_1..g_r (may be empty: a linear decoder, as in the topic model and probabilistic PCA)
-   * @param samples L >= 1 reparameterised samples per row and step
-   * @param beta weight of the KL term (1 for the ELBO)
-   * @param warmupEpochs epochs over which the KL weight rises linearly from 0 to beta (0: none)
-   * @param latentDropout in training, the probability of zeroing each entry of the decoder's input t(z) (inverted
-   *     dropout, Srivastava et al. 2014; ProdLDA drops topic proportions with 0.2); 0 for none
-   */
+  /** A VAE for rows of d features, a latent of size k and the decoder {@code likelihood}; see {@link VaeBuilder}. */
+  public static VaeBuilder builder(int d, int k, Likelihood likelihood) {
+    return new VaeBuilder(d, k, likelihood);
+  }
+
+  /** The positional form of {@link #builder}, argument for argument (kept for the callers written against it). */
   public Vae(int d, int[] encoderHidden, int k, int[] decoderHidden, Activation hidden, Likelihood likelihood,
       Prior prior, boolean softmaxLatent, int samples, double beta, double warmupEpochs, boolean binarize,
       double latentDropout) {
-    if (k < 1) {
-      throw new IllegalArgumentException("latent size = " + k + " must be >= 1");
-    }
-    if (prior.size() != k) {
-      throw new IllegalArgumentException("the prior has " + prior.size() + " dimensions, the latent " + k);
-    }
-    if (samples < 1) {
-      throw new IllegalArgumentException("samples = " + samples + " must be >= 1");
-    }
-    if (!(beta >= 0) || Double.isInfinite(beta)) {
-      throw new IllegalArgumentException("beta = " + beta + " must be finite and >= 0");
-    }
-    if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
-      throw new IllegalArgumentException("warmupEpochs = " + warmupEpochs + " must be finite and >= 0");
-    }
-    if (!(latentDropout >= 0 && latentDropout < 1)) {
-      throw new IllegalArgumentException("latentDropout = " + latentDropout + " must lie in [0, 1)");
-    }
-    if (binarize && likelihood != Likelihood.BERNOULLI) {
-      throw new IllegalArgumentException("binarize needs the bernoulli decoder, found " + likelihood.lowerName());
-    }
-    this.d = d;
-    this.k = k;
-    this.encoder = DenseLayers.stack(concat(d, encoderHidden, 2 * k), hidden, 0);
-    this.decoder = DenseLayers.stack(concat(k, decoderHidden, likelihood.outputSize(d)), hidden, encoder.numParams());
-    this.likelihood = likelihood;
-    this.prior = prior;
-    this.softmaxLatent = softmaxLatent;
-    this.samples = samples;
-    this.beta = beta;
-    this.warmupEpochs = warmupEpochs;
-    this.binarize = binarize;
-    this.latentDropout = (float) latentDropout;
+    this(builder(d, k, likelihood).encoderHidden(encoderHidden).decoderHidden(decoderHidden).hidden(hidden)
+        .prior(prior).softmaxLatent(softmaxLatent).samples(samples).beta(beta).warmupEpochs(warmupEpochs)
+        .binarize(binarize).latentDropout(latentDropout));
+  }
+
+  Vae(VaeBuilder b) {
+    this.d = b.d;
+    this.k = b.k;
+    this.encoder = DenseLayers.stack(concat(d, b.encoderHidden, 2 * k), b.hidden, 0);
+    this.decoder = DenseLayers.stack(concat(k, b.decoderHidden, b.likelihood.outputSize(d)), b.hidden,
+        encoder.numParams());
+    this.likelihood = b.likelihood;
+    this.prior = b.prior;
+    this.softmaxLatent = b.softmaxLatent;
+    this.samples = b.samples;
+    this.beta = b.beta;
+    this.warmupEpochs = b.warmupEpochs;
+    this.binarize = b.binarize;
+    this.latentDropout = (float) b.latentDropout;
   }
 
   private static int[] concat(int first, int[] middle, int last) {
@@ -187,7 +176,7 @@ public final class Vae implements Objective {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "VAE(encoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
+    return String.format(Locale.ROOT, "VAE(encoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
         + "%d parameters)", Arrays.toString(encoder.sizes()), softmaxLatent ? "softmax -> " : "",
         Arrays.toString(decoder.sizes()), encoder.hidden().lowerName(), likelihood.lowerName(),
         prior.alpha() > 0 ? "Dirichlet(" + prior.alpha() + ") Laplace" : "N(0, I)", samples, beta,
@@ -196,53 +185,13 @@ public final class Vae implements Objective {
   }
 
   /**
-   * One thread's buffers: {@code n <= capacity} rows, {@code draws} samples per row (decoder blocks of
-   * {@code n * draws} columns, sample l of row j in column {@code l*n + j}).
+   * One thread's evaluator on its {@link VaeBuffers}: the losses, and the forward chain they share, written once.
+   * {@code n <= capacity} rows, {@code draws} samples per row.
    */
-  public final class Buffers implements Objective.Evaluator {
-    private final int capacity;
-    private final int draws;
-    private final float[][] enc;
-    private final float[][] dec;
-    private final float[] encDelta;
-    private final float[] encScratch;
-    private final float[] decDelta;
-    private final float[] decScratch;
-    private final float[] eps;
-    private final float[] z;
-    private final float[] dTheta;
-    private final float[] x;
-    private final double[] nll;
-    private final double[] logW;
-    private final double[] acc;
-    private final long[] keys;
-    private final float[] theta;
-    private final float[] keep;
-    private final Noise noise = new Noise();
+  public final class Buffers extends VaeBuffers implements Objective.Evaluator {
 
     Buffers(int capacity, int draws) {
-      if (capacity < 1 || draws < 1) {
-        throw new IllegalArgumentException("buffers for " + capacity + " rows and " + draws + " samples");
-      }
-      this.capacity = capacity;
-      this.draws = draws;
-      int m = capacity * draws;
-      enc = encoder.activations(capacity);
-      dec = decoder.activations(m);
-      encDelta = new float[encoder.maxSize() * capacity];
-      encScratch = new float[encoder.maxSize() * capacity];
-      decDelta = new float[decoder.maxSize() * m];
-      decScratch = new float[decoder.maxSize() * m];
-      eps = new float[k * m];
-      z = softmaxLatent ? new float[k * m] : dec[0];
-      dTheta = new float[k * m];
-      x = new float[d * capacity];
-      nll = new double[m];
-      logW = new double[capacity];
-      acc = new double[capacity];
-      keys = new long[capacity];
-      theta = latentDropout > 0 ? new float[k * m] : null;
-      keep = latentDropout > 0 ? new float[k * m] : null;
+      super(Vae.this, capacity, draws);
     }
 
     @Override
@@ -255,31 +204,166 @@ public final class Vae implements Objective {
       return capacity;
     }
 
-    /** The encoder's last layer after {@link #encode}: mu in rows 0..k-1, v in rows k..2k-1 of each column. */
-    public float[] posterior() {
-      return enc[enc.length - 1];
+    // ---- The losses -----------------------------------------------------------------------------------------
+
+    /**
+     * One training step's loss on n rows, summed over them, and {@code grad :=} the gradient of its mean plus weight
+     * decay: as in PyTorch's VAE example, {@code reconstruction + beta * KL}, the -ELBO when beta(epoch) = 1.
+     */
+    @Override
+    public double gradient(float[] p, float[] grad, float[] target, int n, float weightDecay, double epoch,
+        long seed) {
+      check(n);
+      Arrays.fill(grad, 0f);
+      encodePosterior(p, target, n, seed, true);
+      double reconstruction = decodeSamples(p, n, draws, seed, 0, true) / draws; // sum_j E_q -log p(x_j | z)
+      double kl = 0;                                                             // sum_j KL(q(z|x_j) || p(z))
+      for (int j = 0; j < n; j++) {
+        kl += prior.kl(posterior(), j * 2 * k, null, 0f);
+      }
+      double klWeight = beta(epoch);
+      double loss = reconstruction + klWeight * kl; // the -ELBO when klWeight = 1
+      VaeBackward.backward(Vae.this, this, p, grad, n, klWeight, weightDecay);
+      return loss;
     }
 
-    /** The decoder's last layer after a decode: the parameters of p(x|z) for each column. */
-    public float[] decoderOutput() {
-      return dec[dec.length - 1];
+    /** -ELBO summed over the first n columns of the input (beta = 1), each row's noise keyed by its values. */
+    @Override
+    public double loss(float[] p, int n, long seed) {
+      return negElbo(p, n, seed, null, null);
     }
 
-    /** The decoder's input block (k x columns), filled by the caller before {@link #decode}. */
-    public float[] decoderInput() {
-      return softmaxLatent ? z : dec[0];
+    /**
+     * Per-row -ELBO into {@code out[j]} (may be null) and its parts (reconstruction, KL) into {@code parts[2j],
+     * parts[2j+1]} (may be null), estimated with this evaluator's {@code draws} samples; returns the sum. Row noise
+     * is keyed by (seed, the row's values), so a row gets the same figure in any block or partition.
+     */
+    public double negElbo(float[] p, int n, long seed, double[] out, double[] parts) {
+      check(n);
+      encodePosterior(p, enc[0], n, seed, false);
+      decodeSamples(p, n, draws, seed, 0, false);
+      double total = 0;
+      for (int j = 0; j < n; j++) {
+        double reconstruction = 0; // (1/L) sum_l -log p(x_j | z_jl)
+        for (int l = 0; l < draws; l++) {
+          reconstruction += nll[l * n + j];
+        }
+        reconstruction /= draws;
+        double kl = prior.kl(posterior(), j * 2 * k, null, 0f);
+        double negElbo = reconstruction + kl;
+        if (out != null) {
+          out[j] = negElbo;
+        }
+        if (parts != null) {
+          parts[2 * j] = reconstruction;
+          parts[2 * j + 1] = kl;
+        }
+        total += negElbo;
+      }
+      return total;
     }
 
-    /** Runs the encoder on the first n columns of {@link #input()}. */
+    /**
+     * Importance-weighted estimates of log p(x_j) with K samples (Burda et al. 2016, eq. 8) into {@code out[j]} for
+     * the first n columns of the input: {@code log (1/K) sum_k w_k} with {@code log w_k = log p(x|z_k) + log p(z_k)
+     * - log q(z_k|x)}; q(z|x) is the proposal, samples are drawn {@code draws} at a time and combined with a running
+     * log-sum-exp. Returns the sum.
+     */
+    public double logLikelihood(float[] p, int n, int kSamples, long seed, double[] out) {
+      check(n);
+      if (kSamples < 1) {
+        throw new IllegalArgumentException("importance samples K = " + kSamples + " must be >= 1");
+      }
+      encodePosterior(p, enc[0], n, seed, false);
+      Arrays.fill(logW, 0, n, Double.NEGATIVE_INFINITY);
+      Arrays.fill(acc, 0, n, 0.0);
+      for (int first = 0; first < kSamples; first += draws) {
+        int s = Math.min(draws, kSamples - first);
+        decodeSamples(p, n, s, seed, first, false);
+        for (int l = 0; l < s; l++) {
+          for (int j = 0; j < n; j++) {
+            double w = -nll[l * n + j] + prior.logDensity(z, (l * n + j) * k) - logPosterior(j, l * n + j);
+            // Running log-sum-exp: logW[j] is the running maximum, acc[j] the sum of exp(w - max).
+            if (w > logW[j]) {
+              acc[j] = acc[j] * Math.exp(logW[j] - w) + 1.0;
+              logW[j] = w;
+            } else {
+              acc[j] += Math.exp(w - logW[j]);
+            }
+          }
+        }
+      }
+      double total = 0;
+      double logK = Math.log(kSamples);
+      for (int j = 0; j < n; j++) {
+        double v = logW[j] + Math.log(acc[j]) - logK;
+        if (out != null) {
+          out[j] = v;
+        }
+        total += v;
+      }
+      return total;
+    }
+
+    /** log q(z|x_j) of the sample in column c, from its noise: {@code -(1/2) sum_i [log 2 pi + v_i + eps_i^2]}. */
+    private double logPosterior(int j, int c) {
+      float[] h = posterior();
+      int ho = j * 2 * k;
+      int zo = c * k;
+      double logQ = 0;
+      for (int i = 0; i < k; i++) {
+        double e = eps[zo + i];
+        logQ -= 0.5 * (LOG_2PI + Prior.clampLogVariance(h[ho + k + i]) + e * e);
+      }
+      return logQ;
+    }
+
+    // ---- The forward chain, written once --------------------------------------------------------------------
+
+    /** Runs the encoder on the first n columns of {@link #input()}: (mu, v) into {@link #posterior()}. */
     public void encode(float[] p, int n) {
       check(n);
       encoder.forward(p, enc, n);
     }
 
-    /** Runs the decoder on the first {@code cols} columns of {@link #decoderInput()} (after t = softmax if set). */
-    public void decode(float[] p, int cols) {
+    /**
+     * x -> q(z|x) for the first n rows: the likelihood's target from {@code target} (binarised when set, each row's
+     * draw keyed by its index in training and by its values in evaluation), then the encoder.
+     */
+    private void encodePosterior(float[] p, float[] target, int n, long seed, boolean training) {
+      prepareTarget(target, n, seed, !training);
+      encoder.forward(p, enc, n);
+    }
+
+    /**
+     * Samples {@code firstSample .. firstSample + s - 1} of each of the n encoded rows through the decoder: z = mu +
+     * sigma eps, t(z) (with latent dropout in training), the decoder, and -log p(x_j | z_jl) into
+     * {@code nll[l*n + j]}; in training also {@code decDelta := d(-log p)/da / (n s)}. Returns the sum of -log p.
+     */
+    private double decodeSamples(float[] p, int n, int s, long seed, int firstSample, boolean training) {
+      int m = n * s;
+      sample(n, s, seed, firstSample);
+      if (training && latentDropout > 0) {
+        dropLatent(m, seed);
+        decoder.forward(p, dec, m);
+      } else {
+        decode(p, m);
+      }
+      int o = decoder.outputSize();
+      float[] a = decoderOutput();
+      float[] delta = training ? decDelta : null;
+      float scale = 1f / m;
+      double total = 0;
+      for (int l = 0; l < s; l++) {
+        total += likelihood.negLogLikelihood(a, l * n * o, x, 0, d, n, delta, scale, nll, l * n);
+      }
+      return total;
+    }
+
+    /** Runs the decoder on the first {@code cols} columns of z (after t = softmax if set). */
+    private void decode(float[] p, int cols) {
       if (softmaxLatent) {
-        softmaxColumns(z, dec[0], cols);
+        Softmax.columns(z, dec[0], cols, k);
       }
       decoder.forward(p, dec, cols);
     }
@@ -311,11 +395,7 @@ public final class Vae implements Objective {
      */
     private void prepareTarget(float[] target, int n, long seed, boolean byContent) {
       float[] in = enc[0];
-      if (target != in) {
-        System.arraycopy(target, 0, x, 0, d * n);
-      } else {
-        System.arraycopy(in, 0, x, 0, d * n);
-      }
+      System.arraycopy(target, 0, x, 0, d * n);
       for (int j = 0; j < n; j++) {
         keys[j] = byContent ? Noise.rowKey(x, j * d, d) : j;
       }
@@ -339,12 +419,12 @@ public final class Vae implements Objective {
      */
     private void dropLatent(int cols, long seed) {
       if (softmaxLatent) {
-        softmaxColumns(z, theta, cols);
+        Softmax.columns(z, theta, cols, k);
       } else {
         System.arraycopy(z, 0, theta, 0, k * cols);
       }
       float kept = 1f / (1f - latentDropout);
-      noise.reseed(Noise.streamSeed(seed, 0x44524F50L, 0));
+      noise.reseed(Noise.streamSeed(seed, DROPOUT, 0));
       float[] in = dec[0];
       for (int i = 0; i < k * cols; i++) {
         keep[i] = noise.uniform() < latentDropout ? 0f : kept;
@@ -366,184 +446,6 @@ public final class Vae implements Objective {
             z[zo + i] = h[ho + i] + (float) Math.exp(0.5 * Prior.clampLogVariance(h[ho + k + i])) * e;
           }
         }
-      }
-    }
-
-    @Override
-    public double gradient(float[] p, float[] grad, float[] target, int n, float weightDecay, double epoch,
-        long seed) {
-      check(n);
-      Arrays.fill(grad, 0f);
-      prepareTarget(target, n, seed, false);
-      encoder.forward(p, enc, n);
-      int m = n * draws;
-      sample(n, draws, seed, 0);
-      if (latentDropout > 0) {
-        dropLatent(m, seed);
-        decoder.forward(p, dec, m);
-      } else {
-        decode(p, m);
-      }
-      int o = decoder.outputSize();
-      float scale = 1f / m;
-      float[] a = decoderOutput();
-      double recon = 0;
-      for (int l = 0; l < draws; l++) {
-        recon += likelihood.negLogLikelihood(a, l * n * o, x, 0, d, n, decDelta, scale, null, 0);
-      }
-      decoder.backward(p, grad, dec, decDelta, decScratch, m, dTheta);
-      if (latentDropout > 0) {
-        for (int i = 0; i < k * m; i++) {
-          dTheta[i] *= keep[i];
-        }
-      }
-      if (softmaxLatent) {
-        softmaxBackward(latentDropout > 0 ? theta : dec[0], dTheta, m);
-      }
-      float[] h = posterior();
-      Arrays.fill(encDelta, 0, 2 * k * n, 0f);
-      for (int l = 0; l < draws; l++) {
-        for (int j = 0; j < n; j++) {
-          int ho = j * 2 * k;
-          int zo = (l * n + j) * k;
-          for (int i = 0; i < k; i++) {
-            float g = dTheta[zo + i];
-            float raw = h[ho + k + i];
-            double v = Prior.clampLogVariance(raw);
-            encDelta[ho + i] += g;
-            if (v == raw) {
-              encDelta[ho + k + i] += g * 0.5f * (float) Math.exp(0.5 * v) * eps[zo + i];
-            }
-          }
-        }
-      }
-      double b = beta(epoch);
-      double kl = 0;
-      for (int j = 0; j < n; j++) {
-        kl += prior.kl(h, j * 2 * k, b > 0 ? encDelta : null, (float) (b / n));
-      }
-      encoder.backward(p, grad, enc, encDelta, encScratch, n, null);
-      encoder.addWeightDecay(p, grad, weightDecay);
-      decoder.addWeightDecay(p, grad, weightDecay);
-      return recon / draws + b * kl;
-    }
-
-    /** -ELBO summed over the first n columns of the input (beta = 1), each row's noise keyed by its values. */
-    @Override
-    public double loss(float[] p, int n, long seed) {
-      return negElbo(p, n, seed, null, null);
-    }
-
-    /**
-     * Per-row -ELBO into {@code out[j]} (may be null) and its parts (reconstruction, KL) into {@code parts[2j],
-     * parts[2j+1]} (may be null), estimated with this evaluator's {@code draws} samples; returns the sum. Row noise
-     * is keyed by (seed, the row's values), so a row gets the same figure in any block or partition.
-     */
-    public double negElbo(float[] p, int n, long seed, double[] out, double[] parts) {
-      check(n);
-      prepareTarget(enc[0], n, seed, true);
-      encoder.forward(p, enc, n);
-      int m = n * draws;
-      sample(n, draws, seed, 0);
-      decode(p, m);
-      int o = decoder.outputSize();
-      for (int l = 0; l < draws; l++) {
-        likelihood.negLogLikelihood(decoderOutput(), l * n * o, x, 0, d, n, null, 0f, nll, l * n);
-      }
-      float[] h = posterior();
-      double total = 0;
-      for (int j = 0; j < n; j++) {
-        double r = 0;
-        for (int l = 0; l < draws; l++) {
-          r += nll[l * n + j];
-        }
-        r /= draws;
-        double kl = prior.kl(h, j * 2 * k, null, 0f);
-        if (out != null) {
-          out[j] = r + kl;
-        }
-        if (parts != null) {
-          parts[2 * j] = r;
-          parts[2 * j + 1] = kl;
-        }
-        total += r + kl;
-      }
-      return total;
-    }
-
-    /**
-     * Importance-weighted estimates of log p(x_j) with K samples (Burda et al. 2016, eq. 8) into {@code out[j]} for
-     * the first n columns of the input; q(z|x) is the proposal, samples are drawn {@code draws} at a time and
-     * combined with a running log-sum-exp. Returns the sum.
-     */
-    public double logLikelihood(float[] p, int n, int kSamples, long seed, double[] out) {
-      check(n);
-      if (kSamples < 1) {
-        throw new IllegalArgumentException("importance samples K = " + kSamples + " must be >= 1");
-      }
-      prepareTarget(enc[0], n, seed, true);
-      encoder.forward(p, enc, n);
-      Arrays.fill(logW, 0, n, Double.NEGATIVE_INFINITY);
-      Arrays.fill(acc, 0, n, 0.0);
-      float[] h = posterior();
-      for (int first = 0; first < kSamples; first += draws) {
-        int s = Math.min(draws, kSamples - first);
-        sample(n, s, seed, first);
-        decode(p, n * s);
-        int o = decoder.outputSize();
-        for (int l = 0; l < s; l++) {
-          likelihood.negLogLikelihood(decoderOutput(), l * n * o, x, 0, d, n, null, 0f, nll, l * n);
-        }
-        for (int l = 0; l < s; l++) {
-          for (int j = 0; j < n; j++) {
-            int zo = (l * n + j) * k;
-            int ho = j * 2 * k;
-            double logQ = 0;
-            for (int i = 0; i < k; i++) {
-              double e = eps[zo + i];
-              logQ -= 0.5 * (LOG_2PI + Prior.clampLogVariance(h[ho + k + i]) + e * e);
-            }
-            double w = -nll[l * n + j] + prior.logDensity(z, zo) - logQ;
-            // Running log-sum-exp: logW[j] is the running maximum, acc[j] the sum of exp(w - max).
-            if (w > logW[j]) {
-              acc[j] = acc[j] * Math.exp(logW[j] - w) + 1.0;
-              logW[j] = w;
-            } else {
-              acc[j] += Math.exp(w - logW[j]);
-            }
-          }
-        }
-      }
-      double total = 0;
-      double logK = Math.log(kSamples);
-      for (int j = 0; j < n; j++) {
-        double v = logW[j] + Math.log(acc[j]) - logK;
-        if (out != null) {
-          out[j] = v;
-        }
-        total += v;
-      }
-      return total;
-    }
-  }
-
-  /** {@code theta[:, c] := softmax(z[:, c])} for the first cols columns of k rows. */
-  private void softmaxColumns(float[] z, float[] theta, int cols) {
-    for (int c = 0; c < cols; c++) {
-      Softmax.of(z, c * k, k, theta, c * k);
-    }
-  }
-
-  /** {@code g := theta * (g - <g, theta>)} per column: the softmax's Jacobian (symmetric) applied to g. */
-  private void softmaxBackward(float[] theta, float[] g, int cols) {
-    for (int c = 0; c < cols; c++) {
-      int off = c * k;
-      double dot = 0;
-      for (int i = 0; i < k; i++) {
-        dot += (double) g[off + i] * theta[off + i];
-      }
-      for (int i = 0; i < k; i++) {
-        g[off + i] = theta[off + i] * (float) (g[off + i] - dot);
       }
     }
   }

@@ -112,8 +112,7 @@ public final class VaeEvaluation {
         float x = (float) v[i];
         String why = vae.likelihood().invalid(x);
         if (why != null) {
-          throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "input column '%s', partition %d, "
-              + "row %d, feature %d: value %s; %s", column, partition, position + i / d, i % d, x, why));
+          throw new IllegalArgumentException(InputCheck.outside(column, partition, position + i / d, i % d, x, why));
         }
         in[i] = x;
         out[4] += x;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,7 +41,7 @@ public abstract class Benchmark implements Callable<Integer> {
 
   /** The benchmark's name: its picocli command name, as {@code jobs/bench NAME} and the registry know it. */
   public final String name() {
-    return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+    return getClass().getAnnotation(CommandLine.Command.class).name();
   }
 
   /** Runs the benchmark on {@code spark}, printing its own lines and reporting figures with {@link #figure}. */

@@ -4,6 +4,7 @@ import io.sparkae.linear.dictionary.ica.FastICA;
 import io.sparkae.linear.dictionary.ica.ICAModel;
 import io.sparkae.report.LinePlot;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class CocktailPartyDemo {
     System.out.println("figures in " + out);
   }
 
-  private static void plot(Path png, String title, double[][] signals, int t) throws java.io.IOException {
+  private static void plot(Path png, String title, double[][] signals, int t) throws IOException {
     int step = Math.max(1, t / 2000);
     List<LinePlot.Series> series = new ArrayList<>();
     for (int i = 0; i < signals.length; i++) {

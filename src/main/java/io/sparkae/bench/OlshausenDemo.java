@@ -11,7 +11,9 @@ import io.sparkae.report.LinePlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -72,10 +74,10 @@ public final class OlshausenDemo {
       mean += (double) k * nz[k];
       total += nz[k];
     }
-    String summary = String.format(java.util.Locale.ROOT,
+    String summary = String.format(Locale.ROOT,
         "patches %d (%dx%d, ZCA), atoms %d, lambda %.3g, rounds %d, fit %.1f s, objective per row %s, "
             + "mean nonzeros per code %.2f (last round)%n", n, p, p, atoms, lambda,
-        sc.objectiveHistory().length, scSeconds, java.util.Arrays.toString(sc.objectiveHistory()),
+        sc.objectiveHistory().length, scSeconds, Arrays.toString(sc.objectiveHistory()),
         mean / Math.max(1, total));
     Files.writeString(out.resolve("summary.txt"), summary);
     System.out.print(summary);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -181,7 +182,7 @@ public final class PcaBench extends Benchmark {
         if (sparse) {
           int j = r.nextInt(rank);
           int span = d / rank;
-          java.util.TreeMap<Integer, Double> m = new java.util.TreeMap<>();
+          TreeMap<Integer, Double> m = new TreeMap<>();
           double g = gaussian(r) * (rank - j);
           while (m.size() < nz) {
             int c = j * span + r.nextInt(span);

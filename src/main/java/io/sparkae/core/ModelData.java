@@ -2,6 +2,7 @@ package io.sparkae.core;
 
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class ModelData {
       }
     }
     throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-        + "', expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        + "', expected one of " + Arrays.toString(type.getEnumConstants()));
   }
 
   public long integer(String name) {
@@ -180,7 +181,7 @@ public final class ModelData {
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, DenseMatrix> e : arrays.entrySet()) {
       DenseMatrix m = e.getValue();
-      double[] v = java.util.Arrays.copyOf(m.values, m.rows * m.cols);
+      double[] v = Arrays.copyOf(m.values, m.rows * m.cols);
       rows.add(RowFactory.create(e.getKey(), m.rows, m.cols, v, null));
     }
     for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -194,7 +195,7 @@ public final class ModelData {
     List<Row> rows;
     try {
       Dataset<Row> df = spark.read().parquet(dir);
-      boolean text = java.util.Arrays.asList(df.columns()).contains("text");
+      boolean text = Arrays.asList(df.columns()).contains("text");
       rows = (text ? df.select("name", "rows", "cols", "values", "text")
           : df.select("name", "rows", "cols", "values")).collectAsList();
     } catch (Exception e) {

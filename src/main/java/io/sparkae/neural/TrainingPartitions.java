@@ -3,6 +3,8 @@ package io.sparkae.neural;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.Partitioner;
@@ -58,7 +60,7 @@ public final class TrainingPartitions {
         while (it.hasNext()) {
           c += it.next().size;
         }
-        return java.util.Collections.singletonList(c).iterator();
+        return Collections.singletonList(c).iterator();
       }).collect();
       long n = 0;
       long[] offsets = new long[counts.size()];
@@ -109,7 +111,7 @@ public final class TrainingPartitions {
       }, false).mapToPair(t -> t).partitionBy(new ByIndex(parts)).mapPartitions(it -> {
         List<Tuple2<Long, FloatBlock>> pieces = new ArrayList<>();
         it.forEachRemaining(t -> pieces.add(t._2()));
-        pieces.sort(java.util.Comparator.comparingLong(Tuple2::_1));
+        pieces.sort(Comparator.comparingLong(Tuple2::_1));
         return reblock(pieces, dim, br).iterator();
       }, true).persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();

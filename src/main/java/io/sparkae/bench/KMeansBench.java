@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -29,7 +28,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -261,13 +259,16 @@ public final class KMeansBench extends Benchmark {
 
   /** The fastest of {@code repeats} runs, in seconds (the machine may be shared). */
   private static double best(int repeats, Runnable r) {
-    double best = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < Math.max(1, repeats); i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    try {
+      return BenchSupport.best(Math.max(1, repeats), () -> {
+        r.run();
+        return null;
+      }).seconds();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    return best;
   }
 
   private static double[][] rows(Vector[] v) {

@@ -4,8 +4,6 @@ import io.sparkae.data.DataSources;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +21,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pca", mixinStandardHelpOptions = true, description = "PCA: sparkae vs Spark MLlib (MNIST, wide "
     + "dense and sparse)")
 public final class PcaBench extends Benchmark {
-  @Option(names = "--mnist", description = "MNIST images (default: data/mnist/train-images-idx3-ubyte.gz, else the "
-      + "shipped 10,000-row sample)")
-  String mnist;
+  @Mixin
+  BenchOptions.Mnist mnist = new BenchOptions.Mnist();
 
   @Option(names = "--k", description = "components (default: 50)")
   int k = 50;
@@ -88,11 +85,7 @@ public final class PcaBench extends Benchmark {
   }
 
   private void mnistCase(SparkSession spark) throws Exception {
-    String path = mnist;
-    if (path == null) {
-      path = Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz")) ? "data/mnist/train-images-idx3-ubyte.gz"
-          : "data/mnist-sample/train-images-idx3-ubyte.gz";
-    }
+    String path = mnist.path();
     Dataset<Row> df = DataSources.load(spark, path, "idx", Map.of()).select("features").repartition(partitions)
         .persist(StorageLevel.MEMORY_ONLY());
     long n = df.count();

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
@@ -25,7 +24,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,7 +34,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "demo-cocktail-party", mixinStandardHelpOptions = true,
     description = "FastICA unmixes three seeded mixtures of three voices; figures and correlations")
-public final class CocktailPartyDemo implements Callable<Integer> {
+public final class CocktailPartyDemo extends Demo {
   @Parameters(index = "0", arity = "0..1", defaultValue = "data/sounds", description = "the voices (data/fetch "
       + "sounds; default: ${DEFAULT-VALUE})")
   Path dir;
@@ -44,9 +42,6 @@ public final class CocktailPartyDemo implements Callable<Integer> {
   @Parameters(index = "1", arity = "0..1", defaultValue = "out/cocktail-party", description = "output folder "
       + "(default: ${DEFAULT-VALUE})")
   Path out;
-
-  @Mixin
-  BenchOptions.Master master = new BenchOptions.Master();
 
   private static final String[] VOICES = {"Front_Center.wav", "Front_Left.wav", "Rear_Right.wav"};
 
@@ -85,7 +80,7 @@ public final class CocktailPartyDemo implements Callable<Integer> {
       }
       rows.add(RowFactory.create((long) n, Vectors.dense(v)));
     }
-    SparkSession spark = master.session("sparkae cocktail party");
+    SparkSession spark = session("sparkae cocktail party");
     StructType schema = new StructType().add("t", DataTypes.LongType).add("features", SQLDataTypes.VectorType());
     Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2);
     ICAModel model = new FastICA().setK(3).setContrast("logcosh").setMaxIter(200).setTol(1e-6).setSeed(1).fit(df);

@@ -14,12 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -33,33 +31,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "demo-olshausen", mixinStandardHelpOptions = true,
     description = "sparse coding and PCA of ZCA-whitened photo patches: atoms.png, pca.png, objective.png")
-public final class OlshausenDemo implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", defaultValue = "data/images", description = "folder of photos")
-  String images;
-
-  @Parameters(index = "1", arity = "0..1", defaultValue = "out/olshausen", description = "output folder")
-  Path out;
-
-  @Parameters(index = "2", arity = "0..1", defaultValue = "1000", description = "patches per image")
-  int perImage;
-
-  @Parameters(index = "3", arity = "0..1", defaultValue = "144", description = "atoms")
-  int atoms;
-
-  @Parameters(index = "4", arity = "0..1", defaultValue = "1.0", description = "lambda (L1 weight)")
-  double lambda;
-
-  @Parameters(index = "5", arity = "0..1", defaultValue = "10", description = "rounds")
-  int rounds;
-
-  @Parameters(index = "6", arity = "0..1", defaultValue = "12", description = "patch size p (p x p patches)")
-  int p;
-
-  @Parameters(index = "7", arity = "0..1", defaultValue = "0.1", description = "ZCA epsilon")
-  double zcaEpsilon;
-
-  @Mixin
-  BenchOptions.Master master = new BenchOptions.Master();
+public final class OlshausenDemo extends Demo {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "data/images", description = "the photos") String images;
+  @Parameters(index = "1", arity = "0..1", defaultValue = "out/olshausen", description = "output folder") Path out;
+  @Parameters(index = "2", arity = "0..1", defaultValue = "1000", description = "patches per image") int perImage;
+  @Parameters(index = "3", arity = "0..1", defaultValue = "144", description = "atoms") int atoms;
+  @Parameters(index = "4", arity = "0..1", defaultValue = "1.0", description = "lambda (L1 weight)") double lambda;
+  @Parameters(index = "5", arity = "0..1", defaultValue = "10", description = "rounds") int rounds;
+  @Parameters(index = "6", arity = "0..1", defaultValue = "12", description = "patch size p (p x p patches)") int p;
+  @Parameters(index = "7", arity = "0..1", defaultValue = "0.1", description = "ZCA epsilon") double zcaEpsilon;
 
   public static void main(String[] args) {
     BenchOptions.runDemo(new OlshausenDemo(), args);
@@ -68,7 +48,7 @@ public final class OlshausenDemo implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(out);
-    SparkSession spark = master.session("sparkae olshausen demo");
+    SparkSession spark = session("sparkae olshausen demo");
     Dataset<Row> patches = ImagePatches.load(spark, images, p, perImage, "zca", zcaEpsilon, 42, 2).cache();
     long n = patches.count();
     long t0 = System.nanoTime();

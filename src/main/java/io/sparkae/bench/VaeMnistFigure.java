@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -25,14 +23,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "VaeMnistFigure", mixinStandardHelpOptions = true,
     description = "the combined figures and summary.txt of jobs/demo-vae-mnist")
-public final class VaeMnistFigure implements Callable<Integer> {
+public final class VaeMnistFigure extends Demo {
   private static final int[] LATENTS = {20, 10, 5, 2};
 
   @Parameters(index = "0", paramLabel = "OUT_DIR", description = "the folder jobs/demo-vae-mnist wrote")
   Path out;
-
-  @Mixin
-  BenchOptions.Master master = new BenchOptions.Master();
 
   public static void main(String[] args) {
     BenchOptions.runDemo(new VaeMnistFigure(), args);
@@ -40,7 +35,7 @@ public final class VaeMnistFigure implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SparkSession spark = master.session("sparkae vae figure");
+    SparkSession spark = session("sparkae vae figure");
     try {
       List<LinePlot.Series> series = new ArrayList<>();
       List<double[]> samples = new ArrayList<>();

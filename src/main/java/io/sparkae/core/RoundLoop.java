@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -99,7 +98,7 @@ public final class RoundLoop<T, S, R> {
         return r == null ? Collections.<Tuple2<Integer, Tuple2<Integer, R>>>emptyIterator()
             : Collections.singletonList(new Tuple2<>(partition / width, new Tuple2<>(partition, r))).iterator();
       }, false).mapToPair(t -> t);
-      JavaRDD<R> grouped = keyed.partitionBy(new GroupPartitioner(groups)).mapPartitions(it -> {
+      JavaRDD<R> grouped = keyed.partitionBy(new IndexPartitioner(groups)).mapPartitions(it -> {
         List<Tuple2<Integer, R>> members = new ArrayList<>();
         it.forEachRemaining(t -> members.add(t._2()));
         members.sort(Comparator.comparingInt(Tuple2::_1));
@@ -142,36 +141,6 @@ public final class RoundLoop<T, S, R> {
       }
     }
     return acc;
-  }
-
-  /** Sends group g to partition g of the merge stage. */
-  static final class GroupPartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int groups;
-
-    GroupPartitioner(int groups) {
-      this.groups = groups;
-    }
-
-    @Override
-    public int numPartitions() {
-      return groups;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof GroupPartitioner g && g.groups == groups;
-    }
-
-    @Override
-    public int hashCode() {
-      return groups;
-    }
   }
 
   /**

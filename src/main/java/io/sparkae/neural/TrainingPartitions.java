@@ -1,5 +1,6 @@
 package io.sparkae.neural;
 
+import io.sparkae.core.IndexPartitioner;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -108,7 +108,7 @@ public final class TrainingPartitions {
           }
         }
         return out.iterator();
-      }, false).mapToPair(t -> t).partitionBy(new ByIndex(parts)).mapPartitions(it -> {
+      }, false).mapToPair(t -> t).partitionBy(new IndexPartitioner(parts)).mapPartitions(it -> {
         List<Tuple2<Long, FloatBlock>> pieces = new ArrayList<>();
         it.forEachRemaining(t -> pieces.add(t._2()));
         pieces.sort(Comparator.comparingLong(Tuple2::_1));
@@ -171,35 +171,5 @@ public final class TrainingPartitions {
       out.add(new FloatBlock(dim, filled, cur));
     }
     return out;
-  }
-
-  /** Key t goes to partition t. */
-  static final class ByIndex extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int n;
-
-    ByIndex(int n) {
-      this.n = n;
-    }
-
-    @Override
-    public int numPartitions() {
-      return n;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByIndex b && b.n == n;
-    }
-
-    @Override
-    public int hashCode() {
-      return n;
-    }
   }
 }

@@ -11,8 +11,6 @@ import io.sparkae.neural.Loss;
 import io.sparkae.neural.Network;
 import io.sparkae.neural.Optimizer;
 import io.sparkae.neural.TrainingConfig;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,9 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer: samples/s on 1 and 2 partitions against the sgemm peak, "
     + "test loss for several averaging frequencies")
 public final class AutoencoderBench extends Benchmark {
-  @Option(names = "--mnist", description = "MNIST training images (default: data/mnist/train-images-idx3-ubyte.gz, "
-      + "else the shipped 10,000-row sample)")
-  String mnist;
+  @Mixin
+  BenchOptions.Mnist mnist = new BenchOptions.Mnist();
 
   @Option(names = "--layers", split = ",", description = "encoder sizes (default: 784,256,32)")
   int[] layers = {784, 256, 32};
@@ -54,8 +52,7 @@ public final class AutoencoderBench extends Benchmark {
 
   @Override
   protected void run(SparkSession spark) throws Exception {
-    String path = mnist != null ? mnist : Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz"))
-        ? "data/mnist/train-images-idx3-ubyte.gz" : "data/mnist-sample/train-images-idx3-ubyte.gz";
+    String path = mnist.path();
     Architecture arch = new Architecture(layers, Activation.RELU, Activation.RELU, Activation.SIGMOID,
         Loss.SQUARED_ERROR, false, 0, 0);
     Network net = new Network(arch);

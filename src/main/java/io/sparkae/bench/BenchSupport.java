@@ -2,6 +2,7 @@ package io.sparkae.bench;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,7 +59,7 @@ final class BenchSupport {
         spark.sparkContext().cancelJobGroup(group);
         f.cancel(true);
         return new Timed<>(limitSeconds, null, String.format(Locale.ROOT, "did not finish in %.0f s", limitSeconds));
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         Throwable c = e.getCause();
         String msg = c.getClass().getSimpleName() + ": " + String.valueOf(c.getMessage()).split("\n")[0];
         // Spark's "Job aborted ..." preamble says little; keep the task's own error.

@@ -5,21 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 
 /**
  * The one harness every benchmark runs in ({@code jobs/bench NAME}, {@code jobs/bench all}): its options are
- * picocli fields of the subclass (plus {@code --master} here), the harness makes the SparkSession, measures how
- * quiet the machine was ({@link Disturbance}) and prints, after the benchmark's own lines, a summary of the
+ * picocli fields of the subclass (plus the shared ones of {@link BenchOptions}: {@code --master}), the harness makes
+ * the SparkSession, measures how quiet the machine was ({@link Disturbance}) and prints, after the benchmark's own lines, a summary of the
  * figures it reported with {@link #figure}: ratios against its peer (or against a baseline of its own) measured
  * in the same run, each marked "disturbed" when other processes used more than 10% of the machine meanwhile.
  * A benchmark never stops the session: {@code jobs/bench all} runs them one after another in one.
  */
 public abstract class Benchmark implements Callable<Integer> {
-  @Option(names = "--master", description = "Spark master (default: local[*], or the one spark-submit set)")
-  String master;
+  @Mixin
+  BenchOptions.Master master = new BenchOptions.Master();
 
   /** A figure of the summary: e.g. ("pca", "MNIST 60000 x 784, k = 50", 2.3, "MLlib s / sparkae s"). */
   public record Figure(String benchmark, String what, double value, String meaning, boolean disturbed) {
@@ -40,7 +40,7 @@ public abstract class Benchmark implements Callable<Integer> {
 
   /** The benchmark's name: its picocli command name, as {@code jobs/bench NAME} and the registry know it. */
   public final String name() {
-    return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+    return getClass().getAnnotation(CommandLine.Command.class).name();
   }
 
   /** Runs the benchmark on {@code spark}, printing its own lines and reporting figures with {@link #figure}. */
@@ -54,7 +54,7 @@ public abstract class Benchmark implements Callable<Integer> {
   /** picocli's entry: a session of its own, the run, the summary. */
   @Override
   public final Integer call() throws Exception {
-    runIn(session(master, "sparkae bench " + name()));
+    runIn(master.session("sparkae bench " + name()));
     return 0;
   }
 
@@ -78,19 +78,5 @@ public abstract class Benchmark implements Callable<Integer> {
       System.out.println(f.format());
     }
     return marked;
-  }
-
-  /** The session of the benchmarks: the given master unless spark-submit set one, Kryo, no UI. */
-  static SparkSession session(String master, String appName) {
-    SparkConf conf = new SparkConf();
-    if (!conf.contains("spark.master")) {
-      conf.setMaster(master != null ? master : "local[*]");
-    }
-    conf.setIfMissing("spark.app.name", appName);
-    conf.setIfMissing("spark.ui.enabled", "false");
-    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-    conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
-    return SparkSession.builder().config(conf).getOrCreate();
   }
 }

@@ -74,7 +74,7 @@ public final class Benchmarks {
         throw new IllegalArgumentException("bench all takes only --skip NAME,...; found " + args[i]);
       }
     }
-    SparkSession spark = Benchmark.session(null, "sparkae bench all");
+    SparkSession spark = BenchOptions.Master.session(null, "sparkae bench all");
     List<Benchmark.Figure> figures = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     Disturbance machine = Disturbance.start();

@@ -4,6 +4,7 @@ import io.sparkae.linear.dictionary.ica.FastICA;
 import io.sparkae.linear.dictionary.ica.ICAModel;
 import io.sparkae.report.LinePlot;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,21 +23,34 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The cocktail-party demo: three voice recordings (data/fetch sounds) are mixed by a seeded random 3 x 3 matrix,
  * FastICA unmixes the mixtures (each time sample is a row), and the demo prints, for each original voice, the
  * largest |correlation| with a recovered source, and draws sources, mixtures and recovered signals.
- * Usage: {@code jobs/sparkae bench cocktailParty [SOUNDS_DIR] [OUTPUT_DIR]}.
+ * Usage: {@code jobs/demo-cocktail-party [SOUNDS_DIR] [OUTPUT_DIR] [--master URL]}.
  */
-public final class CocktailPartyDemo {
-  private CocktailPartyDemo() {}
+@Command(name = "demo-cocktail-party", mixinStandardHelpOptions = true,
+    description = "FastICA unmixes three seeded mixtures of three voices; figures and correlations")
+public final class CocktailPartyDemo extends Demo {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "data/sounds", description = "the voices (data/fetch "
+      + "sounds; default: ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Parameters(index = "1", arity = "0..1", defaultValue = "out/cocktail-party", description = "output folder "
+      + "(default: ${DEFAULT-VALUE})")
+  Path out;
 
   private static final String[] VOICES = {"Front_Center.wav", "Front_Left.wav", "Rear_Right.wav"};
 
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args.length > 0 ? args[0] : "data/sounds");
-    Path out = Path.of(args.length > 1 ? args[1] : "out/cocktail-party");
+  public static void main(String[] args) {
+    BenchOptions.runDemo(new CocktailPartyDemo(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
     double[][] s = new double[VOICES.length][];
     int t = Integer.MAX_VALUE;
     for (int i = 0; i < VOICES.length; i++) {
@@ -66,8 +80,7 @@ public final class CocktailPartyDemo {
       }
       rows.add(RowFactory.create((long) n, Vectors.dense(v)));
     }
-    SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
-        .appName("sparkae cocktail party").getOrCreate();
+    SparkSession spark = session("sparkae cocktail party");
     StructType schema = new StructType().add("t", DataTypes.LongType).add("features", SQLDataTypes.VectorType());
     Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2);
     ICAModel model = new FastICA().setK(3).setContrast("logcosh").setMaxIter(200).setTol(1e-6).setSeed(1).fit(df);
@@ -103,9 +116,10 @@ public final class CocktailPartyDemo {
     plot(out.resolve("mixtures.png"), "mixtures (the input)", x, t);
     plot(out.resolve("recovered.png"), "FastICA codes (recovered voices, any order and scale)", y, t);
     System.out.println("figures in " + out);
+    return 0;
   }
 
-  private static void plot(Path png, String title, double[][] signals, int t) throws java.io.IOException {
+  private static void plot(Path png, String title, double[][] signals, int t) throws IOException {
     int step = Math.max(1, t / 2000);
     List<LinePlot.Series> series = new ArrayList<>();
     for (int i = 0; i < signals.length; i++) {

@@ -8,7 +8,6 @@ import io.sparkae.linear.dictionary.NMF;
 import io.sparkae.linear.dictionary.SparseCoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,9 +39,8 @@ import picocli.CommandLine.Option;
     description = "NMF on MNIST and sparse coding on photo patches: warm vs exact codes, s per round against the "
         + "gemm floor, objective after fixed time budgets, 1 vs 2 partitions")
 public final class DictionaryBench extends Benchmark {
-  @Option(names = "--mnist", description = "MNIST images (default: data/mnist/train-images-idx3-ubyte.gz, else the "
-      + "sample in data/mnist-sample)")
-  String mnist;
+  @Mixin
+  BenchOptions.Mnist mnist = new BenchOptions.Mnist();
 
   @Option(names = "--images", description = "folder of photos (default: data/images, from data/fetch images)")
   String images = "data/images";
@@ -102,11 +101,7 @@ public final class DictionaryBench extends Benchmark {
   }
 
   private void nmf(SparkSession spark, StringBuilder report) throws Exception {
-    String path = mnist;
-    if (path == null) {
-      path = Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz")) ? "data/mnist/train-images-idx3-ubyte.gz"
-          : "data/mnist-sample/train-images-idx3-ubyte.gz";
-    }
+    String path = mnist.path();
     Dataset<Row> all = DataSources.load(spark, path, "idx", Map.of()).select("features");
     if (nmfRows > 0) {
       all = all.limit(nmfRows);

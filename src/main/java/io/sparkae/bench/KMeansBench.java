@@ -1,23 +1,23 @@
 package io.sparkae.bench;
 
+import io.sparkae.core.RoundLoop;
+import io.sparkae.data.IdxImages;
+import io.sparkae.data.IdxReader;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linear.kmeans.KMeans;
 import io.sparkae.linear.kmeans.KMeansModel;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -28,7 +28,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -137,14 +136,14 @@ public final class KMeansBench extends Benchmark {
 
   private static void deleteRecursively(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 
   /** The median time of an empty RoundLoop round over the partitions of {@code df} (cached), in seconds. */
   private static double emptyRoundSeconds(Dataset<Row> df, int rounds) {
-    org.apache.spark.api.java.JavaRDD<Row> rdd = df.javaRDD();
-    io.sparkae.core.RoundLoop<Row, Integer, long[]> loop = new io.sparkae.core.RoundLoop<>(rdd, 1L,
+    JavaRDD<Row> rdd = df.javaRDD();
+    RoundLoop<Row, Integer, long[]> loop = new RoundLoop<>(rdd, 1L,
         (st, it, ctx) -> new long[] {1}, (a, b) -> new long[] {a[0] + b[0]});
     double[] t = new double[rounds];
     for (int i = -2; i < rounds; i++) {
@@ -260,13 +259,16 @@ public final class KMeansBench extends Benchmark {
 
   /** The fastest of {@code repeats} runs, in seconds (the machine may be shared). */
   private static double best(int repeats, Runnable r) {
-    double best = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < Math.max(1, repeats); i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    try {
+      return BenchSupport.best(Math.max(1, repeats), () -> {
+        r.run();
+        return null;
+      }).seconds();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    return best;
   }
 
   private static double[][] rows(Vector[] v) {
@@ -325,27 +327,13 @@ public final class KMeansBench extends Benchmark {
     return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
   }
 
-  /** The images of an IDX3 file (gzipped or not) as a features column, pixels scaled to [0, 1]. */
+  /** The images of an IDX3 file (gzipped or not, read by {@link IdxReader}) as a features column, in [0, 1]. */
   static Dataset<Row> idxFrame(SparkSession spark, Path file, int partitions) {
+    IdxImages idx = IdxReader.readImages(file.toString());
+    int d = idx.pixelsPerImage();
     List<byte[]> images = new ArrayList<>();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-      raw.mark(2);
-      boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
-      raw.reset();
-      DataInputStream in = new DataInputStream(new BufferedInputStream(gz ? new GZIPInputStream(raw) : raw));
-      int magic = in.readInt();
-      if (magic != 2051) {
-        throw new IOException(file + " is not an IDX3 image file (magic " + magic + ", expected 2051)");
-      }
-      int n = in.readInt();
-      int d = in.readInt() * in.readInt();
-      for (int i = 0; i < n; i++) {
-        byte[] b = new byte[d];
-        in.readFully(b);
-        images.add(b);
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    for (int i = 0; i < idx.count(); i++) {
+      images.add(Arrays.copyOfRange(idx.pixels(), i * d, (i + 1) * d));
     }
     JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(images, partitions)
         .map(b -> {

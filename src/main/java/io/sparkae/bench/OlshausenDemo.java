@@ -11,36 +11,44 @@ import io.sparkae.report.LinePlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The Olshausen-Field picture (Olshausen, Field 1996, Nature 381): sparse coding of p x p patches of natural
  * photographs learns localised, oriented, band-pass (Gabor-like) atoms, while PCA of the same patches gives
  * global, Fourier-like components. Cuts seeded ZCA-whitened patches from a folder of photos
  * ({@code data/fetch images}), fits both, and writes {@code atoms.png}, {@code pca.png}, {@code objective.png}
- * and {@code summary.txt} into the output folder. Arguments: images folder, output folder, then optional
- * patches-per-image, atoms, lambda, rounds, patch size, ZCA epsilon (defaults 1000, 144, 1.0, 10, 12,
- * 0.1).
+ * and {@code summary.txt} into the output folder. Arguments (positional, all optional): images folder, output
+ * folder, patches per image, atoms, lambda, rounds, patch size, ZCA epsilon (defaults data/images, out/olshausen,
+ * 1000, 144, 1.0, 10, 12, 0.1); and {@code --master}.
  */
-public final class OlshausenDemo {
-  private OlshausenDemo() {}
+@Command(name = "demo-olshausen", mixinStandardHelpOptions = true,
+    description = "sparse coding and PCA of ZCA-whitened photo patches: atoms.png, pca.png, objective.png")
+public final class OlshausenDemo extends Demo {
+  @Parameters(index = "0", arity = "0..1", defaultValue = "data/images", description = "the photos") String images;
+  @Parameters(index = "1", arity = "0..1", defaultValue = "out/olshausen", description = "output folder") Path out;
+  @Parameters(index = "2", arity = "0..1", defaultValue = "1000", description = "patches per image") int perImage;
+  @Parameters(index = "3", arity = "0..1", defaultValue = "144", description = "atoms") int atoms;
+  @Parameters(index = "4", arity = "0..1", defaultValue = "1.0", description = "lambda (L1 weight)") double lambda;
+  @Parameters(index = "5", arity = "0..1", defaultValue = "10", description = "rounds") int rounds;
+  @Parameters(index = "6", arity = "0..1", defaultValue = "12", description = "patch size p (p x p patches)") int p;
+  @Parameters(index = "7", arity = "0..1", defaultValue = "0.1", description = "ZCA epsilon") double zcaEpsilon;
 
-  public static void main(String[] args) throws Exception {
-    String images = args.length > 0 ? args[0] : "data/images";
-    Path out = Path.of(args.length > 1 ? args[1] : "out/olshausen");
-    int perImage = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-    int atoms = args.length > 3 ? Integer.parseInt(args[3]) : 144;
-    double lambda = args.length > 4 ? Double.parseDouble(args[4]) : 1.0;
-    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
-    int p = args.length > 6 ? Integer.parseInt(args[6]) : 12;
-    double zcaEpsilon = args.length > 7 ? Double.parseDouble(args[7]) : 0.1;
+  public static void main(String[] args) {
+    BenchOptions.runDemo(new OlshausenDemo(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
     Files.createDirectories(out);
-    SparkSession spark = SparkSession.builder().appName("sparkae olshausen demo").master("local[*]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer").getOrCreate();
+    SparkSession spark = session("sparkae olshausen demo");
     Dataset<Row> patches = ImagePatches.load(spark, images, p, perImage, "zca", zcaEpsilon, 42, 2).cache();
     long n = patches.count();
     long t0 = System.nanoTime();
@@ -72,13 +80,14 @@ public final class OlshausenDemo {
       mean += (double) k * nz[k];
       total += nz[k];
     }
-    String summary = String.format(java.util.Locale.ROOT,
+    String summary = String.format(Locale.ROOT,
         "patches %d (%dx%d, ZCA), atoms %d, lambda %.3g, rounds %d, fit %.1f s, objective per row %s, "
             + "mean nonzeros per code %.2f (last round)%n", n, p, p, atoms, lambda,
-        sc.objectiveHistory().length, scSeconds, java.util.Arrays.toString(sc.objectiveHistory()),
+        sc.objectiveHistory().length, scSeconds, Arrays.toString(sc.objectiveHistory()),
         mean / Math.max(1, total));
     Files.writeString(out.resolve("summary.txt"), summary);
     System.out.print(summary);
     spark.stop();
+    return 0;
   }
 }

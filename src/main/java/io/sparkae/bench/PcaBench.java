@@ -4,13 +4,12 @@ import io.sparkae.data.DataSources;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -22,8 +21,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,9 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "pca", mixinStandardHelpOptions = true, description = "PCA: sparkae vs Spark MLlib (MNIST, wide "
     + "dense and sparse)")
 public final class PcaBench extends Benchmark {
-  @Option(names = "--mnist", description = "MNIST images (default: data/mnist/train-images-idx3-ubyte.gz, else the "
-      + "shipped 10,000-row sample)")
-  String mnist;
+  @Mixin
+  BenchOptions.Mnist mnist = new BenchOptions.Mnist();
 
   @Option(names = "--k", description = "components (default: 50)")
   int k = 50;
@@ -87,11 +85,7 @@ public final class PcaBench extends Benchmark {
   }
 
   private void mnistCase(SparkSession spark) throws Exception {
-    String path = mnist;
-    if (path == null) {
-      path = Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz")) ? "data/mnist/train-images-idx3-ubyte.gz"
-          : "data/mnist-sample/train-images-idx3-ubyte.gz";
-    }
+    String path = mnist.path();
     Dataset<Row> df = DataSources.load(spark, path, "idx", Map.of()).select("features").repartition(partitions)
         .persist(StorageLevel.MEMORY_ONLY());
     long n = df.count();
@@ -181,7 +175,7 @@ public final class PcaBench extends Benchmark {
         if (sparse) {
           int j = r.nextInt(rank);
           int span = d / rank;
-          java.util.TreeMap<Integer, Double> m = new java.util.TreeMap<>();
+          TreeMap<Integer, Double> m = new TreeMap<>();
           double g = gaussian(r) * (rank - j);
           while (m.size() < nz) {
             int c = j * span + r.nextInt(span);

@@ -90,7 +90,7 @@ public final class TopicsBench extends Benchmark {
         .orElseThrow(() -> new IllegalStateException("features of " + data + " carry no vocabulary"));
     System.out.printf(Locale.ROOT, "# sparkae topics bench: Reuters %s, V = %d, K = %d; %d training / %d held-out "
         + "documents (seeded randomSplit %.2f/%.2f, seed %d), %d partitions, master %s, %d cores%n", data,
-        words.length, k, nTrain, nTest, 1 - heldOut, heldOut, seed, partitions, master,
+        words.length, k, nTrain, nTest, 1 - heldOut, heldOut, seed, partitions, spark.sparkContext().master(),
         Runtime.getRuntime().availableProcessors());
     // Untimed warm-up of both code paths (JIT, Spark's first jobs) on a few documents.
     Dataset<Row> warm = train.limit(500).cache();

@@ -6,13 +6,14 @@ import io.sparkae.report.ImageGrid;
 import io.sparkae.report.LinePlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The combined figures of {@code jobs/demo-vae-mnist}: the training objective and test -ELBO of the k = 20, 10, 5
@@ -20,19 +21,21 @@ import org.apache.spark.sql.SparkSession;
  * each (figure 5), and summary.txt with each model's final test -ELBO, fit time and, for k = 20, the
  * importance-weighted estimate of log p(x). Reads the models the demo's fits wrote under OUT_DIR/k{k}/model.
  */
-public final class VaeMnistFigure {
+@Command(name = "VaeMnistFigure", mixinStandardHelpOptions = true,
+    description = "the combined figures and summary.txt of jobs/demo-vae-mnist")
+public final class VaeMnistFigure extends Demo {
   private static final int[] LATENTS = {20, 10, 5, 2};
 
-  private VaeMnistFigure() {}
+  @Parameters(index = "0", paramLabel = "OUT_DIR", description = "the folder jobs/demo-vae-mnist wrote")
+  Path out;
 
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: VaeMnistFigure OUT_DIR   (the folder jobs/demo-vae-mnist wrote)");
-      System.exit(2);
-    }
-    Path out = Paths.get(args[0]);
-    SparkSession spark = SparkSession.builder().appName("sparkae vae figure").master("local[*]")
-        .config("spark.ui.enabled", "false").getOrCreate();
+  public static void main(String[] args) {
+    BenchOptions.runDemo(new VaeMnistFigure(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SparkSession spark = session("sparkae vae figure");
     try {
       List<LinePlot.Series> series = new ArrayList<>();
       List<double[]> samples = new ArrayList<>();
@@ -93,6 +96,7 @@ public final class VaeMnistFigure {
     } finally {
       spark.stop();
     }
+    return 0;
   }
 
   private static String field(String json, String name) {

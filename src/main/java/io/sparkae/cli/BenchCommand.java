@@ -1,6 +1,7 @@
 package io.sparkae.cli;
 
 import io.sparkae.bench.Benchmarks;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Everything after the name goes to the benchmark untouched (its own options, --help included). */
   @CommandLine.Unmatched
-  List<String> args = new java.util.ArrayList<>();
+  List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.ml.param.Params;
 import picocli.CommandLine;
 
 /** One line per failure at the CLI: Spark's task-failure logging off unless --verbose, parameter errors reworded. */
@@ -96,7 +97,7 @@ final class ErrorLines {
     for (String name : ESTIMATORS) {
       try {
         Object est = Class.forName(name).getConstructor().newInstance();
-        org.apache.spark.ml.param.Params p = (org.apache.spark.ml.param.Params) est;
+        Params p = (Params) est;
         String u = p.uid();
         if (u.substring(0, u.lastIndexOf('_')).equals(prefix) && p.hasParam(param)) {
           return p.getParam(param).doc();

@@ -1,6 +1,7 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
@@ -19,7 +20,7 @@ final class InputSize {
    */
   static void require(AutoencoderModel<?> model, Dataset<Row> data, String input) {
     String col = model.getInputCol();
-    if (!java.util.Arrays.asList(data.columns()).contains(col)) {
+    if (!Arrays.asList(data.columns()).contains(col)) {
       return; // transformSchema names the missing column
     }
     int d = model.autoencoder().inputSize();

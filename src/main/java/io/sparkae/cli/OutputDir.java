@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,9 +171,9 @@ final class OutputDir implements AutoCloseable {
           fs.delete(probe, false);
         }
       }
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       why = "permission denied on " + own(e.getFile(), parent);
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       why = reason(e).replace(String.valueOf(e.getFile()), own(e.getFile(), parent));
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e.getMessage());
@@ -213,9 +217,9 @@ final class OutputDir implements AutoCloseable {
         }
         fs.delete(probe, false);
       }
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       why = "permission denied on " + e.getFile();
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       why = reason(e);
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e.getMessage());
@@ -226,10 +230,10 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** Why java.nio could not create or write a file, in words. */
-  static String reason(java.nio.file.FileSystemException e) {
+  static String reason(FileSystemException e) {
     String r = e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT)
-        : e instanceof java.nio.file.NoSuchFileException ? "the file system refuses it"
-        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+        : e instanceof NoSuchFileException ? "the file system refuses it"
+        : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
         : e.getClass().getSimpleName();
     return "cannot create " + e.getFile() + " (" + r + ")";
   }

@@ -4,15 +4,20 @@ import io.sparkae.neural.Checkpoint;
 import io.sparkae.neural.SgdEstimator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -46,7 +51,7 @@ final class Resume {
       String name = p.param().name();
       if (!IGNORED.contains(name)) {
         Object v = p.value();
-        String shown = v != null && v.getClass().isArray() ? java.util.Arrays.deepToString(new Object[] {v}) : null;
+        String shown = v != null && v.getClass().isArray() ? Arrays.deepToString(new Object[] {v}) : null;
         fp.put("param." + name, shown != null ? shown.substring(1, shown.length() - 1) : String.valueOf(v));
       }
     }
@@ -96,7 +101,7 @@ final class Resume {
         for (String k : union(then, now)) {
           String a = then.get(k);
           String b = now.get(k);
-          if (!java.util.Objects.equals(a, b)) {
+          if (!Objects.equals(a, b)) {
             diff.add(k.replaceFirst("^param\\.", "") + " " + (a == null ? "unset" : a) + " there, "
                 + (b == null ? "unset" : b) + " here");
           }
@@ -122,7 +127,7 @@ final class Resume {
       for (Map.Entry<String, String> e : now.entrySet()) {
         Properties one = new Properties();
         one.setProperty(e.getKey(), e.getValue());
-        java.io.StringWriter w = new java.io.StringWriter();
+        StringWriter w = new StringWriter();
         one.store(w, null);
         w.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> text.append(l).append('\n'));
       }
@@ -137,7 +142,7 @@ final class Resume {
   private static Map<String, String> read(FileSystem fs, Path file) throws IOException {
     Properties p = new Properties();
     try (InputStream i = fs.open(file)) {
-      p.load(new java.io.InputStreamReader(i, StandardCharsets.UTF_8));
+      p.load(new InputStreamReader(i, StandardCharsets.UTF_8));
     }
     Map<String, String> m = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
@@ -145,7 +150,7 @@ final class Resume {
   }
 
   private static Set<String> union(Map<String, String> a, Map<String, String> b) {
-    Set<String> s = new java.util.TreeSet<>(a.keySet());
+    Set<String> s = new TreeSet<>(a.keySet());
     s.addAll(b.keySet());
     return s;
   }

@@ -2,9 +2,11 @@ package io.sparkae.core;
 
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -98,55 +100,43 @@ public final class ModelData {
         return e;
       }
     }
-    throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-        + "', expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    throw badSetting(name, v, "one of " + Arrays.toString(type.getEnumConstants()), null);
   }
 
   public long integer(String name) {
-    String v = text(name);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-          + "', expected an integer", e);
-    }
+    return parsed(name, Long::parseLong, "an integer");
   }
 
   public double real(String name) {
-    String v = text(name);
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-          + "', expected a number", e);
-    }
+    return parsed(name, Double::parseDouble, "a number");
   }
 
   public boolean flag(String name) {
     String v = text(name);
     if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-          + "', expected true or false");
+      throw badSetting(name, v, "true or false", null);
     }
     return v.equals("true");
   }
 
   public int[] ints(String name) {
+    return parsed(name, v -> v.isEmpty() ? new int[0]
+        : Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray(), "integers separated by commas");
+  }
+
+  /** The setting's text parsed by {@code parse}; a value it refuses is a corrupt model. */
+  private <T> T parsed(String name, Function<String, T> parse, String expected) {
     String v = text(name);
-    if (v.isEmpty()) {
-      return new int[0];
-    }
-    String[] parts = v.split(",");
-    int[] out = new int[parts.length];
     try {
-      for (int i = 0; i < parts.length; i++) {
-        out[i] = Integer.parseInt(parts[i]);
-      }
+      return parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
-          + "', expected integers separated by commas", e);
+      throw badSetting(name, v, expected, e);
     }
-    return out;
+  }
+
+  private IllegalArgumentException badSetting(String name, String v, String expected, Exception cause) {
+    return new IllegalArgumentException("corrupt model at " + path + ": setting '" + name + "' is '" + v
+        + "', expected " + expected, cause);
   }
 
   public DenseMatrix matrix(String name) {
@@ -180,7 +170,7 @@ public final class ModelData {
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, DenseMatrix> e : arrays.entrySet()) {
       DenseMatrix m = e.getValue();
-      double[] v = java.util.Arrays.copyOf(m.values, m.rows * m.cols);
+      double[] v = Arrays.copyOf(m.values, m.rows * m.cols);
       rows.add(RowFactory.create(e.getKey(), m.rows, m.cols, v, null));
     }
     for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -194,7 +184,7 @@ public final class ModelData {
     List<Row> rows;
     try {
       Dataset<Row> df = spark.read().parquet(dir);
-      boolean text = java.util.Arrays.asList(df.columns()).contains("text");
+      boolean text = Arrays.asList(df.columns()).contains("text");
       rows = (text ? df.select("name", "rows", "cols", "values", "text")
           : df.select("name", "rows", "cols", "values")).collectAsList();
     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.sparkae.core;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 
 /**
  * Sums for {@link AutoencoderModel#evaluate}: row count, loss sum, the data mean and the centred sum of squares
@@ -23,7 +24,7 @@ final class ModelEvaluation {
 
   /** Adds the first {@code size} rows of block x (d x capacity) with their losses. */
   void add(DenseMatrix x, int size, double[] loss) {
-    java.util.Arrays.fill(blockMean, 0.0);
+    Arrays.fill(blockMean, 0.0);
     for (int j = 0; j < size; j++) {
       lossSum += loss[j];
       int off = j * d;

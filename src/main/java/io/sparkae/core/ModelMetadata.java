@@ -1,5 +1,6 @@
 package io.sparkae.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +12,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkBuildInfo;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
@@ -32,7 +35,7 @@ public final class ModelMetadata {
     ObjectNode root = JSON.createObjectNode();
     root.put("class", stage.getClass().getName());
     root.put("timestamp", System.currentTimeMillis());
-    root.put("sparkVersion", org.apache.spark.SparkBuildInfo.spark_version());
+    root.put("sparkVersion", SparkBuildInfo.spark_version());
     root.put("uid", stage.uid());
     ObjectNode set = root.putObject("paramMap");
     ObjectNode defaults = root.putObject("defaultParamMap");
@@ -111,10 +114,10 @@ public final class ModelMetadata {
       try (InputStream in = fs.open(file)) {
         root = JSON.readTree(in);
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("corrupt model at " + path + ": metadata is not valid JSON ("
           + e.getOriginalMessage() + ")", e);
-    } catch (org.apache.hadoop.fs.ChecksumException e) {
+    } catch (ChecksumException e) {
       throw new IllegalArgumentException("corrupt model at " + path + ": metadata fails its checksum (was it edited"
           + " or damaged?)", e);
     } catch (IOException e) {

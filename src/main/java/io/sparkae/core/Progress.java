@@ -1,5 +1,6 @@
 package io.sparkae.core;
 
+import java.util.Locale;
 import org.slf4j.Logger;
 
 /**
@@ -27,7 +28,7 @@ public final class Progress {
   public void round(int round, double objective, boolean last) {
     double elapsed = elapsedSeconds();
     double left = round > 0 ? elapsed / round * Math.max(0, maxRounds - round) : Double.NaN;
-    String line = String.format(java.util.Locale.ROOT, "%s round %d/%d: objective %.6g, %.1f s elapsed, ~%.1f s left",
+    String line = String.format(Locale.ROOT, "%s round %d/%d: objective %.6g, %.1f s elapsed, ~%.1f s left",
         name, round, maxRounds, objective, elapsed, last ? 0.0 : left);
     if (last || round == 1 || round % every == 0) {
       log.info(line);

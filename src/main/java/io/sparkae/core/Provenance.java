@@ -1,7 +1,11 @@
 package io.sparkae.core;
 
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkBuildInfo;
 
 /**
  * What a fitted model came from, saved with it (after Tribuo's provenance): the estimator and its parameters,
@@ -22,10 +26,10 @@ import java.util.Map;
  */
 public record Provenance(String estimator, Map<String, String> params, String inputCol, long rows, int features,
     int imageHeight, int imageWidth, double fitSeconds, String created, String sparkaeVersion,
-    String sparkVersion) implements java.io.Serializable {
+    String sparkVersion) implements Serializable {
 
   public Provenance {
-    params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
   }
 
   public boolean isImage() {
@@ -34,7 +38,7 @@ public record Provenance(String estimator, Map<String, String> params, String in
 
   /** Provenance of a model made by hand (tests, conversions) rather than by a fit. */
   public static Provenance unknown(int features) {
-    return new Provenance("unknown", Map.of(), "features", 0, features, 0, 0, 0, java.time.Instant.now().toString(),
-        Version.SPARKAE, org.apache.spark.SparkBuildInfo.spark_version());
+    return new Provenance("unknown", Map.of(), "features", 0, features, 0, 0, 0, Instant.now().toString(),
+        Version.SPARKAE, SparkBuildInfo.spark_version());
   }
 }

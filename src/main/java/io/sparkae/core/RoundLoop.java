@@ -1,10 +1,12 @@
 package io.sparkae.core;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -28,13 +30,13 @@ public final class RoundLoop<T, S, R> {
 
   /** What each partition computes in a round. Returns null for a partition with nothing to contribute. */
   @FunctionalInterface
-  public interface Step<T, S, R> extends java.io.Serializable {
+  public interface Step<T, S, R> extends Serializable {
     R compute(S state, Iterator<T> rows, RoundContext context);
   }
 
   /** Associative merge of two partition results; may modify and return {@code a}. */
   @FunctionalInterface
-  public interface Merge<R> extends java.io.Serializable {
+  public interface Merge<R> extends Serializable {
     R merge(R a, R b);
   }
 
@@ -45,7 +47,7 @@ public final class RoundLoop<T, S, R> {
   }
 
   /** Where a partition's step runs: the round (from 1), the partition and its derived seed. */
-  public record RoundContext(int round, int partition, long seed) implements java.io.Serializable {}
+  public record RoundContext(int round, int partition, long seed) implements Serializable {}
 
   /** The new state, its objective (logged and kept in the history) and whether the fit converged. */
   public record Outcome<S>(S state, double objective, boolean converged) {}
@@ -96,10 +98,10 @@ public final class RoundLoop<T, S, R> {
         return r == null ? Collections.<Tuple2<Integer, Tuple2<Integer, R>>>emptyIterator()
             : Collections.singletonList(new Tuple2<>(partition / width, new Tuple2<>(partition, r))).iterator();
       }, false).mapToPair(t -> t);
-      JavaRDD<R> grouped = keyed.partitionBy(new GroupPartitioner(groups)).mapPartitions(it -> {
+      JavaRDD<R> grouped = keyed.partitionBy(new IndexPartitioner(groups)).mapPartitions(it -> {
         List<Tuple2<Integer, R>> members = new ArrayList<>();
         it.forEachRemaining(t -> members.add(t._2()));
-        members.sort(java.util.Comparator.comparingInt(Tuple2::_1));
+        members.sort(Comparator.comparingInt(Tuple2::_1));
         R acc = null;
         for (Tuple2<Integer, R> t : members) {
           acc = acc == null ? t._2() : m.merge(acc, t._2());
@@ -141,36 +143,6 @@ public final class RoundLoop<T, S, R> {
     return acc;
   }
 
-  /** Sends group g to partition g of the merge stage. */
-  static final class GroupPartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int groups;
-
-    GroupPartitioner(int groups) {
-      this.groups = groups;
-    }
-
-    @Override
-    public int numPartitions() {
-      return groups;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof GroupPartitioner g && g.groups == groups;
-    }
-
-    @Override
-    public int hashCode() {
-      return groups;
-    }
-  }
-
   /**
    * Runs rounds 1..maxRounds from {@code initial}, stopping early when an update says it converged. Logs one
    * progress line per round, and a WARN when maxRounds stops the loop before convergence (unless
@@ -198,6 +170,6 @@ public final class RoundLoop<T, S, R> {
     if (!converged && warnIfNotConverged) {
       log.warn("{} stopped after maxIter = {} rounds before converging; raise maxIter or tol", name, maxRounds);
     }
-    return new Result<>(state, java.util.Arrays.copyOf(history, round), round, converged);
+    return new Result<>(state, Arrays.copyOf(history, round), round, converged);
   }
 }

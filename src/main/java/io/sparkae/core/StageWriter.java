@@ -1,6 +1,7 @@
 package io.sparkae.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -53,7 +54,7 @@ public class StageWriter extends MLWriter {
         }
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("saving " + stage.uid() + " to " + path + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("saving " + stage.uid() + " to " + path + " failed: " + e.getMessage(), e);
     }
   }
 }

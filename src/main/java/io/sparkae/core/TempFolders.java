@@ -1,8 +1,10 @@
 package io.sparkae.core;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +40,7 @@ public final class TempFolders {
   /** The name of a temporary folder for {@code name} owned by this JVM. */
   public static String tempName(String name) {
     ProcessHandle self = ProcessHandle.current();
-    long start = self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     return "." + name + ".tmp-" + self.pid() + "-" + start + "-"
         + String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt()) + "@" + host();
   }
@@ -56,7 +58,7 @@ public final class TempFolders {
       }
       if (h == null || h.isEmpty()) {
         try {
-          h = java.net.InetAddress.getLocalHost().getHostName();
+          h = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
           h = "localhost";
         }

@@ -2,13 +2,14 @@ package io.sparkae.data;
 
 import io.sparkae.linalg.CsrMatrix;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 
 /**
  * A block of consecutive rows of one partition, stacked for level-3 BLAS. Exactly one of {@link #dense} (d x
  * capacity, data row j in column j, only the first {@link #size} columns valid) and {@link #sparse} (size x d
  * CSR) is set. Dense blocks are the rule; sparse blocks hold wide sparse rows that must not be densified.
  */
-public final class Block implements java.io.Serializable {
+public final class Block implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Number of valid rows in this block. */

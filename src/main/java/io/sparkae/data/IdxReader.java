@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -163,7 +164,7 @@ public final class IdxReader {
   }
 
   /** Counts the bytes a gzip stream delivered, so that a stream cut short reports how much it held. */
-  private static final class Counting extends java.io.FilterInputStream {
+  private static final class Counting extends FilterInputStream {
     long count;
 
     Counting(InputStream in) {

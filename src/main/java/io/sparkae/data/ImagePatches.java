@@ -69,7 +69,7 @@ public final class ImagePatches {
         throw new IllegalArgumentException(files[t].getName() + " is " + w + " x " + h + ", smaller than the "
             + p + " x " + p + " patches");
       }
-      SplittableRandom r = new SplittableRandom(io.sparkae.core.Seeds.derive(seed, "patches-" + t));
+      SplittableRandom r = new SplittableRandom(patchSeed(seed, t));
       for (int k = 0; k < perImage; k++) {
         int y = r.nextInt(h - p + 1);
         int x = r.nextInt(w - p + 1);
@@ -102,6 +102,22 @@ public final class ImagePatches {
         .add("y", DataTypes.IntegerType, false);
     Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(Math.max(1, partitions));
     return DataSources.withImageShape(df, "features", p, p);
+  }
+
+  /**
+   * The seed of image number {@code t}'s corners: SplitMix64 of (seed, "patches-" + t), the value core's
+   * {@code Seeds.derive(seed, "patches-" + t)} gives (ImagePatchesTest checks it). Written here because data sits
+   * below core and must not import it.
+   */
+  static long patchSeed(long seed, int t) {
+    return mix(seed ^ mix(("patches-" + t).hashCode()));
+  }
+
+  /** SplitMix64's finalizer (Steele, Lea, Flood 2014). */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** Grey levels in [0, 1], indexed [row][column]. */

@@ -1,19 +1,29 @@
 package io.sparkae.data;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.mllib.util.MLUtils;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -108,7 +118,7 @@ final class VectorColumns {
       // empty, so that the cell check below names the first one's file, line and column.
       boolean retyped = false;
       for (StructField f : df.schema().fields()) {
-        if (f.dataType() instanceof org.apache.spark.sql.types.StringType && !f.name().equals(labelCol)) {
+        if (f.dataType() instanceof StringType && !f.name().equals(labelCol)) {
           Column c = df.col(quote(f.name()));
           Column asNumber = c.try_cast(DataTypes.DoubleType);
           boolean onlyNullTokens = df.where(c.isNotNull().and(asNumber.isNull())
@@ -180,7 +190,7 @@ final class VectorColumns {
     }
     Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
     StructType out = new StructType().add(new StructField(DataSources.FEATURES, new VectorUDT(), false,
-        new org.apache.spark.ml.attribute.AttributeGroup(DataSources.FEATURES, inputs.size()).toMetadata()));
+        new AttributeGroup(DataSources.FEATURES, inputs.size()).toMetadata()));
     if (withLabel) {
       out = out.add(DataSources.LABEL, DataTypes.DoubleType, true);
     }
@@ -189,8 +199,8 @@ final class VectorColumns {
     final int firstLine = kind.equals("csv-header") ? 2 : 1;
     final String unit = kind.startsWith("csv") || kind.equals("json") ? "line" : "row";
     final String fmt = kind.startsWith("csv") ? "CSV" : kind.equals("json") ? "JSON" : "Parquet";
-    return selected.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows ->
-        new java.util.Iterator<Row>() {
+    return selected.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
+        new Iterator<Row>() {
           private String file;
           private long block;
           private long index;
@@ -234,19 +244,19 @@ final class VectorColumns {
               }
             }
             index++;
-            org.apache.spark.ml.linalg.Vector vec = org.apache.spark.ml.linalg.Vectors.dense(v);
-            return withLabel ? org.apache.spark.sql.RowFactory.create(vec, r.isNullAt(names.length) ? null
-                : ((Number) r.get(names.length)).doubleValue()) : org.apache.spark.sql.RowFactory.create(vec);
+            Vector vec = Vectors.dense(v);
+            return withLabel ? RowFactory.create(vec, r.isNullAt(names.length) ? null
+                : ((Number) r.get(names.length)).doubleValue()) : RowFactory.create(vec);
           }
-        }, org.apache.spark.sql.Encoders.row(out));
+        }, Encoders.row(out));
   }
 
   /** A file URI as a plain path when it is local ({@code file:/a%20b} as {@code /a b}). */
   static String local(String uri) {
     if (uri != null && uri.startsWith("file:")) {
       try {
-        return new java.net.URI(uri).getPath();
-      } catch (java.net.URISyntaxException e) {
+        return new URI(uri).getPath();
+      } catch (URISyntaxException e) {
         return uri.substring("file:".length());
       }
     }

@@ -1,10 +1,13 @@
 package io.sparkae.linalg;
 
+import java.io.Serializable;
+import java.util.Arrays;
+
 /**
  * A compressed sparse row matrix, n x d: one data row per row. Used for blocks of wide sparse rows so that a
  * partition is never densified; the products below are what the randomized PCA range finder needs.
  */
-public final class CsrMatrix implements java.io.Serializable {
+public final class CsrMatrix implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final int rows;
@@ -42,7 +45,7 @@ public final class CsrMatrix implements java.io.Serializable {
       throw new IllegalArgumentException("Qt X^T: X is " + shape() + ", Qt is " + qt.shape() + ", Yt is " + yt.shape());
     }
     int l = qt.rows;
-    java.util.Arrays.fill(yt.values, 0, l * rows, 0.0);
+    Arrays.fill(yt.values, 0, l * rows, 0.0);
     for (int i = 0; i < rows; i++) {
       int yo = i * l;
       for (int p = rowPtr[i]; p < rowPtr[i + 1]; p++) {

@@ -1,5 +1,6 @@
 package io.sparkae.linalg;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * slice and the Gram matrix of a block is {@code X X^T} (a single {@code dsyrk}). Operations that write into an
  * argument say so in the form {@code C := alpha*op(A)*op(B) + beta*C}. Dimension errors name both shapes.
  */
-public final class DenseMatrix implements java.io.Serializable {
+public final class DenseMatrix implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final int rows;

@@ -2,11 +2,19 @@ package io.sparkae.neural;
 
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +44,7 @@ public final class AveragingTrainer {
   private boolean resume;
 
   /** The broadcast state of a round: the fit's id, parameters, optimizer state, first step and learning rate. */
-  static final class State implements java.io.Serializable {
+  static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
     final String fit;
     final float[] params;
@@ -104,7 +112,7 @@ public final class AveragingTrainer {
    * {@link TrainingPartitions}. For training data pass {@code stepRows} = B H (W is capped at n / (B H)), for
    * evaluation data 0.
    */
-  public static TrainingPartitions.Cached cache(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows,
+  public static TrainingPartitions.Cached cache(JavaRDD<InternalRow> rows,
       String column, int dim, int blockRows, int partitions, long stepRows) {
     return TrainingPartitions.cache(rows, column, dim, blockRows, partitions, stepRows);
   }
@@ -153,7 +161,7 @@ public final class AveragingTrainer {
     final TrainingConfig config = cfg;
     RoundLoop<FloatBlock, State, PartitionSums> loop = new RoundLoop<>(blocks, cfg.seed,
         (state, it, ctx) -> localRound(network, config, state, it, ctx.partition()), PartitionSums::merge);
-    String fitId = java.util.UUID.randomUUID().toString();
+    String fitId = UUID.randomUUID().toString();
     float[] params = initial != null ? initial.clone() : initialParameters();
     if (params.length != net.numParams()) {
       throw new IllegalArgumentException("initial parameters have " + params.length + " entries, the model needs "
@@ -168,7 +176,7 @@ public final class AveragingTrainer {
     double[] trainLoss = new double[rounds];
     double[] validationLoss = new double[validation == null ? 0 : epochs];
     int firstRound = 1;
-    org.apache.hadoop.conf.Configuration conf = blocks.context().hadoopConfiguration();
+    Configuration conf = blocks.context().hadoopConfiguration();
     Checkpoint ck = checkpointDir != null && resume ? Checkpoint.read(checkpointDir, conf) : null;
     if (ck != null) {
       int saved = opt.length + (bmuf ? params.length : 0);
@@ -179,7 +187,7 @@ public final class AveragingTrainer {
             + rounds + " rounds, " + params.length + " parameters, " + roundsPerEpoch + " rounds per epoch)");
       }
       params = ck.params;
-      opt = java.util.Arrays.copyOf(ck.optimizer, opt.length);
+      opt = Arrays.copyOf(ck.optimizer, opt.length);
       if (bmuf) {
         System.arraycopy(ck.optimizer, opt.length, delta, 0, params.length);
       }
@@ -230,10 +238,10 @@ public final class AveragingTrainer {
       if (checkpointDir != null && (round % checkpointEvery == 0 || round == rounds)) {
         float[] saved = opt;
         if (bmuf) {
-          saved = java.util.Arrays.copyOf(opt, opt.length + delta.length);
+          saved = Arrays.copyOf(opt, opt.length + delta.length);
           System.arraycopy(delta, 0, saved, opt.length, delta.length);
         }
-        new Checkpoint(round, roundsPerEpoch, params, saved, java.util.Arrays.copyOf(trainLoss, round),
+        new Checkpoint(round, roundsPerEpoch, params, saved, Arrays.copyOf(trainLoss, round),
             validationLoss).write(checkpointDir, conf);
       }
     }
@@ -272,7 +280,7 @@ public final class AveragingTrainer {
    * trainer (its evaluator, gradient and batch buffers, its permutation) is kept in the executor between rounds of
    * the same fit instead of being rebuilt every round; it holds no reference to the blocks between rounds.
    */
-  static PartitionSums localRound(Objective net, TrainingConfig cfg, State state, java.util.Iterator<FloatBlock> it,
+  static PartitionSums localRound(Objective net, TrainingConfig cfg, State state, Iterator<FloatBlock> it,
       int partition) {
     List<FloatBlock> list = new ArrayList<>();
     it.forEachRemaining(list::add);
@@ -298,7 +306,7 @@ public final class AveragingTrainer {
    */
   private static final class Kept {
     private String fit;
-    private final java.util.Map<Integer, LocalTrainer> trainers = new java.util.HashMap<>();
+    private final Map<Integer, LocalTrainer> trainers = new HashMap<>();
 
     synchronized LocalTrainer take(String id, int partition) {
       return id.equals(fit) ? trainers.remove(partition) : null;
@@ -332,7 +340,7 @@ public final class AveragingTrainer {
     return s == null || s[0] == 0 ? Double.NaN : s[1] / s[0];
   }
 
-  private static double[] lossSums(Objective net, float[] p, java.util.Iterator<FloatBlock> it, long seed) {
+  private static double[] lossSums(Objective net, float[] p, Iterator<FloatBlock> it, long seed) {
     if (!it.hasNext()) {
       return null;
     }

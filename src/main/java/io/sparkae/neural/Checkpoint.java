@@ -2,6 +2,7 @@ package io.sparkae.neural;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
@@ -78,7 +79,7 @@ public final class Checkpoint {
         int rpe = in.readInt();
         return new Checkpoint(round, rpe, readFloats(in), readFloats(in), readDoubles(in), readDoubles(in));
       }
-    } catch (java.io.EOFException e) {
+    } catch (EOFException e) {
       throw new IllegalArgumentException("corrupt checkpoint " + f + ": it ends before its data does (truncated)", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt checkpoint " + f + ": " + (e.getMessage() != null ? e.getMessage()

@@ -1,12 +1,14 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
+
 /**
  * What one partition returns from a round of parameter averaging: its parameters theta_p and optimizer state s_p
  * in float (as they were trained: half the bytes of double on the wire), the examples w_p it saw and their summed
  * loss. Merging sums {@code w_p theta_p} and {@code w_p s_p} in double; the first merge turns the left operand into
  * such an accumulator. Plain final class: it goes through Kryo.
  */
-public final class PartitionSums implements java.io.Serializable {
+public final class PartitionSums implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private float[] params;

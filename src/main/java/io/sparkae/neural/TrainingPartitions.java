@@ -1,11 +1,13 @@
 package io.sparkae.neural;
 
+import io.sparkae.core.IndexPartitioner;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -58,7 +60,7 @@ public final class TrainingPartitions {
         while (it.hasNext()) {
           c += it.next().size;
         }
-        return java.util.Collections.singletonList(c).iterator();
+        return Collections.singletonList(c).iterator();
       }).collect();
       long n = 0;
       long[] offsets = new long[counts.size()];
@@ -106,10 +108,10 @@ public final class TrainingPartitions {
           }
         }
         return out.iterator();
-      }, false).mapToPair(t -> t).partitionBy(new ByIndex(parts)).mapPartitions(it -> {
+      }, false).mapToPair(t -> t).partitionBy(new IndexPartitioner(parts)).mapPartitions(it -> {
         List<Tuple2<Long, FloatBlock>> pieces = new ArrayList<>();
         it.forEachRemaining(t -> pieces.add(t._2()));
-        pieces.sort(java.util.Comparator.comparingLong(Tuple2::_1));
+        pieces.sort(Comparator.comparingLong(Tuple2::_1));
         return reblock(pieces, dim, br).iterator();
       }, true).persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();
@@ -169,35 +171,5 @@ public final class TrainingPartitions {
       out.add(new FloatBlock(dim, filled, cur));
     }
     return out;
-  }
-
-  /** Key t goes to partition t. */
-  static final class ByIndex extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int n;
-
-    ByIndex(int n) {
-      this.n = n;
-    }
-
-    @Override
-    public int numPartitions() {
-      return n;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ByIndex b && b.n == n;
-    }
-
-    @Override
-    public int hashCode() {
-      return n;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkae.cluster;
 
+import io.sparkae.testing.Project;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -297,7 +298,7 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** The repository root (surefire passes it; else the working directory). */
   static Path basedir() {
-    return Path.of(System.getProperty("sparkae.basedir", System.getProperty("user.dir"))).toAbsolutePath();
+    return Project.basedir();
   }
 
   /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkae.testing.Project;
+import io.sparkae.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +37,12 @@ class DataSourcesTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = LocalSpark.get();
+    spark = SparkTest.session();
   }
 
   @Test
   void idxSampleLoadsAsScaledImagesWithLabels() {
-    String images = LocalSpark.mnistSample().resolve("train-images-idx3-ubyte.gz").toString();
+    String images = Project.mnistSample().resolve("train-images-idx3-ubyte.gz").toString();
     Dataset<Row> df = DataSources.load(spark, images, null, Map.of());
     assertEquals(List.of("features", "label"), Arrays.asList(df.columns()));
     assertTrue(df.schema().apply("features").dataType() instanceof VectorUDT);

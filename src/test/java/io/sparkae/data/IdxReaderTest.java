@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkae.testing.Project;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** IDX reading: the shipped sample, gzip versus raw, and the exact messages for broken files. No Spark needed. */
 class IdxReaderTest {
-  private static final Path IMAGES = LocalSpark.mnistSample().resolve("train-images-idx3-ubyte.gz");
-  private static final Path LABELS = LocalSpark.mnistSample().resolve("train-labels-idx1-ubyte.gz");
+  private static final Path IMAGES = Project.mnistSample().resolve("train-images-idx3-ubyte.gz");
+  private static final Path LABELS = Project.mnistSample().resolve("train-labels-idx1-ubyte.gz");
 
   @TempDir Path tmp;
 
@@ -181,7 +182,7 @@ class IdxReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"mnist", "fashion-mnist"})
   void fetchedDataSetsReadWhole(String name) {
-    Path dir = LocalSpark.basedir().resolve("data").resolve(name);
+    Path dir = Project.basedir().resolve("data").resolve(name);
     assertTrue(Files.isDirectory(dir), "no " + dir + ": run data/fetch " + name + " first");
     for (String part : List.of("train", "t10k")) {
       IdxImages images = IdxReader.readImages(dir.resolve(part + "-images-idx3-ubyte.gz").toString());

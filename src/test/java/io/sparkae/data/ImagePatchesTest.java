@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkae.core.Seeds;
 import io.sparkae.testing.SparkTest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -28,6 +29,15 @@ class ImagePatchesTest extends SparkTest {
       }
     }
     ImageIO.write(img, "png", file.toFile());
+  }
+
+  @Test
+  void patchSeedsAreCoreSeedsWithoutImportingCore() {
+    for (long seed : new long[] {0, 2, 42, -7, Long.MAX_VALUE}) {
+      for (int t = 0; t < 5; t++) {
+        assertEquals(Seeds.derive(seed, "patches-" + t), ImagePatches.patchSeed(seed, t), "seed " + seed + ", " + t);
+      }
+    }
   }
 
   @Test

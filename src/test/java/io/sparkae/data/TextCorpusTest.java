@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkae.testing.Project;
+import io.sparkae.testing.SparkTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ class TextCorpusTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = LocalSpark.get();
+    spark = SparkTest.session();
     stopWords = new HashSet<>(Arrays.asList(StopWordsRemover.loadDefaultStopWords("english")));
   }
 
@@ -226,7 +228,7 @@ class TextCorpusTest {
   }
 
   private static String reutersFixture() {
-    return LocalSpark.basedir().resolve("src/test/resources/reuters-tiny").toString();
+    return Project.basedir().resolve("src/test/resources/reuters-tiny").toString();
   }
 
   private static void assertMessage(String expected, Executable call) {

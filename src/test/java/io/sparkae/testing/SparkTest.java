@@ -3,14 +3,17 @@ package io.sparkae.testing;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local[2,2] SparkSession for the whole test JVM (surefire reuses its fork), with Kryo as in production; a
- * failed task is retried once, as on a cluster (RoundLoopTest fails first attempts on purpose).
- * Tests never stop it; the JVM's shutdown does.
+ * The one SparkSession of the tests: local[2,2] for the whole test JVM (surefire reuses its fork), no UI, 4 shuffle
+ * partitions, with Kryo as in production (conf/spark-defaults.conf: the broadcast and cached classes must survive
+ * it, and Spark ML's persistence, used by the save/load tests, works under it); a failed task is retried once, as
+ * on a cluster (RoundLoopTest fails first attempts on purpose). Tests extend this class, or call
+ * {@link #session()} from a {@code @BeforeAll}. Tests never stop it; the JVM's shutdown does.
  */
 public abstract class SparkTest {
   private static SparkSession session;
 
-  protected static synchronized SparkSession spark() {
+  /** The tests' session, made on first use. */
+  public static synchronized SparkSession session() {
     if (session == null) {
       session = SparkSession.builder()
           .master("local[2,2]")
@@ -22,5 +25,9 @@ public abstract class SparkTest {
           .getOrCreate();
     }
     return session;
+  }
+
+  protected static SparkSession spark() {
+    return session();
   }
 }

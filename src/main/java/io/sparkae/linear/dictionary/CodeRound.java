@@ -1,10 +1,12 @@
 package io.sparkae.linear.dictionary;
 
+import java.io.Serializable;
+
 /**
  * What a round of the alternating fit broadcasts: the code solver (Phi and its Gram matrix {@code G = Phi^T Phi},
  * computed once per round on the driver) and how the partitions continue their codes.
  */
-final class CodeRound implements java.io.Serializable {
+final class CodeRound implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Phi and G. */

@@ -2,7 +2,10 @@ package io.sparkae.linear.dictionary;
 
 import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -13,7 +16,7 @@ import java.util.SplittableRandom;
  * and the residuals {@code x_i - Phi z_i} of the {@code capacity} worst-reconstructed rows (to replace atoms that
  * fall out of use). A plain final class (not a record) because Kryo ships it between tasks and driver.
  */
-public final class CodeStats implements java.io.Serializable {
+public final class CodeStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public long n;
@@ -79,8 +82,8 @@ public final class CodeStats implements java.io.Serializable {
     CodeStore.Kept before = warm && roundNo > 1 ? CodeStore.get(round.fit, partition, roundNo - 1) : null;
     double[][] previous = before == null ? null : before.codes();
     double[][] norms = before == null ? null : before.squaredNorms();
-    java.util.List<double[]> kept = warm ? new java.util.ArrayList<>() : null;
-    java.util.List<double[]> keptNorms = warm ? new java.util.ArrayList<>() : null;
+    List<double[]> kept = warm ? new ArrayList<>() : null;
+    List<double[]> keptNorms = warm ? new ArrayList<>() : null;
     CodeStats st = null;
     SplittableRandom random = new SplittableRandom(seed);
     DenseMatrix sample = null;

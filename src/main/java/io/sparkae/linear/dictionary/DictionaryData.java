@@ -2,6 +2,7 @@ package io.sparkae.linear.dictionary;
 
 import io.sparkae.core.ModelData;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 
 /**
  * What a fitted dictionary model saves: the dictionary Phi (d x m), the code solver's settings (the solver by
@@ -49,7 +50,7 @@ final class DictionaryData {
 
   static double[] objectives(ModelData data) {
     int rounds = (int) data.scalar("rounds");
-    return java.util.Arrays.copyOf(data.vector("objectiveHistory"), rounds);
+    return Arrays.copyOf(data.vector("objectiveHistory"), rounds);
   }
 
   static long[] nonzeros(ModelData data) {

@@ -2,6 +2,7 @@ package io.sparkae.linear.dictionary;
 
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -91,7 +92,7 @@ public final class DictionaryUpdate {
           continue;
         }
         // pa = Phi a_j (column j of A)
-        java.util.Arrays.fill(pa, 0.0);
+        Arrays.fill(pa, 0.0);
         for (int k = 0; k < m; k++) {
           double akj = a.values[k + j * m];
           if (akj == 0) {

@@ -1,6 +1,7 @@
 package io.sparkae.linear.dictionary;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 
 /**
  * Batch orthogonal matching pursuit (Rubinstein, Zibulevsky, Elad 2008): for one row with correlations
@@ -37,7 +38,7 @@ final class Omp {
   void solve(double[] c, int cOff, double[] z, int zOff) {
     double[] g = gram.values;
     System.arraycopy(c, cOff, alpha, 0, m);
-    java.util.Arrays.fill(excluded, false);
+    Arrays.fill(excluded, false);
     int size = 0;
     while (size < k) {
       int j = -1;

@@ -1,7 +1,9 @@
 package io.sparkae.linear.dictionary;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Sparse codes of a block of rows against a fixed dictionary Phi (d x m, unit-norm columns phi_j, m may exceed
@@ -24,7 +26,7 @@ import java.util.Arrays;
  * Arrays and linalg only: no Spark. Immutable and thread-safe (buffers are allocated per call to {@link #encode}
  * and {@link #codeBlock}, never per row).
  */
-public final class SparseCoder implements java.io.Serializable {
+public final class SparseCoder implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The code solvers. */
@@ -33,7 +35,7 @@ public final class SparseCoder implements java.io.Serializable {
 
     /** Parses "lasso", "omp" or "topk". */
     public static Solver parse(String s) {
-      return Solver.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+      return Solver.valueOf(s.toUpperCase(Locale.ROOT));
     }
   }
 

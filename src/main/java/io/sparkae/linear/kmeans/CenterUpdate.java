@@ -3,6 +3,7 @@ package io.sparkae.linear.kmeans;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 
 /**
@@ -87,7 +88,7 @@ final class CenterUpdate {
       }
       System.arraycopy(far[e], 0, next.values, j * d, d);
       log.info("k-means round {}: cluster {} was empty; re-seeded with the row farthest from its center "
-          + "(squared distance {})", round, j, String.format(java.util.Locale.ROOT, "%.6g", dist[e]));
+          + "(squared distance {})", round, j, String.format(Locale.ROOT, "%.6g", dist[e]));
     }
   }
 

@@ -1,6 +1,8 @@
 package io.sparkae.linear.kmeans;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
+import java.util.Iterator;
 
 /**
  * One partition's (then, merged, the whole data's) contribution to a k-means round: rows scanned, rows assigned per
@@ -9,7 +11,7 @@ import io.sparkae.linalg.DenseMatrix;
  * ({@link DoubleDouble}) so that the result does not depend on the order in which Spark merges partitions. A plain
  * class: it travels through Kryo.
  */
-final class ClusterStats implements java.io.Serializable {
+final class ClusterStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final int d;
@@ -94,7 +96,7 @@ final class ClusterStats implements java.io.Serializable {
   }
 
   /** The statistics of one partition's blocks against the centers of {@code state}. */
-  static ClusterStats of(KMeansState state, java.util.Iterator<PointBlock> blocks, int partition, boolean withSums,
+  static ClusterStats of(KMeansState state, Iterator<PointBlock> blocks, int partition, boolean withSums,
       int farthestCount) {
     if (!blocks.hasNext()) {
       return null;

@@ -5,12 +5,15 @@ import io.sparkae.core.RoundLoop;
 import io.sparkae.core.SparkErrors;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * How well a k-means model clusters a data set, in two passes over all its rows:
@@ -60,7 +63,7 @@ public final class ClusteringMetrics {
   }
 
   /** Per-cluster N_C, Y_C (d x k), Psi_C, and the inertia; then, in the second pass, the silhouette sum. */
-  static final class Stats implements java.io.Serializable {
+  static final class Stats implements Serializable {
     private static final long serialVersionUID = 1L;
     long rows;
     final long[] counts;
@@ -91,7 +94,7 @@ public final class ClusteringMetrics {
   }
 
   /** What the second pass broadcasts: the model and the first pass's per-cluster statistics. */
-  static final class Pass2 implements java.io.Serializable {
+  static final class Pass2 implements Serializable {
     private static final long serialVersionUID = 1L;
     final KMeansAutoencoder model;
     final Stats clusters;
@@ -110,7 +113,7 @@ public final class ClusteringMetrics {
     int k = ae.codeSize();
     int blockRows = model.getBlockSize();
     try {
-      RoundLoop<org.apache.spark.sql.catalyst.InternalRow, KMeansAutoencoder, Stats> first = new RoundLoop<>(
+      RoundLoop<InternalRow, KMeansAutoencoder, Stats> first = new RoundLoop<>(
           InputColumn.internalRows(dataset, column), 0L,
           (m, it, ctx) -> clusterStats(m, it, new Blocker(column, d, blockRows, false, ctx.partition())),
           Stats::merge);
@@ -118,7 +121,7 @@ public final class ClusteringMetrics {
       if (s == null || s.rows == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
       }
-      RoundLoop<org.apache.spark.sql.catalyst.InternalRow, Pass2, Stats> second = new RoundLoop<>(InputColumn.internalRows(dataset, column), 0L,
+      RoundLoop<InternalRow, Pass2, Stats> second = new RoundLoop<>(InputColumn.internalRows(dataset, column), 0L,
           (p, it, ctx) -> silhouettes(p, it, new Blocker(column, d, blockRows, false, ctx.partition())),
           Stats::merge);
       Stats t = second.round(new Pass2(ae, s), 2);
@@ -128,8 +131,8 @@ public final class ClusteringMetrics {
     }
   }
 
-  private static Stats clusterStats(KMeansAutoencoder m, Iterator<org.apache.spark.sql.catalyst.InternalRow> rows, Blocker blocker) {
-    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
+  private static Stats clusterStats(KMeansAutoencoder m, Iterator<InternalRow> rows, Blocker blocker) {
+    Iterator<Block> blocks = blocker.blocks(RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }
@@ -158,8 +161,8 @@ public final class ClusteringMetrics {
     return s;
   }
 
-  private static Stats silhouettes(Pass2 p, Iterator<org.apache.spark.sql.catalyst.InternalRow> rows, Blocker blocker) {
-    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
+  private static Stats silhouettes(Pass2 p, Iterator<InternalRow> rows, Blocker blocker) {
+    Iterator<Block> blocks = blocker.blocks(RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }

@@ -1,12 +1,15 @@
 package io.sparkae.linear.kmeans;
 
+import java.io.Serializable;
+import java.util.Arrays;
+
 /**
  * The {@code capacity} rows farthest from their nearest center seen so far, with copies of the rows: where empty
  * clusters are re-seeded (the point that the current centers explain worst, as scikit-learn does). Ordered by
  * distance, descending, then by a key (partition, position) ascending, so that merging is order-independent and the
  * choice deterministic. A plain class: it travels through Kryo.
  */
-final class Farthest implements java.io.Serializable {
+final class Farthest implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int capacity;
@@ -50,7 +53,7 @@ final class Farthest implements java.io.Serializable {
     }
     dist2[slot] = d2;
     keys[slot] = key;
-    points[slot] = java.util.Arrays.copyOfRange(src, offset, offset + d);
+    points[slot] = Arrays.copyOfRange(src, offset, offset + d);
     if (size == capacity) {
       threshold = dist2[weakest()];
     }
@@ -85,7 +88,7 @@ final class Farthest implements java.io.Serializable {
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> before(dist2[a], keys[a], dist2[b], keys[b]) ? -1
+    Arrays.sort(order, (a, b) -> before(dist2[a], keys[a], dist2[b], keys[b]) ? -1
         : before(dist2[b], keys[b], dist2[a], keys[a]) ? 1 : 0);
     double[][] out = new double[size][];
     for (int i = 0; i < size; i++) {
@@ -96,8 +99,8 @@ final class Farthest implements java.io.Serializable {
 
   /** The squared distances of {@link #rows()}, farthest first. */
   double[] distances() {
-    double[] out = java.util.Arrays.copyOf(dist2, size);
-    java.util.Arrays.sort(out);
+    double[] out = Arrays.copyOf(dist2, size);
+    Arrays.sort(out);
     for (int i = 0, j = size - 1; i < j; i++, j--) {
       double t = out[i];
       out[i] = out[j];

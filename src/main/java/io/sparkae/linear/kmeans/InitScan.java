@@ -1,6 +1,8 @@
 package io.sparkae.linear.kmeans;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.SplittableRandom;
  * distinct rows, so the pass costs little more than a count. Both selections merge order-independently. A plain
  * class: it travels through Kryo.
  */
-final class InitScan implements java.io.Serializable {
+final class InitScan implements Serializable {
   private static final long serialVersionUID = 1L;
 
   long rows;
@@ -52,17 +54,17 @@ final class InitScan implements java.io.Serializable {
       double[] x = b.x.values;
       for (int j = 0; j < b.size; j++, position++) {
         if (s.distinct.size() < limit && !seen.contains(probe.point(x, j * d, d))) {
-          double[] row = java.util.Arrays.copyOfRange(x, j * d, (j + 1) * d);
+          double[] row = Arrays.copyOfRange(x, j * d, (j + 1) * d);
           seen.add(new Points.Key(row));
           s.distinct.add(row);
         }
         double u = rng.nextDouble();
         long key = Farthest.key(partition, position);
         if (heap.size() < sampleSize) {
-          heap.add(new Object[] {u, key, java.util.Arrays.copyOfRange(x, j * d, (j + 1) * d)});
+          heap.add(new Object[] {u, key, Arrays.copyOfRange(x, j * d, (j + 1) * d)});
         } else if (sampleSize > 0 && compareKeys(u, key, (double) heap.peek()[0], (long) heap.peek()[1]) < 0) {
           heap.poll();
-          heap.add(new Object[] {u, key, java.util.Arrays.copyOfRange(x, j * d, (j + 1) * d)});
+          heap.add(new Object[] {u, key, Arrays.copyOfRange(x, j * d, (j + 1) * d)});
         }
       }
     }

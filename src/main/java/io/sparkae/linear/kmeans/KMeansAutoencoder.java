@@ -2,6 +2,7 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.core.Autoencoder;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 
 /**
  * k-means as an autoencoder. With centers C = [c_1 .. c_k] (d x k):
@@ -96,7 +97,7 @@ public final class KMeansAutoencoder implements Autoencoder {
     NearestCenter k = kernel(n);
     k.assign(centers, norms, x, null, n, null);
     int kk = codeSize();
-    java.util.Arrays.fill(z.values, 0, kk * n, 0.0);
+    Arrays.fill(z.values, 0, kk * n, 0.0);
     for (int j = 0; j < n; j++) {
       z.values[j * kk + k.label[j]] = 1.0;
     }

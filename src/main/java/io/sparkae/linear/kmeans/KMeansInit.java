@@ -4,7 +4,9 @@ import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.slf4j.Logger;
 
@@ -100,7 +102,7 @@ final class KMeansInit {
     }
     DenseMatrix c = LocalKMeans.fit(cand, weights, k, Seeds.derive(seed, "kmeans++"), 30);
     log.info("k-means|| chose {} candidates in {} steps and reduced them to k = {} (candidate cost {})",
-        cand.cols, initSteps, k, String.format(java.util.Locale.ROOT, "%.6g", w.totalCost()));
+        cand.cols, initSteps, k, String.format(Locale.ROOT, "%.6g", w.totalCost()));
     List<double[]> out = new ArrayList<>();
     for (int j = 0; j < k; j++) {
       out.add(c.column(j));
@@ -128,7 +130,7 @@ final class KMeansInit {
         }
       }
     }
-    List<double[]> rows = new ArrayList<>(java.util.Arrays.asList(given));
+    List<double[]> rows = new ArrayList<>(Arrays.asList(given));
     return toMatrix(rows, d);
   }
 

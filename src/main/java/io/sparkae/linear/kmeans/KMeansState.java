@@ -1,12 +1,13 @@
 package io.sparkae.linear.kmeans;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 
 /**
  * What a k-means round broadcasts: the centers C (d x k, center j in column j) and their squared norms
  * {@code ||c_j||^2}, computed once on the driver. A plain class, not a record: broadcasts go through Kryo.
  */
-final class KMeansState implements java.io.Serializable {
+final class KMeansState implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final DenseMatrix centers;

@@ -1,11 +1,13 @@
 package io.sparkae.linear.kmeans;
 
+import java.io.Serializable;
+
 /**
  * What a k-means fit reports, in the vocabulary of MLlib's KMeansSummary: the number of rounds, the cost per round,
  * whether the centers stopped moving, and the cost and cluster sizes of the final centers on the training data.
  * Immutable; getters return copies.
  */
-public final class KMeansSummary implements java.io.Serializable {
+public final class KMeansSummary implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final double[] objectiveHistory;

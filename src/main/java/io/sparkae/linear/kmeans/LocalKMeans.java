@@ -1,6 +1,7 @@
 package io.sparkae.linear.kmeans;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -100,12 +101,12 @@ final class LocalKMeans {
     double[] mass = new double[k];
     for (int it = 0; it < maxIter; it++) {
       kernel.assign(c, KMeansState.squaredNorms(c), points, null, m, null);
-      if (previous != null && java.util.Arrays.equals(previous, 0, m, kernel.label, 0, m)) {
+      if (previous != null && Arrays.equals(previous, 0, m, kernel.label, 0, m)) {
         return;
       }
-      previous = java.util.Arrays.copyOf(kernel.label, m);
-      java.util.Arrays.fill(sums, 0.0);
-      java.util.Arrays.fill(mass, 0.0);
+      previous = Arrays.copyOf(kernel.label, m);
+      Arrays.fill(sums, 0.0);
+      Arrays.fill(mass, 0.0);
       for (int i = 0; i < m; i++) {
         int a = previous[i];
         mass[a] += weights[i];

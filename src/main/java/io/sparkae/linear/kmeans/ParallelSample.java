@@ -1,6 +1,8 @@
 package io.sparkae.linear.kmeans;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,7 +16,7 @@ import java.util.SplittableRandom;
  * number kept per partition stays near l (times log n during the scan, pruned as it goes), and the rows that
  * survive to the driver are exactly {@code {x : t(x) > phi}}. A plain class: it travels through Kryo.
  */
-final class ParallelSample implements java.io.Serializable {
+final class ParallelSample implements Serializable {
   private static final long serialVersionUID = 1L;
 
   double phi;
@@ -22,7 +24,7 @@ final class ParallelSample implements java.io.Serializable {
   private final List<Kept> kept = new ArrayList<>();
 
   /** A kept row with its score t and its (partition, position) key. */
-  static final class Kept implements java.io.Serializable {
+  static final class Kept implements Serializable {
     private static final long serialVersionUID = 1L;
     final double t;
     final long key;
@@ -62,7 +64,7 @@ final class ParallelSample implements java.io.Serializable {
         double t = l * e / u;
         if (e > 0 && t > running) {
           s.kept.add(new Kept(t, Farthest.key(partition, position),
-              java.util.Arrays.copyOfRange(b.x.values, j * d, (j + 1) * d)));
+              Arrays.copyOfRange(b.x.values, j * d, (j + 1) * d)));
           if (s.kept.size() > pruneAt) {
             s.prune(running);
             pruneAt = Math.max(pruneAt, 2 * s.kept.size());

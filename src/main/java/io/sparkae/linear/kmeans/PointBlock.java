@@ -2,6 +2,7 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 import java.util.Iterator;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Iterator;
  * row's distance from the gemm, {@code ||x||^2 - 2 c^T x + ||c||^2}, without another pass over x. A plain class:
  * cached blocks spill to disk through Kryo.
  */
-final class PointBlock implements java.io.Serializable {
+final class PointBlock implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final DenseMatrix x;

@@ -2,6 +2,8 @@ package io.sparkae.linear.pca;
 
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Count, mean and centred scatter {@code M2 = sum_i (x_i - mean)(x_i - mean)^T} (upper triangle) of a set of
@@ -10,7 +12,7 @@ import io.sparkae.linalg.DenseMatrix;
  * {@code M2 = M2_a + M2_b + delta delta^T n_a n_b / n} with {@code delta = mean_b - mean_a}, which avoids the
  * cancellation of {@code E[x x^T] - E[x] E[x]^T}.
  */
-final class CovarianceStats implements java.io.Serializable {
+final class CovarianceStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final int d;
@@ -26,7 +28,7 @@ final class CovarianceStats implements java.io.Serializable {
 
   /** Adds the first {@code size} rows of the block x (d x capacity); x is centred in place (a scratch buffer). */
   void addBlock(DenseMatrix x, int size, double[] blockMean) {
-    java.util.Arrays.fill(blockMean, 0.0);
+    Arrays.fill(blockMean, 0.0);
     for (int j = 0; j < size; j++) {
       int off = j * d;
       for (int i = 0; i < d; i++) {

@@ -4,6 +4,7 @@ import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.Orthonormalize;
 import io.sparkae.linalg.SymmetricEigen;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 
@@ -26,7 +27,7 @@ final class RandomizedPca {
    * Broadcast state of a product round: the mean and the current basis Q^T (l x d). A class, not a record: Kryo
    * cannot serialize records.
    */
-  static final class State implements java.io.Serializable {
+  static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
     private final double[] mean;
     private final DenseMatrix qt;
@@ -49,7 +50,7 @@ final class RandomizedPca {
   }
 
   /** A partition's part of Y^T = Q^T Xc^T Xc (l x d), and the centred sum of squares. */
-  static final class Product implements java.io.Serializable {
+  static final class Product implements Serializable {
     private static final long serialVersionUID = 1L;
     final DenseMatrix yt;
     double sumSquares;

@@ -3,15 +3,14 @@ package io.sparkae.linear.kmeans;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkae.data.IdxImages;
+import io.sparkae.data.IdxReader;
 import io.sparkae.testing.Planted;
 import io.sparkae.testing.SparkTest;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.linalg.Vector;
@@ -98,25 +97,17 @@ class KMeansMllibTest extends SparkTest {
     df.unpersist();
   }
 
-  /** A gzipped IDX3 file of unsigned bytes, scaled to [0, 1]; the first {@code limit} images. */
-  static double[][] readIdxImages(Path file, int limit) throws IOException {
-    try (InputStream raw = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(raw)))) {
-      int magic = in.readInt();
-      if (magic != 2051) {
-        throw new IOException(file + " is not an IDX3 image file (magic " + magic + ")");
+  /** The first {@code limit} images of an IDX3 file (read by data/IdxReader), scaled to [0, 1]. */
+  static double[][] readIdxImages(Path file, int limit) {
+    IdxImages images = IdxReader.readImages(file.toString());
+    int n = Math.min(limit, images.count());
+    int d = images.pixelsPerImage();
+    double[][] out = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        out[i][t] = (images.pixels()[i * d + t] & 0xff) / 255.0;
       }
-      int n = Math.min(limit, in.readInt());
-      int d = in.readInt() * in.readInt();
-      double[][] out = new double[n][d];
-      byte[] buf = new byte[d];
-      for (int i = 0; i < n; i++) {
-        in.readFully(buf);
-        for (int t = 0; t < d; t++) {
-          out[i][t] = (buf[t] & 0xff) / 255.0;
-        }
-      }
-      return out;
     }
+    return out;
   }
 }

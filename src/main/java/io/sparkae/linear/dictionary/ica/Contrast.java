@@ -1,5 +1,7 @@
 package io.sparkae.linear.dictionary.ica;
 
+import java.util.Locale;
+
 /**
  * The nonquadratic contrasts of FastICA (Hyvarinen 1999, section 3.3 with a1 = a2 = 1): G approximates
  * negentropy, g = G' and g' = G'' enter the fixed-point update.
@@ -13,7 +15,7 @@ public enum Contrast {
   LOGCOSH, EXP, CUBE;
 
   public static Contrast parse(String s) {
-    return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+    return valueOf(s.toUpperCase(Locale.ROOT));
   }
 
   /** g(u). */

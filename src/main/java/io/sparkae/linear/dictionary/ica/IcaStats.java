@@ -2,6 +2,8 @@ package io.sparkae.linear.dictionary.ica;
 
 import io.sparkae.data.Block;
 import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.linear.pca.PcaAutoencoder;
+import java.io.Serializable;
 import java.util.Iterator;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Iterator;
  * {@code s = sum_t w_t g(y_t)^T} (k x k, column i is {@code sum_t w_t g(y_it)}, one dgemm per block) and
  * {@code gp_i = sum_t g'(y_it)}; plus the count. A plain final class (Kryo ships it).
  */
-public final class IcaStats implements java.io.Serializable {
+public final class IcaStats implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public long n;
@@ -56,13 +58,13 @@ public final class IcaStats implements java.io.Serializable {
   }
 
   /** The broadcast state of a round: the whitening PCA, the current W (k x k, rows w_i) and the contrast. */
-  static final class IcaState implements java.io.Serializable {
+  static final class IcaState implements Serializable {
     private static final long serialVersionUID = 1L;
-    final io.sparkae.linear.pca.PcaAutoencoder pca;
+    final PcaAutoencoder pca;
     final DenseMatrix w;
     final Contrast contrast;
 
-    IcaState(io.sparkae.linear.pca.PcaAutoencoder pca, DenseMatrix w, Contrast contrast) {
+    IcaState(PcaAutoencoder pca, DenseMatrix w, Contrast contrast) {
       this.pca = pca;
       this.w = w;
       this.contrast = contrast;

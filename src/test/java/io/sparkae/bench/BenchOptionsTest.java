@@ -1,0 +1,75 @@
+package io.sparkae.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The benchmark harness without running anything: the registry, and the options every benchmark and demo parses. */
+class BenchOptionsTest {
+
+  @Test
+  void everyRegisteredBenchmarkParsesItsDefaultsAndTheSharedMaster() {
+    List<String> names = Benchmarks.names();
+    assertEquals(names.size(), new HashSet<>(names).size(), names.toString());
+    for (String name : names) {
+      Benchmark b = Benchmarks.create(name);
+      assertEquals(name, b.name());
+      new CommandLine(b).parseArgs();
+      assertNull(b.master.master, name);
+      Benchmark c = Benchmarks.create(name);
+      new CommandLine(c).parseArgs("--master", "local[1]");
+      assertEquals("local[1]", c.master.master, name);
+      assertTrue(Benchmarks.list().contains(name), name);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Benchmarks.create("nope"));
+  }
+
+  @Test
+  void mnistDefaultsToTheFetchedSetElseTheSample() {
+    PcaBench pca = new PcaBench();
+    new CommandLine(pca).parseArgs();
+    assertTrue(List.of(BenchOptions.MNIST, BenchOptions.MNIST_SAMPLE).contains(pca.mnist.path()));
+    new CommandLine(pca).parseArgs("--mnist", "x.gz");
+    assertEquals("x.gz", pca.mnist.path());
+  }
+
+  @Test
+  void demosTakeTheirPositionalArgumentsAsBefore() {
+    OlshausenDemo o = new OlshausenDemo();
+    new CommandLine(o).parseArgs();
+    assertEquals("data/images", o.images);
+    assertEquals(Path.of("out/olshausen"), o.out);
+    assertEquals(1000, o.perImage);
+    assertEquals(144, o.atoms);
+    assertEquals(1.0, o.lambda);
+    assertEquals(10, o.rounds);
+    assertEquals(12, o.p);
+    assertEquals(0.1, o.zcaEpsilon);
+    new CommandLine(o).parseArgs("imgs", "out", "50", "16", "0.5", "3", "8", "0.2", "--master", "local[2]");
+    assertEquals("imgs", o.images);
+    assertEquals(16, o.atoms);
+    assertEquals(8, o.p);
+    assertEquals(0.2, o.zcaEpsilon);
+    assertEquals("local[2]", o.master.master);
+
+    CocktailPartyDemo c = new CocktailPartyDemo();
+    new CommandLine(c).parseArgs();
+    assertEquals(Path.of("data/sounds"), c.dir);
+    assertEquals(Path.of("out/cocktail-party"), c.out);
+    new CommandLine(c).parseArgs("s", "o");
+    assertEquals(Path.of("s"), c.dir);
+    assertEquals(Path.of("o"), c.out);
+
+    VaeMnistFigure v = new VaeMnistFigure();
+    new CommandLine(v).parseArgs("out/vae");
+    assertEquals(Path.of("out/vae"), v.out);
+    assertThrows(CommandLine.ParameterException.class, () -> new CommandLine(new VaeMnistFigure()).parseArgs());
+  }
+}

@@ -1,5 +1,7 @@
 package io.sparkae.neural;
 
+import java.io.Serializable;
+
 /**
  * How a network is trained: minibatch size B, averaging frequency H (local steps between parameter averages), the
  * optimizer and learning rate with step decay {@code lr_e = lr * decay^floor(e / decayEvery)} for epoch e (from 0),
@@ -8,7 +10,7 @@ package io.sparkae.neural;
  * the driver's block momentum.
  * Immutable plain class (broadcast through Kryo).
  */
-public final class TrainingConfig implements java.io.Serializable {
+public final class TrainingConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final int batchSize;

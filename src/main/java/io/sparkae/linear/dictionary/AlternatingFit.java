@@ -4,13 +4,18 @@ import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 
@@ -81,10 +86,10 @@ final class AlternatingFit {
   }
 
   /** Dense blocks of the rows, cached; with {@code nonnegative}, negative values fail with row and value. */
-  static JavaRDD<Block> cachedBlocks(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows, String column, int d, int blockRows, boolean nonnegative,
+  static JavaRDD<Block> cachedBlocks(JavaRDD<InternalRow> rows, String column, int d, int blockRows, boolean nonnegative,
       String model) {
     return rows.mapPartitionsWithIndex((p, it) -> {
-      List<Block> blocks = new Blocker(column, d, blockRows, false, p).allBlocks(io.sparkae.data.RowCursor.ofInternalRows(it));
+      List<Block> blocks = new Blocker(column, d, blockRows, false, p).allBlocks(RowCursor.ofInternalRows(it));
       if (nonnegative) {
         checkNonnegative(blocks, column, p, model);
       }
@@ -116,7 +121,7 @@ final class AlternatingFit {
     SparseCoder first = coderOf.apply(phi);
     // Warm codes continue from round to round: full batch, lasso (NMF included), unless exact codes are asked for.
     boolean warm = !s.exactCodes && fraction >= 1 && first.solver() == SparseCoder.Solver.LASSO;
-    String fit = warm ? java.util.UUID.randomUUID().toString() : null;
+    String fit = warm ? UUID.randomUUID().toString() : null;
     int sweeps = s.codeSweeps;
     int exactSweeps = s.exactSweeps;
     double codeTol = s.codeTol;
@@ -153,7 +158,7 @@ final class AlternatingFit {
         acc[1] = b;
         DenseMatrix next = coder.dictionary();
         double[] scale = new double[s.atoms];
-        java.util.Arrays.fill(scale, 1.0);
+        Arrays.fill(scale, 1.0);
         List<Integer> dead = s.nonnegative ? DictionaryUpdate.nonnegative(next, a, b, s.dictionarySweeps, scale)
             : DictionaryUpdate.unitNorm(next, a, b, s.dictionarySweeps);
         dead.addAll(DictionaryUpdate.duplicates(next, a, DUPLICATE_COSINE, dead));
@@ -196,8 +201,8 @@ final class AlternatingFit {
     out.phi = r.state().coder.dictionary();
     out.objectives = r.objectives();
     out.converged = r.converged() && !timeUp[0];
-    out.roundSeconds = java.util.Arrays.copyOf(seconds, r.rounds());
-    out.codeUpdates = java.util.Arrays.copyOf(updates, r.rounds());
+    out.roundSeconds = Arrays.copyOf(seconds, r.rounds());
+    out.codeUpdates = Arrays.copyOf(updates, r.rounds());
     return out;
   }
 
@@ -229,7 +234,7 @@ final class AlternatingFit {
         norm += atom[i] * atom[i];
       }
       if (norm == 0) {
-        java.util.Arrays.fill(atom, 1.0);
+        Arrays.fill(atom, 1.0);
         norm = d;
       }
       norm = Math.sqrt(norm);
@@ -266,7 +271,7 @@ final class AlternatingFit {
   }
 
   /** The rows with the smallest seeded random keys: a uniform sample without replacement, merged by key. */
-  static final class RowSample implements java.io.Serializable {
+  static final class RowSample implements Serializable {
     private static final long serialVersionUID = 1L;
     double[] keys;
     double[][] rows;
@@ -316,7 +321,7 @@ final class AlternatingFit {
         }
       }
       keys[slot] = key;
-      rows[slot] = java.util.Arrays.copyOfRange(src, off, off + d);
+      rows[slot] = Arrays.copyOfRange(src, off, off + d);
     }
 
     RowSample merge(RowSample o) {
@@ -332,7 +337,7 @@ final class AlternatingFit {
       for (int i = 0; i < count; i++) {
         idx[i] = i;
       }
-      java.util.Arrays.sort(idx, (p, q) -> Double.compare(keys[p], keys[q]));
+      Arrays.sort(idx, (p, q) -> Double.compare(keys[p], keys[q]));
       double[] k2 = new double[keys.length];
       double[][] r2 = new double[rows.length][];
       for (int i = 0; i < count; i++) {

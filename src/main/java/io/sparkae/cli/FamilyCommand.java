@@ -96,7 +96,7 @@ final class FamilyCommand implements Callable<Integer> {
     String label = Arrays.stream(o.name().replaceFirst("^-+", "").split("-"))
         .map(w -> w.isEmpty() ? w : Character.toUpperCase(w.charAt(0)) + w.substring(1))
         .collect(Collectors.joining());
-    OptionSpec.Builder b = OptionSpec.builder(o.name()).type(type).required(o.required())
+    OptionSpec.Builder b = OptionSpec.builder(o.name()).type(type).required(o.required()).userObject(o)
         .paramLabel("<" + Character.toLowerCase(label.charAt(0)) + label.substring(1) + ">")
         .description(o.description() + (o.required() || o.description().contains("(default") ? ""
             : shownDefault(defaults, param)));
@@ -147,6 +147,29 @@ final class FamilyCommand implements Callable<Integer> {
       shown = String.valueOf(v);
     }
     return shown.isEmpty() ? "" : " (default: " + shown + ")";
+  }
+
+  /** The option of {@code spec} that sets {@code param}, or null when it has none. */
+  static String optionFor(CommandSpec spec, String param) {
+    for (OptionSpec os : spec.options()) {
+      if (os.userObject() instanceof Option o && param.equals(o.param())) {
+        return o.name();
+      }
+    }
+    return null;
+  }
+
+  /** The documentation of {@code param} in the family estimator {@code uid} belongs to, or null. */
+  static String paramDoc(String uid, String param) {
+    int cut = uid.lastIndexOf('_');
+    String prefix = cut > 0 ? uid.substring(0, cut) : uid;
+    for (Family f : Family.all()) {
+      Params p = f.newEstimator();
+      if (p.uid().substring(0, p.uid().lastIndexOf('_')).equals(prefix) && p.hasParam(param)) {
+        return p.getParam(param).doc();
+      }
+    }
+    return null;
   }
 
   /** Every family's subcommand, for {@code fit}. */

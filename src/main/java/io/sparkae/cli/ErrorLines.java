@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
-import org.apache.spark.ml.param.Params;
 import picocli.CommandLine;
 
 /** One line per failure at the CLI: Spark's task-failure logging off unless --verbose, parameter errors reworded. */
@@ -47,16 +46,8 @@ final class ErrorLines {
   /** Spark ML's "UID parameter NAME given invalid value V." */
   private static final Pattern PARAM = Pattern.compile("^(\\S+) parameter (\\w+) given invalid value (.*?)\\.?$");
 
-  /** CLI options whose names are not the kebab-case of the estimator's parameter. */
-  private static final Map<String, String> ALIASES = Map.of("numAtoms", "atoms", "learningRate", "lr",
-      "latentSize", "latent", "docConcentration", "alpha", "checkpointInterval", "checkpoint-every",
-      "tiedWeights", "tied", "numPartitions", "partitions");
-
-  private static final List<String> ESTIMATORS = List.of("io.sparkae.linear.pca.PCA",
-      "io.sparkae.linear.kmeans.KMeans", "io.sparkae.linear.dictionary.ica.FastICA",
-      "io.sparkae.linear.dictionary.SparseCoding", "io.sparkae.linear.dictionary.NMF",
-      "io.sparkae.neural.NeuralAutoencoder", "io.sparkae.neural.vae.VariationalAutoencoder",
-      "io.sparkae.neural.topics.TopicModel");
+  /** CLI options whose names are not the kebab-case of the parameter (a fit's own options: their family's). */
+  private static final Map<String, String> ALIASES = Map.of("numPartitions", "partitions");
 
   /** The message to print for {@code t}: parameter errors name the option and the allowed values. */
   static String message(Throwable t, CommandLine cmd) {
@@ -70,9 +61,10 @@ final class ErrorLines {
     String value = m.group(3);
     String option = ALIASES.getOrDefault(param, param.replaceAll("([a-z0-9])([A-Z])", "$1-$2")
         .toLowerCase(Locale.ROOT));
-    String shown = cmd != null && cmd.getCommandSpec().findOption("--" + option) != null ? "--" + option
-        : "parameter " + param;
-    String doc = doc(uid, param);
+    String own = cmd != null ? FamilyCommand.optionFor(cmd.getCommandSpec(), param) : null;
+    String shown = own != null ? own : cmd != null && cmd.getCommandSpec().findOption("--" + option) != null
+        ? "--" + option : "parameter " + param;
+    String doc = FamilyCommand.paramDoc(uid, param);
     return shown + " " + value + " is invalid" + (doc != null ? ": " + doc : "");
   }
 
@@ -88,24 +80,5 @@ final class ErrorLines {
     }
     s = s.replaceAll("\\s*SQLSTATE: \\w+\\.?", "").replaceAll("\\s*\\n\\s*", " ").strip();
     return s.isEmpty() ? msg.strip() : s;
-  }
-
-  /** The parameter's documentation (its allowed values in parentheses), from the estimator the uid belongs to. */
-  private static String doc(String uid, String param) {
-    int cut = uid.lastIndexOf('_');
-    String prefix = cut > 0 ? uid.substring(0, cut) : uid;
-    for (String name : ESTIMATORS) {
-      try {
-        Object est = Class.forName(name).getConstructor().newInstance();
-        Params p = (Params) est;
-        String u = p.uid();
-        if (u.substring(0, u.lastIndexOf('_')).equals(prefix) && p.hasParam(param)) {
-          return p.getParam(param).doc();
-        }
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        // not constructible without arguments: skip
-      }
-    }
-    return null;
   }
 }

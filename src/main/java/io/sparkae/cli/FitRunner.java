@@ -20,7 +20,7 @@ final class FitRunner {
   private FitRunner() {}
 
   static int fit(String name, SparkOptions sparkOptions, InputOptions in, FitOptions out,
-      AutoencoderEstimator<?> estimator) throws java.io.IOException {
+      AutoencoderEstimator<?, ?> estimator) throws java.io.IOException {
     SparkSession spark = sparkOptions.session("sparkae fit " + name);
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     String checkpointDir = estimator instanceof io.sparkae.neural.SgdEstimator<?, ?> sgd

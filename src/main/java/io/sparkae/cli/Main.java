@@ -44,6 +44,7 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     System.setProperty("java.awt.headless", "true");
     CommandLine cmd = new CommandLine(new Main());
+    FitCommand.addFamilies(cmd.getSubcommands().get("fit"));
     // bench NAME --help is the benchmark's help: everything after NAME goes to the benchmark.
     CommandLine bench = cmd.getSubcommands().get("bench");
     bench.setStopAtPositional(true);

@@ -2,6 +2,7 @@ package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
 import io.sparkae.core.Models;
+import java.io.IOException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ final class ModelOptions {
       }
       Path inner = new Path(p, "model");
       return fs.exists(new Path(inner, "metadata")) ? inner.toString() : model;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + model + ": " + e.getMessage(), e);
     }
   }

@@ -1,13 +1,17 @@
 package io.sparkae.core;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkBuildInfo;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -19,12 +23,16 @@ import scala.jdk.javaapi.CollectionConverters;
  * Base of every sparkae estimator: the shared Params (inputCol, outputCol, seed, blockSize; iterative ones add
  * maxIter and tol through {@link IterativeEstimator}), one
  * {@link #validateAndTransformSchema} for {@code fit} and {@code transformSchema}, the data checks every fit needs
- * (missing column, empty data), task errors turned back into their messages, and persistence of the unfitted
- * estimator so that it can sit in a saved Pipeline.
+ * (missing column, empty data), task errors turned back into their messages, the fitted model's params copied
+ * from the estimator and its parent set, and persistence of the unfitted estimator so that it can sit in a saved
+ * Pipeline. Subclasses implement {@link #train}. The setters of the shared Params are declared here and return the
+ * concrete estimator {@code E}.
  *
  * @param <M> the model the fit returns
+ * @param <E> the concrete estimator (for fluent setters)
  */
-public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extends Estimator<M> implements MLWritable {
+public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E extends AutoencoderEstimator<M, E>>
+    extends Estimator<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -50,42 +58,29 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     return uid;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
-
-  public IntParam blockSize() {
-    return blockSize;
-  }
-
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
-  }
-
-  public long getSeed() {
-    return (Long) getOrDefault(seed);
-  }
-
-  public int getBlockSize() {
-    return (Integer) getOrDefault(blockSize);
-  }
+  public Param<String> inputCol() { return inputCol; }
+  public Param<String> outputCol() { return outputCol; }
+  public LongParam seed() { return seed; }
+  public IntParam blockSize() { return blockSize; }
+  public String getInputCol() { return getOrDefault(inputCol); }
+  public String getOutputCol() { return getOrDefault(outputCol); }
+  public long getSeed() { return (Long) getOrDefault(seed); }
+  public int getBlockSize() { return (Integer) getOrDefault(blockSize); }
+  public E setInputCol(String v) { return with(inputCol, v); }
+  public E setOutputCol(String v) { return with(outputCol, v); }
+  public E setSeed(long v) { return with(seed, v); }
+  public E setBlockSize(int v) { return with(blockSize, v); }
 
   /** The concrete estimator, for fluent setters. */
   @SuppressWarnings("unchecked")
-  protected <E> E self() {
+  protected final E self() {
     return (E) this;
+  }
+
+  /** Sets {@code param} to {@code value} and returns the concrete estimator: the body of every setter. */
+  protected final <T> E with(Param<T> param, T value) {
+    set(param, value);
+    return self();
   }
 
   /**
@@ -95,7 +90,7 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
   protected StructType validateAndTransformSchema(StructType schema) {
     InputColumn.requireVector(schema, getInputCol());
     InputColumn.requireAbsent(schema, getOutputCol(), "output");
-    return schema.add(getOutputCol(), org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+    return schema.add(getOutputCol(), SQLDataTypes.VectorType(), false);
   }
 
   @Override
@@ -103,7 +98,10 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     return validateAndTransformSchema(schema);
   }
 
-  /** Validates, finds d and the image shape, runs {@link #fitImpl} and turns task failures into their messages. */
+  /**
+   * Validates, finds d and the image shape, runs {@link #train}, copies this estimator's params onto the model and
+   * sets its parent; task failures are turned into their messages.
+   */
   @Override
   public final M fit(Dataset<?> dataset) {
     validateAndTransformSchema(dataset.schema());
@@ -111,26 +109,27 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     long start = System.nanoTime();
     try {
       int d = InputColumn.dimension(dataset, getInputCol());
-      return fitImpl(new FitInput(dataset, getInputCol(), d, InputColumn.imageShape(field).orElse(null), start));
+      M model = train(new FitInput(dataset, getInputCol(), d, InputColumn.imageShape(field).orElse(null), start));
+      return copyValues(model, ParamMap.empty()).setParent(this);
     } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       throw SparkErrors.rethrow(e);
     }
   }
 
-  /** The fit itself, given checked input. */
-  protected abstract M fitImpl(FitInput input);
+  /** The fit itself, given checked input: the model, whose params {@link #fit} then copies from this estimator. */
+  protected abstract M train(FitInput input);
 
   /** Provenance for a model fit on {@code input} with {@code rows} rows, taking this estimator's params. */
   protected Provenance provenance(FitInput input, long rows) {
     double fitSeconds = (System.nanoTime() - input.startNanos()) / 1e9;
     int[] shape = input.imageShape();
     return new Provenance(getClass().getName(), paramsAsJson(this), input.column(), rows, input.dim(),
-        shape == null ? 0 : shape[0], shape == null ? 0 : shape[1], fitSeconds, java.time.Instant.now().toString(),
-        Version.SPARKAE, org.apache.spark.SparkBuildInfo.spark_version());
+        shape == null ? 0 : shape[0], shape == null ? 0 : shape[1], fitSeconds, Instant.now().toString(),
+        Version.SPARKAE, SparkBuildInfo.spark_version());
   }
 
   /** Every param with a value (set or default), JSON-encoded, by name. */
-  public static Map<String, String> paramsAsJson(org.apache.spark.ml.param.Params p) {
+  public static Map<String, String> paramsAsJson(Params p) {
     Map<String, String> out = new LinkedHashMap<>();
     for (ParamPair<?> pair : CollectionConverters.asJava(p.extractParamMap().toSeq())) {
       @SuppressWarnings("unchecked")
@@ -140,10 +139,14 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>> extend
     return out;
   }
 
+  /** A new estimator of this class with this uid and these params, then {@code extra}. */
   @Override
-  public MLWriter write() {
-    return new ParamsWriter(this);
+  public E copy(ParamMap extra) {
+    return defaultCopy(extra);
   }
+
+  @Override
+  public MLWriter write() { return new ParamsWriter(this); }
 
   /** The data of a fit after the schema checks: the dataset, its vector column, d and the image shape or null. */
   public record FitInput(Dataset<?> data, String column, int dim, int[] imageShape, long startNanos) {}

@@ -1,5 +1,6 @@
 package io.sparkae.core;
 
+import io.sparkae.data.DataSources;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
@@ -7,6 +8,7 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -48,7 +50,7 @@ public final class InputColumn {
    * The column's rows in Spark SQL's internal format, for {@link io.sparkae.data.RowCursor#ofInternalRows}: the
    * fast path of every fit (no Vector object and no array allocated per row).
    */
-  public static JavaRDD<org.apache.spark.sql.catalyst.InternalRow> internalRows(Dataset<?> data, String column) {
+  public static JavaRDD<InternalRow> internalRows(Dataset<?> data, String column) {
     return data.select(column).queryExecution().toRdd().toJavaRDD();
   }
 
@@ -70,6 +72,6 @@ public final class InputColumn {
 
   /** {height, width} when the column's metadata says rows are images (set by the data sources). */
   public static Optional<int[]> imageShape(StructField f) {
-    return io.sparkae.data.DataSources.imageShape(f);
+    return DataSources.imageShape(f);
   }
 }

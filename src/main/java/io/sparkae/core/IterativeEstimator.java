@@ -9,8 +9,10 @@ import org.apache.spark.ml.param.IntParam;
  * by epochs (the neural ones) and closed-form ones (PCA) do not have them.
  *
  * @param <M> the model the fit returns
+ * @param <E> the concrete estimator (for fluent setters)
  */
-public abstract class IterativeEstimator<M extends AutoencoderModel<M>> extends AutoencoderEstimator<M> {
+public abstract class IterativeEstimator<M extends AutoencoderModel<M>, E extends IterativeEstimator<M, E>>
+    extends AutoencoderEstimator<M, E> {
   private static final long serialVersionUID = 1L;
 
   private final IntParam maxIter;
@@ -24,19 +26,10 @@ public abstract class IterativeEstimator<M extends AutoencoderModel<M>> extends 
     setDefault(tol, 1e-6);
   }
 
-  public IntParam maxIter() {
-    return maxIter;
-  }
-
-  public DoubleParam tol() {
-    return tol;
-  }
-
-  public int getMaxIter() {
-    return (Integer) getOrDefault(maxIter);
-  }
-
-  public double getTol() {
-    return (Double) getOrDefault(tol);
-  }
+  public IntParam maxIter() { return maxIter; }
+  public DoubleParam tol() { return tol; }
+  public int getMaxIter() { return (Integer) getOrDefault(maxIter); }
+  public double getTol() { return (Double) getOrDefault(tol); }
+  public E setMaxIter(int v) { return with(maxIter, v); }
+  public E setTol(double v) { return with(tol, v); }
 }

@@ -9,7 +9,6 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -117,18 +116,17 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
   public double getInputNoise() { return (Double) getOrDefault(inputNoise); }
   public int getPretrainEpochs() { return (Integer) getOrDefault(pretrainEpochs); }
 
-  public NeuralAutoencoder setLayers(int... v) { set(layers, v.clone()); return this; }
-  public NeuralAutoencoder setActivation(String v) { set(activation, v); return this; }
-  public NeuralAutoencoder setCodeActivation(String v) { set(codeActivation, v); return this; }
-  public NeuralAutoencoder setOutputActivation(String v) { set(outputActivation, v); return this; }
-  public NeuralAutoencoder setLoss(String v) { set(loss, v); return this; }
-  public NeuralAutoencoder setTiedWeights(boolean v) { set(tiedWeights, v); return this; }
-  public NeuralAutoencoder setTopK(int v) { set(topK, v); return this; }
-  public NeuralAutoencoder setL1(double v) { set(l1, v); return this; }
-  public NeuralAutoencoder setInputDropout(double v) { set(inputDropout, v); return this; }
-  public NeuralAutoencoder setInputNoise(double v) { set(inputNoise, v); return this; }
-  public NeuralAutoencoder setPretrainEpochs(int v) { set(pretrainEpochs, v); return this; }
-
+  public NeuralAutoencoder setLayers(int... v) { return with(layers, v.clone()); }
+  public NeuralAutoencoder setActivation(String v) { return with(activation, v); }
+  public NeuralAutoencoder setCodeActivation(String v) { return with(codeActivation, v); }
+  public NeuralAutoencoder setOutputActivation(String v) { return with(outputActivation, v); }
+  public NeuralAutoencoder setLoss(String v) { return with(loss, v); }
+  public NeuralAutoencoder setTiedWeights(boolean v) { return with(tiedWeights, v); }
+  public NeuralAutoencoder setTopK(int v) { return with(topK, v); }
+  public NeuralAutoencoder setL1(double v) { return with(l1, v); }
+  public NeuralAutoencoder setInputDropout(double v) { return with(inputDropout, v); }
+  public NeuralAutoencoder setInputNoise(double v) { return with(inputNoise, v); }
+  public NeuralAutoencoder setPretrainEpochs(int v) { return with(pretrainEpochs, v); }
 
   /** The network these params describe, for input size {@code d}; checks the layers against d. */
   public Architecture architecture(int d, String column) {
@@ -153,7 +151,7 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
   }
 
   @Override
-  protected NeuralAutoencoderModel fitImpl(FitInput input) {
+  protected NeuralAutoencoderModel train(FitInput input) {
     Architecture arch = architecture(input.dim(), input.column());
     AveragingTrainer trainer = trainer(new Network(arch), trainingConfig());
     TrainingPartitions.Cached[] cached = cacheTrainingData(input, trainingConfig());
@@ -164,9 +162,8 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
       float[] init = getPretrainEpochs() > 0 && arch.codeLayer() > 1 && !resuming
           ? GreedyPretrainer.pretrain(arch, trainingConfig(), getPretrainEpochs(), blocks) : null;
       AveragingTrainer.Result r = trainer.fit(blocks, validation, init);
-      NeuralAutoencoderModel model = new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params),
-          r.trainLoss, r.validationLoss, r.roundsPerEpoch, sampleRows(blocks, 12), provenance(input, r.rows));
-      return copyValues(model, ParamMap.empty()).setParent(this);
+      return new NeuralAutoencoderModel(uid(), new NetworkAutoencoder(arch, r.params), r.trainLoss,
+          r.validationLoss, r.roundsPerEpoch, sampleRows(blocks, 12), provenance(input, r.rows));
     } finally {
       blocks.unpersist(false);
       if (validation != null) {
@@ -175,17 +172,6 @@ public final class NeuralAutoencoder extends SgdEstimator<NeuralAutoencoderModel
     }
   }
 
-
-  @Override
-  public NeuralAutoencoder copy(ParamMap extra) {
-    return copyTo(new NeuralAutoencoder(uid()), extra);
-  }
-
-  public static MLReader<NeuralAutoencoder> read() {
-    return StageReader.estimator(NeuralAutoencoder.class);
-  }
-
-  public static NeuralAutoencoder load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<NeuralAutoencoder> read() { return StageReader.estimator(NeuralAutoencoder.class); }
+  public static NeuralAutoencoder load(String path) { return read().load(path); }
 }

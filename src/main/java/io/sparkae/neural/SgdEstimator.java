@@ -2,12 +2,18 @@ package io.sparkae.neural;
 
 import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.InputColumn;
+import io.sparkae.linalg.DenseMatrix;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.Dataset;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every estimator trained by the {@link AveragingTrainer} shares: the Params of data-parallel minibatch training
@@ -19,7 +25,7 @@ import org.apache.spark.sql.Dataset;
  * @param <E> the concrete estimator (for fluent setters)
  */
 public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdEstimator<M, E>>
-    extends AutoencoderEstimator<M> {
+    extends AutoencoderEstimator<M, E> {
   private static final long serialVersionUID = 1L;
 
   private final IntParam batchSize;
@@ -125,26 +131,22 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   public double getBlockMomentum() { return (Double) getOrDefault(blockMomentum); }
   public boolean getBlockNesterov() { return (Boolean) getOrDefault(blockNesterov); }
 
-  public E setBatchSize(int v) { set(batchSize, v); return self(); }
-  public E setAveragingFrequency(int v) { set(averagingFrequency, v); return self(); }
-  public E setEpochs(int v) { set(epochs, v); return self(); }
-  public E setOptimizer(String v) { set(optimizer, v); return self(); }
-  public E setLearningRate(double v) { set(learningRate, v); return self(); }
-  public E setMomentum(double v) { set(momentum, v); return self(); }
-  public E setAdamBeta1(double v) { set(adamBeta1, v); return self(); }
-  public E setLearningRateDecay(double v) { set(learningRateDecay, v); return self(); }
-  public E setDecayEvery(int v) { set(decayEvery, v); return self(); }
-  public E setWeightDecay(double v) { set(weightDecay, v); return self(); }
-  public E setCheckpointDir(String v) { set(checkpointDir, v); return self(); }
-  public E setCheckpointInterval(int v) { set(checkpointInterval, v); return self(); }
-  public E setResume(boolean v) { set(resume, v); return self(); }
-  public E setTrainingPartitions(int v) { set(trainingPartitions, v); return self(); }
-  public E setBlockMomentum(double v) { set(blockMomentum, v); return self(); }
-  public E setBlockNesterov(boolean v) { set(blockNesterov, v); return self(); }
-  public E setInputCol(String v) { set(inputCol(), v); return self(); }
-  public E setOutputCol(String v) { set(outputCol(), v); return self(); }
-  public E setSeed(long v) { set(seed(), v); return self(); }
-  public E setBlockSize(int v) { set(blockSize(), v); return self(); }
+  public E setBatchSize(int v) { return with(batchSize, v); }
+  public E setAveragingFrequency(int v) { return with(averagingFrequency, v); }
+  public E setEpochs(int v) { return with(epochs, v); }
+  public E setOptimizer(String v) { return with(optimizer, v); }
+  public E setLearningRate(double v) { return with(learningRate, v); }
+  public E setMomentum(double v) { return with(momentum, v); }
+  public E setAdamBeta1(double v) { return with(adamBeta1, v); }
+  public E setLearningRateDecay(double v) { return with(learningRateDecay, v); }
+  public E setDecayEvery(int v) { return with(decayEvery, v); }
+  public E setWeightDecay(double v) { return with(weightDecay, v); }
+  public E setCheckpointDir(String v) { return with(checkpointDir, v); }
+  public E setCheckpointInterval(int v) { return with(checkpointInterval, v); }
+  public E setResume(boolean v) { return with(resume, v); }
+  public E setTrainingPartitions(int v) { return with(trainingPartitions, v); }
+  public E setBlockMomentum(double v) { return with(blockMomentum, v); }
+  public E setBlockNesterov(boolean v) { return with(blockNesterov, v); }
 
   /** Held-out rows (same input column) whose loss is computed after every epoch; null for none. Not a Param. */
   public E setValidationData(Dataset<?> v) {
@@ -172,17 +174,17 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
    * The training rows of {@code input}'s column cached in W training partitions ({@link TrainingPartitions}), and
    * the validation rows (null when there are none) in as many; the log says W and why.
    */
-  protected TrainingPartitions.Cached[] cacheTrainingData(AutoencoderEstimator.FitInput input,
+  protected TrainingPartitions.Cached[] cacheTrainingData(FitInput input,
       TrainingConfig config) {
-    TrainingPartitions.Cached train = AveragingTrainer.cache(io.sparkae.core.InputColumn.internalRows(input.data(),
+    TrainingPartitions.Cached train = AveragingTrainer.cache(InputColumn.internalRows(input.data(),
         input.column()), input.column(), input.dim(), getBlockSize(), getTrainingPartitions(),
         AveragingTrainer.stepRows(config));
-    org.slf4j.LoggerFactory.getLogger(getClass()).info("{} rows cached in W = {} training partitions ({}; the "
+    LoggerFactory.getLogger(getClass()).info("{} rows cached in W = {} training partitions ({}; the "
         + "input had {})", train.rows(), train.partitions(), train.why(), input.data().rdd().getNumPartitions());
     TrainingPartitions.Cached validation = null;
     if (validationData != null) {
-      io.sparkae.core.InputColumn.requireVector(validationData.schema(), input.column());
-      validation = AveragingTrainer.cache(io.sparkae.core.InputColumn.internalRows(validationData, input.column()),
+      InputColumn.requireVector(validationData.schema(), input.column());
+      validation = AveragingTrainer.cache(InputColumn.internalRows(validationData, input.column()),
           input.column(), input.dim(), getBlockSize(), train.partitions(), 0);
     }
     return new TrainingPartitions.Cached[] {train, validation};
@@ -198,24 +200,24 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   }
 
   /** Up to {@code max} rows of the first non-empty cached block, d x m (0 x 0 when there is none). */
-  protected static io.sparkae.linalg.DenseMatrix sampleRows(org.apache.spark.api.java.JavaRDD<FloatBlock> blocks,
+  protected static DenseMatrix sampleRows(JavaRDD<FloatBlock> blocks,
       int max) {
-    java.util.List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
+    List<FloatBlock> first = blocks.filter(b -> b.size > 0).take(1);
     if (first.isEmpty()) {
-      return new io.sparkae.linalg.DenseMatrix(0, 0);
+      return new DenseMatrix(0, 0);
     }
     FloatBlock b = first.get(0);
     int m = Math.min(max, b.size);
-    io.sparkae.linalg.DenseMatrix out = new io.sparkae.linalg.DenseMatrix(b.dim, m);
+    DenseMatrix out = new DenseMatrix(b.dim, m);
     for (int i = 0; i < b.dim * m; i++) {
       out.values[i] = b.values[i];
     }
     return out;
   }
 
-  /** {@code copy} for subclasses: the params and the validation data onto a fresh instance. */
-  protected E copyTo(E fresh, org.apache.spark.ml.param.ParamMap extra) {
-    E c = copyValues(fresh, extra);
-    return c.setValidationData(validationData);
+  /** The params and the validation data onto a new instance. */
+  @Override
+  public E copy(ParamMap extra) {
+    return super.copy(extra).setValidationData(validationData);
   }
 }

@@ -5,17 +5,19 @@ import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.DoubleArrayArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Randomness comes only from {@code seed}, per (round, partition); partition results merge in double-double, so
  * the same seed gives the same centers whatever the scheduling.
  */
-public final class KMeans extends IterativeEstimator<KMeansModel> {
+public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
 
@@ -97,49 +99,17 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
     setDefault(distanceCol, "");
   }
 
-  public IntParam k() {
-    return k;
-  }
-
-  public Param<String> initMode() {
-    return initMode;
-  }
-
-  public IntParam initSteps() {
-    return initSteps;
-  }
-
-  public DoubleArrayArrayParam initialCenters() {
-    return initialCenters;
-  }
-
-  public Param<String> algorithm() {
-    return algorithm;
-  }
-
-  public DoubleParam batchFraction() {
-    return batchFraction;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> distanceCol() {
-    return distanceCol;
-  }
-
-  public int getK() {
-    return (Integer) getOrDefault(k);
-  }
-
-  public String getInitMode() {
-    return getOrDefault(initMode);
-  }
-
-  public int getInitSteps() {
-    return (Integer) getOrDefault(initSteps);
-  }
+  public IntParam k() { return k; }
+  public Param<String> initMode() { return initMode; }
+  public IntParam initSteps() { return initSteps; }
+  public DoubleArrayArrayParam initialCenters() { return initialCenters; }
+  public Param<String> algorithm() { return algorithm; }
+  public DoubleParam batchFraction() { return batchFraction; }
+  public Param<String> predictionCol() { return predictionCol; }
+  public Param<String> distanceCol() { return distanceCol; }
+  public int getK() { return (Integer) getOrDefault(k); }
+  public String getInitMode() { return getOrDefault(initMode); }
+  public int getInitSteps() { return (Integer) getOrDefault(initSteps); }
 
   /** The initial centers (k arrays of d values, copies), or null when none were given. */
   public double[][] getInitialCenters() {
@@ -154,36 +124,13 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
     return out;
   }
 
-  public String getAlgorithm() {
-    return getOrDefault(algorithm);
-  }
-
-  public double getBatchFraction() {
-    return (Double) getOrDefault(batchFraction);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public String getDistanceCol() {
-    return getOrDefault(distanceCol);
-  }
-
-  public KMeans setK(int v) {
-    set(k, v);
-    return this;
-  }
-
-  public KMeans setInitMode(String v) {
-    set(initMode, v);
-    return this;
-  }
-
-  public KMeans setInitSteps(int v) {
-    set(initSteps, v);
-    return this;
-  }
+  public String getAlgorithm() { return getOrDefault(algorithm); }
+  public double getBatchFraction() { return (Double) getOrDefault(batchFraction); }
+  public String getPredictionCol() { return getOrDefault(predictionCol); }
+  public String getDistanceCol() { return getOrDefault(distanceCol); }
+  public KMeans setK(int v) { return with(k, v); }
+  public KMeans setInitMode(String v) { return with(initMode, v); }
+  public KMeans setInitSteps(int v) { return with(initSteps, v); }
 
   /**
    * Starts the fit from these centers, one array of d values per cluster: sets initialCenters, initMode "given" and
@@ -211,55 +158,10 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
     return setInitialCenters(rows);
   }
 
-  public KMeans setAlgorithm(String v) {
-    set(algorithm, v);
-    return this;
-  }
-
-  public KMeans setBatchFraction(double v) {
-    set(batchFraction, v);
-    return this;
-  }
-
-  public KMeans setPredictionCol(String v) {
-    set(predictionCol, v);
-    return this;
-  }
-
-  public KMeans setDistanceCol(String v) {
-    set(distanceCol, v);
-    return this;
-  }
-
-  public KMeans setInputCol(String v) {
-    set(inputCol(), v);
-    return this;
-  }
-
-  public KMeans setOutputCol(String v) {
-    set(outputCol(), v);
-    return this;
-  }
-
-  public KMeans setMaxIter(int v) {
-    set(maxIter(), v);
-    return this;
-  }
-
-  public KMeans setTol(double v) {
-    set(tol(), v);
-    return this;
-  }
-
-  public KMeans setSeed(long v) {
-    set(seed(), v);
-    return this;
-  }
-
-  public KMeans setBlockSize(int v) {
-    set(blockSize(), v);
-    return this;
-  }
+  public KMeans setAlgorithm(String v) { return with(algorithm, v); }
+  public KMeans setBatchFraction(double v) { return with(batchFraction, v); }
+  public KMeans setPredictionCol(String v) { return with(predictionCol, v); }
+  public KMeans setDistanceCol(String v) { return with(distanceCol, v); }
 
   @Override
   protected StructType validateAndTransformSchema(StructType schema) {
@@ -289,15 +191,15 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
   }
 
   @Override
-  protected KMeansModel fitImpl(FitInput input) {
+  protected KMeansModel train(FitInput input) {
     int d = input.dim();
     int kk = getK();
     String column = input.column();
     int blockRows = getBlockSize();
-    JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows = InputColumn.internalRows(input.data(), column);
+    JavaRDD<InternalRow> rows = InputColumn.internalRows(input.data(), column);
     JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex(
         (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(
-            io.sparkae.data.RowCursor.ofInternalRows(it), false)), true)
+            RowCursor.ofInternalRows(it), false)), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Build and cache the blocks (and count the rows) before anything else, so that init is timed on its own.
@@ -312,7 +214,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
       LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
           + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
           getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), getSeed(),
-          blocks.getNumPartitions(), column, String.format(java.util.Locale.ROOT, "%.2f", initSeconds));
+          blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
       RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
           ? miniBatch(blocks, new KMeansState(init.centers))
           : lloyd(blocks, new KMeansState(init.centers));
@@ -324,9 +226,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
       KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
           provenance(input, fin.rows));
       LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),
-          r.converged(), String.format(java.util.Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts),
+          r.converged(), String.format(Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts),
           max(fin.counts));
-      return copyValues(model, ParamMap.empty()).setParent(this);
+      return model;
     } finally {
       blocks.unpersist(false);
     }
@@ -374,16 +276,6 @@ public final class KMeans extends IterativeEstimator<KMeansModel> {
     return m;
   }
 
-  @Override
-  public KMeans copy(ParamMap extra) {
-    return copyValues(new KMeans(uid()), extra);
-  }
-
-  public static MLReader<KMeans> read() {
-    return StageReader.estimator(KMeans.class);
-  }
-
-  public static KMeans load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<KMeans> read() { return StageReader.estimator(KMeans.class); }
+  public static KMeans load(String path) { return read().load(path); }
 }

@@ -11,12 +11,12 @@ import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.SymmetricEigen;
 import java.util.Iterator;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * on C (Halko, Martinsson, Tropp 2011, see {@link RandomizedPca}) in {@code powerIterations + 2} passes, never
  * building a d x d matrix and never densifying sparse rows.
  */
-public final class PCA extends AutoencoderEstimator<PCAModel> {
+public final class PCA extends AutoencoderEstimator<PCAModel, PCA> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PCA.class);
 
@@ -72,103 +72,24 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
     setDefault(powerIterations, 3);
   }
 
-  public IntParam k() {
-    return k;
-  }
-
-  public BooleanParam whiten() {
-    return whiten;
-  }
-
-  public Param<String> solver() {
-    return solver;
-  }
-
-  public IntParam randomizedThreshold() {
-    return randomizedThreshold;
-  }
-
-  public IntParam oversampling() {
-    return oversampling;
-  }
-
-  public IntParam powerIterations() {
-    return powerIterations;
-  }
-
-  public int getK() {
-    return (Integer) getOrDefault(k);
-  }
-
-  public boolean getWhiten() {
-    return (Boolean) getOrDefault(whiten);
-  }
-
-  public String getSolver() {
-    return getOrDefault(solver);
-  }
-
-  public int getRandomizedThreshold() {
-    return (Integer) getOrDefault(randomizedThreshold);
-  }
-
-  public int getOversampling() {
-    return (Integer) getOrDefault(oversampling);
-  }
-
-  public int getPowerIterations() {
-    return (Integer) getOrDefault(powerIterations);
-  }
-
-  public PCA setK(int v) {
-    set(k, v);
-    return this;
-  }
-
-  public PCA setWhiten(boolean v) {
-    set(whiten, v);
-    return this;
-  }
-
-  public PCA setSolver(String v) {
-    set(solver, v);
-    return this;
-  }
-
-  public PCA setRandomizedThreshold(int v) {
-    set(randomizedThreshold, v);
-    return this;
-  }
-
-  public PCA setOversampling(int v) {
-    set(oversampling, v);
-    return this;
-  }
-
-  public PCA setPowerIterations(int v) {
-    set(powerIterations, v);
-    return this;
-  }
-
-  public PCA setInputCol(String v) {
-    set(inputCol(), v);
-    return this;
-  }
-
-  public PCA setOutputCol(String v) {
-    set(outputCol(), v);
-    return this;
-  }
-
-  public PCA setSeed(long v) {
-    set(seed(), v);
-    return this;
-  }
-
-  public PCA setBlockSize(int v) {
-    set(blockSize(), v);
-    return this;
-  }
+  public IntParam k() { return k; }
+  public BooleanParam whiten() { return whiten; }
+  public Param<String> solver() { return solver; }
+  public IntParam randomizedThreshold() { return randomizedThreshold; }
+  public IntParam oversampling() { return oversampling; }
+  public IntParam powerIterations() { return powerIterations; }
+  public int getK() { return (Integer) getOrDefault(k); }
+  public boolean getWhiten() { return (Boolean) getOrDefault(whiten); }
+  public String getSolver() { return getOrDefault(solver); }
+  public int getRandomizedThreshold() { return (Integer) getOrDefault(randomizedThreshold); }
+  public int getOversampling() { return (Integer) getOrDefault(oversampling); }
+  public int getPowerIterations() { return (Integer) getOrDefault(powerIterations); }
+  public PCA setK(int v) { return with(k, v); }
+  public PCA setWhiten(boolean v) { return with(whiten, v); }
+  public PCA setSolver(String v) { return with(solver, v); }
+  public PCA setRandomizedThreshold(int v) { return with(randomizedThreshold, v); }
+  public PCA setOversampling(int v) { return with(oversampling, v); }
+  public PCA setPowerIterations(int v) { return with(powerIterations, v); }
 
   /** Whether a fit on d features takes the randomized path. */
   public boolean usesRandomized(int d) {
@@ -177,7 +98,7 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
   }
 
   @Override
-  protected PCAModel fitImpl(FitInput input) {
+  protected PCAModel train(FitInput input) {
     int d = input.dim();
     int kk = getK();
     if (kk > d) {
@@ -192,8 +113,8 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
     PcaAutoencoder ae = new PcaAutoencoder(r.mean, r.eigen.vectors, r.eigen.values, getWhiten());
     PCAModel model = new PCAModel(uid(), ae, r.totalVariance, provenance(input, r.n));
     LOG.info("PCA fit done: {} rows, explained variance ratio of {} components {}", r.n, kk,
-        String.format(java.util.Locale.ROOT, "%.4f", sum(model.explainedVarianceRatio())));
-    return copyValues(model, ParamMap.empty()).setParent(this);
+        String.format(Locale.ROOT, "%.4f", sum(model.explainedVarianceRatio())));
+    return model;
   }
 
   private record Result(long n, double[] mean, SymmetricEigen eigen, double totalVariance) {}
@@ -313,16 +234,6 @@ public final class PCA extends AutoencoderEstimator<PCAModel> {
     return s;
   }
 
-  @Override
-  public PCA copy(ParamMap extra) {
-    return copyValues(new PCA(uid()), extra);
-  }
-
-  public static MLReader<PCA> read() {
-    return StageReader.estimator(PCA.class);
-  }
-
-  public static PCA load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<PCA> read() { return StageReader.estimator(PCA.class); }
+  public static PCA load(String path) { return read().load(path); }
 }

@@ -1,6 +1,8 @@
 package io.sparkae.neural.topics;
 
 import io.sparkae.core.StageReader;
+import io.sparkae.data.TextCorpus;
+import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.Activation;
 import io.sparkae.neural.AveragingTrainer;
 import io.sparkae.neural.vae.Likelihood;
@@ -8,9 +10,9 @@ import io.sparkae.neural.vae.Prior;
 import io.sparkae.neural.vae.Vae;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalEstimator;
+import java.util.Optional;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -70,8 +72,8 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
   public int getK() { return (Integer) getOrDefault(k); }
   public double getDocConcentration() { return (Double) getOrDefault(docConcentration); }
 
-  public TopicModel setK(int v) { set(k, v); return this; }
-  public TopicModel setDocConcentration(double v) { set(docConcentration, v); return this; }
+  public TopicModel setK(int v) { return with(k, v); }
+  public TopicModel setDocConcentration(double v) { return with(docConcentration, v); }
 
   @Override
   protected Vae vae(FitInput input) {
@@ -89,7 +91,7 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
 
   /** The vocabulary the text sources attach to the column, or word0, word1, ... when there is none. */
   static String[] vocabulary(StructField f, int size) {
-    java.util.Optional<String[]> vocab = io.sparkae.data.TextCorpus.vocabulary(f);
+    Optional<String[]> vocab = TextCorpus.vocabulary(f);
     if (vocab.isPresent() && vocab.get().length == size) {
       return vocab.get();
     }
@@ -102,23 +104,13 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
 
   @Override
   protected TopicModelModel model(FitInput input, Vae vae, float[] params, AveragingTrainer.Result r,
-      io.sparkae.linalg.DenseMatrix sampleRows) {
+      DenseMatrix sampleRows) {
     TopicModelModel m = new TopicModelModel(uid(), new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss,
         r.validationLoss, r.roundsPerEpoch, provenance(input, r.rows));
     m.setVocabulary(vocabulary(input.data().schema().apply(input.column()), input.dim()));
-    return copyValues(m, ParamMap.empty()).setParent(this);
+    return m;
   }
 
-  @Override
-  public TopicModel copy(ParamMap extra) {
-    return copyTo(new TopicModel(uid()), extra);
-  }
-
-  public static MLReader<TopicModel> read() {
-    return StageReader.estimator(TopicModel.class);
-  }
-
-  public static TopicModel load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<TopicModel> read() { return StageReader.estimator(TopicModel.class); }
+  public static TopicModel load(String path) { return read().load(path); }
 }

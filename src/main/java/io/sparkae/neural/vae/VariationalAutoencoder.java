@@ -7,7 +7,6 @@ import io.sparkae.neural.AveragingTrainer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -62,9 +61,9 @@ public final class VariationalAutoencoder
   public String getLikelihood() { return getOrDefault(likelihood); }
   public boolean getBinarize() { return (Boolean) getOrDefault(binarize); }
 
-  public VariationalAutoencoder setLatentSize(int v) { set(latentSize, v); return this; }
-  public VariationalAutoencoder setLikelihood(String v) { set(likelihood, v); return this; }
-  public VariationalAutoencoder setBinarize(boolean v) { set(binarize, v); return this; }
+  public VariationalAutoencoder setLatentSize(int v) { return with(latentSize, v); }
+  public VariationalAutoencoder setLikelihood(String v) { return with(likelihood, v); }
+  public VariationalAutoencoder setBinarize(boolean v) { return with(binarize, v); }
 
   @Override
   protected Vae vae(FitInput input) {
@@ -82,23 +81,10 @@ public final class VariationalAutoencoder
   @Override
   protected VariationalAutoencoderModel model(FitInput input, Vae vae, float[] params,
       AveragingTrainer.Result r, DenseMatrix sampleRows) {
-    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid(),
-        new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss, r.validationLoss, r.roundsPerEpoch,
-        sampleRows, provenance(input, r.rows));
-    return copyValues(m, ParamMap.empty()).setParent(this);
+    return new VariationalAutoencoderModel(uid(), new VaeAutoencoder(vae, params, evaluationSeed()), r.trainLoss,
+        r.validationLoss, r.roundsPerEpoch, sampleRows, provenance(input, r.rows));
   }
 
-
-  @Override
-  public VariationalAutoencoder copy(ParamMap extra) {
-    return copyTo(new VariationalAutoencoder(uid()), extra);
-  }
-
-  public static MLReader<VariationalAutoencoder> read() {
-    return StageReader.estimator(VariationalAutoencoder.class);
-  }
-
-  public static VariationalAutoencoder load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<VariationalAutoencoder> read() { return StageReader.estimator(VariationalAutoencoder.class); }
+  public static VariationalAutoencoder load(String path) { return read().load(path); }
 }

@@ -1,17 +1,18 @@
 package io.sparkae.neural.vae;
 
-import io.sparkae.core.InputColumn;
 import io.sparkae.core.Seeds;
+import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.AveragingTrainer;
 import io.sparkae.neural.FloatBlock;
 import io.sparkae.neural.SgdEstimator;
+import io.sparkae.neural.TrainingPartitions;
+import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.sql.Dataset;
 
 /**
  * What the variational autoencoder and the topic model share beyond the training Params of {@link SgdEstimator}
@@ -72,19 +73,19 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
   public String getActivation() { return getOrDefault(activation); }
 
   // Fluent setters return the concrete estimator.
-  public E setSamples(int v) { set(samples, v); return self(); }
-  public E setBeta(double v) { set(beta, v); return self(); }
-  public E setKlWarmupEpochs(double v) { set(klWarmupEpochs, v); return self(); }
-  public E setLatentDropout(double v) { set(latentDropout, v); return self(); }
-  public E setHiddenLayers(int... v) { set(hiddenLayers, v.clone()); return self(); }
-  public E setActivation(String v) { set(activation, v); return self(); }
+  public E setSamples(int v) { return with(samples, v); }
+  public E setBeta(double v) { return with(beta, v); }
+  public E setKlWarmupEpochs(double v) { return with(klWarmupEpochs, v); }
+  public E setLatentDropout(double v) { return with(latentDropout, v); }
+  public E setHiddenLayers(int... v) { return with(hiddenLayers, v.clone()); }
+  public E setActivation(String v) { return with(activation, v); }
 
   /** The hidden sizes, checked to be positive. */
   protected int[] hiddenSizes() {
     int[] hidden = getHiddenLayers();
     for (int h : hidden) {
       if (h < 1) {
-        throw new IllegalArgumentException("hiddenLayers " + java.util.Arrays.toString(hidden) + " must be positive");
+        throw new IllegalArgumentException("hiddenLayers " + Arrays.toString(hidden) + " must be positive");
       }
     }
     return hidden;
@@ -95,13 +96,13 @@ public abstract class VariationalEstimator<M extends VariationalModel<M>, E exte
 
   /** The fitted model from the trained parameters. */
   protected abstract M model(FitInput input, Vae vae, float[] params, AveragingTrainer.Result result,
-      io.sparkae.linalg.DenseMatrix sampleRows);
+      DenseMatrix sampleRows);
 
   @Override
-  protected M fitImpl(FitInput input) {
+  protected M train(FitInput input) {
     Vae vae = vae(input);
     AveragingTrainer trainer = trainer(vae, trainingConfig(0, 0));
-    io.sparkae.neural.TrainingPartitions.Cached[] cached = cacheTrainingData(input, trainingConfig(0, 0));
+    TrainingPartitions.Cached[] cached = cacheTrainingData(input, trainingConfig(0, 0));
     JavaRDD<FloatBlock> blocks = cached[0].blocks();
     JavaRDD<FloatBlock> validation = cached[1] == null ? null : cached[1].blocks();
     try {

@@ -7,6 +7,7 @@ import io.sparkae.core.Seeds;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
@@ -15,7 +16,6 @@ import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code W = (W W^T)^(-1/2) W} ({@link FastIcaStep}); it stops when {@code max_i (1 - |w_i^T w_i,old|) < tol}.
  * W starts as the decorrelated seeded Gaussian matrix.
  */
-public final class FastICA extends IterativeEstimator<ICAModel> {
+public final class FastICA extends IterativeEstimator<ICAModel, FastICA> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(FastICA.class);
 
@@ -58,64 +58,15 @@ public final class FastICA extends IterativeEstimator<ICAModel> {
     setDefault(tol(), 1e-6);
   }
 
-  public IntParam k() {
-    return k;
-  }
-
-  public Param<String> contrast() {
-    return contrast;
-  }
-
-  public int getK() {
-    return (Integer) getOrDefault(k);
-  }
-
-  public String getContrast() {
-    return getOrDefault(contrast);
-  }
-
-  public FastICA setK(int v) {
-    set(k, v);
-    return this;
-  }
-
-  public FastICA setContrast(String v) {
-    set(contrast, v);
-    return this;
-  }
-
-  public FastICA setInputCol(String v) {
-    set(inputCol(), v);
-    return this;
-  }
-
-  public FastICA setOutputCol(String v) {
-    set(outputCol(), v);
-    return this;
-  }
-
-  public FastICA setMaxIter(int v) {
-    set(maxIter(), v);
-    return this;
-  }
-
-  public FastICA setTol(double v) {
-    set(tol(), v);
-    return this;
-  }
-
-  public FastICA setSeed(long v) {
-    set(seed(), v);
-    return this;
-  }
-
-  public FastICA setBlockSize(int v) {
-    set(blockSize(), v);
-    return this;
-  }
+  public IntParam k() { return k; }
+  public Param<String> contrast() { return contrast; }
+  public int getK() { return (Integer) getOrDefault(k); }
+  public String getContrast() { return getOrDefault(contrast); }
+  public FastICA setK(int v) { return with(k, v); }
+  public FastICA setContrast(String v) { return with(contrast, v); }
 
   @Override
-  protected ICAModel fitImpl(FitInput input) {
+  protected ICAModel train(FitInput input) {
     int d = input.dim();
     int kk = getK();
     if (kk > d) {
@@ -129,7 +80,7 @@ public final class FastICA extends IterativeEstimator<ICAModel> {
     String column = input.column();
     int blockRows = getBlockSize();
     JavaRDD<Block> blocks = InputColumn.internalRows(input.data(), column).mapPartitionsWithIndex(
-        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(io.sparkae.data.RowCursor.ofInternalRows(it))
+        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(RowCursor.ofInternalRows(it))
             .iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     LOG.info("FastICA fit: k={}, d={}, contrast={}, maxIter={}, tol={}, partitions={}, column '{}'", kk, d,
@@ -150,27 +101,13 @@ public final class FastICA extends IterativeEstimator<ICAModel> {
             double change = FastIcaStep.change(next, state.w);
             return new RoundLoop.Outcome<>(new IcaStats.IcaState(pca, next, g), change, change < tol);
           }, LOG, "FastICA (max 1 - |w_new . w_old|)", true);
-      ICAModel model = new ICAModel(uid(), new IcaAutoencoder(pca, res.state().w), res.objectives(),
+      return new ICAModel(uid(), new IcaAutoencoder(pca, res.state().w), res.objectives(),
           provenance(input, pcaModel.provenance().rows()));
-      return copyValues(model, ParamMap.empty()).setParent(this);
-    } catch (Exception e) {
-      // Spark's SparkException is checked but thrown undeclared, so the base class's RuntimeException catch misses it.
-      throw io.sparkae.core.SparkErrors.rethrow(e);
     } finally {
       blocks.unpersist(false);
     }
   }
 
-  @Override
-  public FastICA copy(ParamMap extra) {
-    return copyValues(new FastICA(uid()), extra);
-  }
-
-  public static MLReader<FastICA> read() {
-    return StageReader.estimator(FastICA.class);
-  }
-
-  public static FastICA load(String path) {
-    return read().load(path);
-  }
+  public static MLReader<FastICA> read() { return StageReader.estimator(FastICA.class); }
+  public static FastICA load(String path) { return read().load(path); }
 }

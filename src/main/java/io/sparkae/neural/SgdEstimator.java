@@ -2,6 +2,8 @@ package io.sparkae.neural;
 
 import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.CheckpointedFit;
+import io.sparkae.core.ValidatedFit;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -19,7 +21,7 @@ import org.apache.spark.sql.Dataset;
  * @param <E> the concrete estimator (for fluent setters)
  */
 public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdEstimator<M, E>>
-    extends AutoencoderEstimator<M> {
+    extends AutoencoderEstimator<M> implements ValidatedFit, CheckpointedFit {
   private static final long serialVersionUID = 1L;
 
   private final IntParam batchSize;

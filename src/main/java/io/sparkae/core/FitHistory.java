@@ -73,6 +73,36 @@ public final class FitHistory {
     return validation.clone();
   }
 
+  /**
+   * Saves the history with the model: the values as the array "history", the validation values as
+   * "validationHistory", and the settings "roundsPerEpoch" and "converged" (true, false or empty when unknown).
+   * The objective's name and unit are the model's and are not saved.
+   */
+  public ModelData saveTo(ModelData data) {
+    return data.put("history", values.clone())
+        .put("validationHistory", validation.clone())
+        .set("roundsPerEpoch", roundsPerEpoch)
+        .set("converged", converged == null ? "" : converged.toString());
+  }
+
+  /**
+   * The history {@link #saveTo} saved (without the objective's name, which the model knows), or null when
+   * {@code data} holds none: a model saved before histories were saved by one name, whose reader takes its
+   * family's arrays.
+   */
+  public static FitHistory readFrom(ModelData data) {
+    if (!data.has("history")) {
+      return null;
+    }
+    String c = data.text("converged");
+    if (!c.isEmpty() && !c.equals("true") && !c.equals("false")) {
+      throw new IllegalArgumentException("corrupt model: setting 'converged' is '" + c + "', expected true, false "
+          + "or empty");
+    }
+    return new FitHistory("", "", data.vector("history"), (int) data.integer("roundsPerEpoch"),
+        c.isEmpty() ? null : Boolean.valueOf(c), data.vector("validationHistory"));
+  }
+
   /** The history's keys for metrics.json (none for a closed-form fit). */
   public Map<String, Object> toMap() {
     Map<String, Object> out = new LinkedHashMap<>();

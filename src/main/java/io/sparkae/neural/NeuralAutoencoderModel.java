@@ -17,8 +17,9 @@ import org.apache.spark.ml.util.MLReader;
  * A fitted {@link NeuralAutoencoder}: the trained network ({@link NetworkAutoencoder}) and its loss curve (train
  * loss per round, mean over the round's minibatches; validation loss per epoch when validation data was set).
  * Immutable. Saved settings (by name): "encoderSizes", "hiddenActivation", "codeActivation", "outputActivation",
- * "loss", "tiedWeights", "topK", "l1"; arrays: "parameters", "trainLoss", "validationLoss", "roundsPerEpoch",
- * "sampleInputs". Format-1 models (enums by ordinal in arrays) are still read.
+ * "loss", "tiedWeights", "topK", "l1"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * {@link FitHistory#saveTo} saves it. Format-1 models (enums by ordinal in arrays, the history as
+ * "trainLoss", "validationLoss", "roundsPerEpoch") are still read.
  */
 public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoderModel> {
   private static final long serialVersionUID = 1L;
@@ -145,8 +146,9 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
       for (int i = 0; i < p.length; i++) {
         p[i] = (float) pd[i];
       }
-      return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), data.vector("trainLoss"),
-          data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov);
+      FitHistory h = savedHistory(data);
+      return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), h.values(), h.validation(),
+          h.roundsPerEpoch(), data.matrix("sampleInputs"), prov);
     });
   }
 

@@ -85,9 +85,16 @@ public abstract class TrainedModel<M extends TrainedModel<M>> extends Autoencode
 
   /** The saved form of the loss curves and sample rows, for a family's {@code data()}. */
   protected ModelData curves(ModelData data) {
-    return data.put("trainLoss", trainLoss)
-        .put("validationLoss", validationLoss)
-        .put("roundsPerEpoch", roundsPerEpoch)
-        .put("sampleInputs", sampleInputs);
+    return history().saveTo(data).put("sampleInputs", sampleInputs);
+  }
+
+  /**
+   * The saved history (see {@link FitHistory#saveTo}); for a model saved before histories had one name (format 1,
+   * early format 2), the arrays "trainLoss", "validationLoss" and "roundsPerEpoch".
+   */
+  protected static FitHistory savedHistory(ModelData data) {
+    FitHistory h = FitHistory.readFrom(data);
+    return h != null ? h : new FitHistory("", "", data.vector("trainLoss"), (int) data.scalar("roundsPerEpoch"), null,
+        data.vector("validationLoss"));
   }
 }

@@ -48,8 +48,14 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
   /** A reader for a concrete dictionary model. */
   protected static <M extends DictionaryModel<M>> StageReader<M> reader(Class<M> type, Factory<M> factory) {
     return StageReader.model(type, (uid, data, prov) -> factory.create(uid, DictionaryData.coder(data),
-        DictionaryData.objectives(data), DictionaryData.nonzeros(data), (int) data.scalar("maxSweeps"),
+        savedObjectives(data), DictionaryData.nonzeros(data), (int) data.scalar("maxSweeps"),
         data.scalar("cdTol"), prov));
+  }
+
+  /** The saved history's values; saved before histories had one name: the arrays "objectiveHistory", "rounds". */
+  private static double[] savedObjectives(ModelData data) {
+    FitHistory h = FitHistory.readFrom(data);
+    return h != null ? h.values() : DictionaryData.objectives(data);
   }
 
   /** This model's parts handed to {@code factory} (for {@code copy}). */
@@ -136,6 +142,6 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
 
   @Override
   protected ModelData data() {
-    return DictionaryData.write(ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol);
+    return history().saveTo(DictionaryData.write(ae.coder(), nonzeroHistogram, maxSweeps, cdTol));
   }
 }

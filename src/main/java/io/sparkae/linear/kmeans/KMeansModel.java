@@ -234,10 +234,8 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
     for (int j = 0; j < sizes.length; j++) {
       sizesAsDoubles[j] = sizes[j];
     }
-    return new ModelData()
+    return history().saveTo(new ModelData())
         .put("centers", ae.centers())
-        .put("objectiveHistory", new DenseMatrix(summary.numIter(), 1, summary.objectiveHistory()))
-        .put("converged", summary.converged() ? 1.0 : 0.0)
         .put("trainingCost", summary.trainingCost())
         .put("clusterSizes", sizesAsDoubles)
         .put("initSeconds", summary.initSeconds());
@@ -256,7 +254,10 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
       for (int j = 0; j < sizes.length; j++) {
         sizesAsLongs[j] = (long) sizes[j];
       }
-      KMeansSummary s = new KMeansSummary(data.vector("objectiveHistory"), data.scalar("converged") != 0,
+      // Saved before histories had one name (format 1, early format 2): the arrays "objectiveHistory", "converged".
+      FitHistory h = FitHistory.readFrom(data);
+      KMeansSummary s = new KMeansSummary(h != null ? h.values() : data.vector("objectiveHistory"),
+          h != null ? Boolean.TRUE.equals(h.converged()) : data.scalar("converged") != 0,
           data.scalar("trainingCost"), sizesAsLongs, data.scalar("initSeconds"));
       return new KMeansModel(uid, new KMeansAutoencoder(c), s, prov);
     });

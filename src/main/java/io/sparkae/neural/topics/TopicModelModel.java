@@ -163,9 +163,10 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
   }
 
   public static MLReader<TopicModelModel> read() {
-    return StageReader.model(TopicModelModel.class, (uid, data, prov) ->
-        new TopicModelModel(uid, readAutoencoder(data), data.vector("trainLoss"), data.vector("validationLoss"),
-            (int) data.scalar("roundsPerEpoch"), prov));
+    return StageReader.model(TopicModelModel.class, (uid, data, prov) -> {
+      FitHistory h = savedHistory(data);
+      return new TopicModelModel(uid, readAutoencoder(data), h.values(), h.validation(), h.roundsPerEpoch(), prov);
+    });
   }
 
   public static TopicModelModel load(String path) {

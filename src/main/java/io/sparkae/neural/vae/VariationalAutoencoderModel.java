@@ -74,9 +74,11 @@ public final class VariationalAutoencoderModel extends VariationalModel<Variatio
   }
 
   public static MLReader<VariationalAutoencoderModel> read() {
-    return StageReader.model(VariationalAutoencoderModel.class, (uid, data, prov) ->
-        new VariationalAutoencoderModel(uid, readAutoencoder(data), data.vector("trainLoss"),
-            data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov));
+    return StageReader.model(VariationalAutoencoderModel.class, (uid, data, prov) -> {
+      FitHistory h = savedHistory(data);
+      return new VariationalAutoencoderModel(uid, readAutoencoder(data), h.values(), h.validation(),
+          h.roundsPerEpoch(), data.matrix("sampleInputs"), prov);
+    });
   }
 
   public static VariationalAutoencoderModel load(String path) {

@@ -29,8 +29,9 @@ import org.apache.spark.sql.Row;
  *
  * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
  * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "beta",
- * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "trainLoss", "validationLoss",
- * "roundsPerEpoch", "sampleInputs". Format-1 models (settings packed by position into the array "vae", enums by
+ * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * {@link FitHistory#saveTo} saves it. Format-1 models (the history as "trainLoss",
+ * "validationLoss", "roundsPerEpoch"; settings packed by position into the array "vae", enums by
  * ordinal, the seed as two 32-bit halves) are still read.
  *
  * @param <M> the concrete model

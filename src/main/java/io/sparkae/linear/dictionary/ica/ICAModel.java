@@ -73,13 +73,11 @@ public final class ICAModel extends AutoencoderModel<ICAModel> {
   @Override
   protected ModelData data() {
     PcaAutoencoder p = ae.whitening();
-    return new ModelData()
+    return history().saveTo(new ModelData())
         .put("mean", p.mean())
         .put("components", p.components())
         .put("variances", p.variances())
-        .put("w", ae.unmixing())
-        .put("changes", changes.length == 0 ? new double[] {Double.NaN} : changes)
-        .put("rounds", changes.length);
+        .put("w", ae.unmixing());
   }
 
   @Override
@@ -94,7 +92,9 @@ public final class ICAModel extends AutoencoderModel<ICAModel> {
       int k = u.cols;
       PcaAutoencoder p = new PcaAutoencoder(data.matrix("mean", d, 1).values, u,
           data.matrix("variances", k, 1).values, true);
-      double[] ch = Arrays.copyOf(data.vector("changes"), (int) data.scalar("rounds"));
+      // Saved before histories had one name (format 1, early format 2): the arrays "changes" and "rounds".
+      FitHistory h = FitHistory.readFrom(data);
+      double[] ch = h != null ? h.values() : Arrays.copyOf(data.vector("changes"), (int) data.scalar("rounds"));
       return new ICAModel(uid, new IcaAutoencoder(p, data.matrix("w", k, k)), ch, prov);
     });
   }

@@ -1,12 +1,14 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.EvaluationExtras;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code sparkae evaluate}: reconstruction quality of a saved model on some data, printed as JSON. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -21,11 +23,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   InputOptions input;
 
-  @picocli.CommandLine.Option(names = "--importance-samples", description = "probabilistic models: also estimate "
+  @Option(names = "--importance-samples", description = "probabilistic models: also estimate "
       + "log p(x) by importance weighting with K samples per row, 1 <= K <= 5000 (default: 0, off)")
   int importanceSamples;
 
-  @picocli.CommandLine.Option(names = "--max-rows", description = "evaluate only the first N rows (default: all)")
+  @Option(names = "--max-rows", description = "evaluate only the first N rows (default: all)")
   Integer maxRows;
 
   @Override
@@ -47,7 +49,9 @@ final class EvaluateCommand implements Callable<Integer> {
       data = data.limit(maxRows);
     }
     out.putAll(m.evaluate(data).toMap());
-    out.putAll(ModelReports.evaluationExtras(m, data, importanceSamples));
+    if (m instanceof EvaluationExtras e) {
+      out.putAll(e.evaluationExtras(data, importanceSamples));
+    }
     System.out.print(Json.of(out));
     return 0;
   }

@@ -1,7 +1,10 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,10 +27,10 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession s = spark.session("sparkae report");
     AutoencoderModel<?> m = model.load(s);
-    String target = output != null ? output : new org.apache.hadoop.fs.Path(model.model, "figures").toString();
+    String target = output != null ? output : new Path(model.model, "figures").toString();
     try (OutputDir dir = new OutputDir(target, true, s.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("model", model.modelPath(s), "model folder", model.model), "report would replace")) {
-      java.util.List<String> files = ModelReports.write(m, dir, "");
+        Map.of("model", model.modelPath(s), "model folder", model.model), "report would replace")) {
+      List<String> files = ModelReports.write(m.figures(), dir, "");
       dir.commit();
       files.forEach(f -> System.out.println("wrote " + target + "/" + f));
     }

@@ -1,7 +1,7 @@
 package io.sparkae.cli;
 
+import io.sparkae.core.CheckpointedFit;
 import io.sparkae.neural.Checkpoint;
-import io.sparkae.neural.SgdEstimator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -43,7 +43,7 @@ final class Resume {
 
   private Resume() {}
 
-  static Map<String, String> fingerprint(SgdEstimator<?, ?> est, String model, InputOptions in, FitOptions out,
+  static Map<String, String> fingerprint(CheckpointedFit est, String model, InputOptions in, FitOptions out,
       Configuration conf) {
     Map<String, String> fp = new TreeMap<>();
     fp.put("model", model);
@@ -83,7 +83,7 @@ final class Resume {
    * Before a checkpointed fit reads its data: with {@code --resume} and a checkpoint present, refuses a different
    * fingerprint and logs one line if the checkpoint is complete; otherwise records this fit's fingerprint.
    */
-  static void check(SgdEstimator<?, ?> est, String model, InputOptions in, FitOptions out, Configuration conf) {
+  static void check(CheckpointedFit est, String model, InputOptions in, FitOptions out, Configuration conf) {
     String dir = est.getCheckpointDir();
     Map<String, String> now = fingerprint(est, model, in, out, conf);
     Path file = new Path(dir, FILE);

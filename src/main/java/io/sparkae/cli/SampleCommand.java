@@ -1,15 +1,15 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.Figure;
 import io.sparkae.core.Provenance;
+import io.sparkae.core.Sampling;
 import io.sparkae.data.DataSources;
 import io.sparkae.linalg.DenseMatrix;
-import io.sparkae.neural.vae.VariationalModel;
-import io.sparkae.report.ImageGrid;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -51,19 +51,19 @@ final class SampleCommand implements Callable<Integer> {
   long seed = 42;
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() throws IOException {
     if (count < 1 || count > 1_000_000) {
       throw new IllegalArgumentException("--count " + count + " must lie in [1, 1000000]");
     }
     SparkSession s = spark.session("sparkae sample");
     AutoencoderModel<?> m = model.load(s);
-    if (!(m instanceof VariationalModel<?> vm)) {
+    if (!(m instanceof Sampling sampling)) {
       throw new IllegalArgumentException("the model at " + model.model + " is a " + m.getClass().getSimpleName()
           + ", which has no prior to sample from; expected a VAE or a topic model");
     }
-    DenseMatrix x = vm.sample(count, seed);
+    DenseMatrix x = sampling.sample(count, seed);
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("model", model.modelPath(s), "model folder", model.model))) {
+        Map.of("model", model.modelPath(s), "model folder", model.model))) {
       List<Row> rows = new ArrayList<>();
       for (int j = 0; j < x.cols; j++) {
         rows.add(RowFactory.create(Vectors.dense(x.column(j))));
@@ -76,20 +76,9 @@ final class SampleCommand implements Callable<Integer> {
       }
       df.write().parquet(dir.path("samples.parquet"));
       if (p.isImage()) {
-        Path scratch = Files.createTempDirectory("sparkae-samples");
-        try {
-          Path png = scratch.resolve("samples.png");
-          List<double[]> images = new ArrayList<>();
-          for (int j = 0; j < Math.min(100, x.cols); j++) {
-            images.add(x.column(j));
-          }
-          ImageGrid.write(png, images, p.imageHeight(), p.imageWidth(), 10, "Samples from the prior (decoder "
-              + "means), seed " + seed, ImageGrid.Scale.FIXED_01);
-          dir.copyFromLocal(png, "samples.png");
-        } finally {
-          Files.deleteIfExists(scratch.resolve("samples.png"));
-          Files.deleteIfExists(scratch);
-        }
+        ModelReports.write(List.of(new Figure.ImageGrid("samples.png", "Samples from the prior (decoder means), seed "
+            + seed, Figure.columns(x, 100), p.imageHeight(), p.imageWidth(), 10, Figure.Scale.FIXED_01, null)), dir,
+            "");
       }
       dir.commit();
     }

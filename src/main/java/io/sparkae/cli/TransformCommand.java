@@ -1,6 +1,7 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,7 +52,7 @@ final class TransformCommand implements Callable<Integer> {
     }
     SparkSession s = spark.session("sparkae transform");
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("input", input.input, "model", model.modelPath(s), "model folder", model.model))) {
+        Map.of("input", input.input, "model", model.modelPath(s), "model folder", model.model))) {
       AutoencoderModel<?> m = model.load(s);
       m.setOutputCol(outputCol);
       if (reconstruction) {

@@ -2,12 +2,18 @@ package io.sparkae.core;
 
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
+import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -15,6 +21,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -69,6 +76,34 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
 
   /** The arrays that {@link #write()} saves and the family's reader turns back into a model. */
   protected abstract ModelData data();
+
+  /** What the fit did round by round; {@link FitHistory#NONE} for a model fit in closed form. */
+  public FitHistory history() {
+    return FitHistory.NONE;
+  }
+
+  /**
+   * What metrics.json says about the model, with the same keys for every model: the rows and features it was fit
+   * on, the code size, the fit's history ({@link FitHistory#toMap()}: objective, finalObjective, rounds...), then
+   * the family's own numbers ({@link #describeFamily}).
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", provenance.rows());
+    out.put("features", provenance.features());
+    out.put("codeSize", autoencoder().codeSize());
+    out.putAll(history().toMap());
+    describeFamily(out);
+    return out;
+  }
+
+  /** Adds the family's numbers to {@link #describe()}'s map (none by default). */
+  protected void describeFamily(Map<String, Object> out) {}
+
+  /** The figures the model wants drawn (scree plot, atoms, loss curve...); none by default. */
+  public List<Figure> figures() {
+    return List.of();
+  }
 
   /** What the model was fit on and with which parameters. */
   public Provenance provenance() {
@@ -174,7 +209,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
 
   /** The code of one row as a vector: dense by default; sparse-code models override. */
   protected Vector codeVector(double[] z, int offset, int length) {
-    return Vectors.dense(java.util.Arrays.copyOfRange(z, offset, offset + length));
+    return Vectors.dense(Arrays.copyOfRange(z, offset, offset + length));
   }
 
   @Override
@@ -192,9 +227,9 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     Broadcast<Autoencoder> bc = sc.broadcast(autoencoder());
     @SuppressWarnings("unchecked")
     M self = (M) this;
-    return dataset.toDF().mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>)
+    return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>)
         rows -> new TransformIterator<>(self, bc.value(), rows, column, inputIndex, rowsPerBlock, withCode, withRecon,
-            withLoss, extra, org.apache.spark.TaskContext.getPartitionId()), Encoders.row(outSchema));
+            withLoss, extra, TaskContext.getPartitionId()), Encoders.row(outSchema));
   }
 
   /** Encodes blocks of rows and emits each input row with the code (and reconstruction, loss) appended. */
@@ -259,7 +294,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
         values[n++] = model.codeVector(z.values, j * z.rows, z.rows);
       }
       if (withRecon) {
-        values[n++] = Vectors.dense(java.util.Arrays.copyOfRange(xhat.values, j * xhat.rows, (j + 1) * xhat.rows));
+        values[n++] = Vectors.dense(Arrays.copyOfRange(xhat.values, j * xhat.rows, (j + 1) * xhat.rows));
       }
       if (withLoss) {
         values[n++] = loss[j];
@@ -328,7 +363,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     int d = ae.inputSize();
     double[] loss = new double[blocker.blockRows()];
     ModelEvaluation acc = new ModelEvaluation(d);
-    Iterator<Block> blocks = blocker.blocks(io.sparkae.data.RowCursor.ofInternalRows(rows), true);
+    Iterator<Block> blocks = blocker.blocks(RowCursor.ofInternalRows(rows), true);
     if (!blocks.hasNext()) {
       return null;
     }
@@ -342,8 +377,8 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
 
   /** Row count, mean per-row loss, explained variance (NaN when not a squared-error model), the loss's name. */
   public record Evaluation(long rows, double meanLoss, double explainedVariance, String lossName) {
-    public java.util.Map<String, Object> toMap() {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("rows", rows);
       m.put("meanLoss", meanLoss);
       m.put("loss", lossName);
@@ -360,7 +395,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
   }
 
   /** Copies this model's param values onto {@code fresh} (for {@code copy}). */
-  protected M copyParamsTo(M fresh, org.apache.spark.ml.param.ParamMap extra) {
+  protected M copyParamsTo(M fresh, ParamMap extra) {
     M out = copyValues(fresh, extra);
     return out.setParent(parent());
   }

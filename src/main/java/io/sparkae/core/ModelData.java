@@ -139,6 +139,11 @@ public final class ModelData {
         + "', expected " + expected, cause);
   }
 
+  /** Whether the array {@code name} was saved. */
+  public boolean has(String name) {
+    return arrays.containsKey(name);
+  }
+
   public DenseMatrix matrix(String name) {
     DenseMatrix m = arrays.get(name);
     if (m == null) {

@@ -1,9 +1,15 @@
 package io.sparkae.neural;
 
+import io.sparkae.core.Figure;
+import io.sparkae.core.FitHistory;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 
@@ -11,8 +17,9 @@ import org.apache.spark.ml.util.MLReader;
  * A fitted {@link NeuralAutoencoder}: the trained network ({@link NetworkAutoencoder}) and its loss curve (train
  * loss per round, mean over the round's minibatches; validation loss per epoch when validation data was set).
  * Immutable. Saved settings (by name): "encoderSizes", "hiddenActivation", "codeActivation", "outputActivation",
- * "loss", "tiedWeights", "topK", "l1"; arrays: "parameters", "trainLoss", "validationLoss", "roundsPerEpoch",
- * "sampleInputs". Format-1 models (enums by ordinal in arrays) are still read.
+ * "loss", "tiedWeights", "topK", "l1"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * {@link FitHistory#saveTo} saves it. Format-1 models (enums by ordinal in arrays, the history as
+ * "trainLoss", "validationLoss", "roundsPerEpoch") are still read.
  */
 public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoderModel> {
   private static final long serialVersionUID = 1L;
@@ -41,6 +48,65 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
   }
 
   @Override
+  protected String objectiveName() {
+    return ae.lossName() + " per example";
+  }
+
+  @Override
+  protected String objectiveUnit() {
+    return ae.lossName();
+  }
+
+  @Override
+  protected void describeFamily(Map<String, Object> out) {
+    out.put("architecture", architecture().toString());
+    out.put("layers", architecture().sizes());
+    out.put("parameters", architecture().numParams());
+  }
+
+  /**
+   * The loss curve against epochs; when rows are images, sample inputs above their reconstructions and the first
+   * layer's filters (at most 64).
+   */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    FitHistory hist = history();
+    double[] train = hist.values();
+    if (train.length > 0) {
+      double[][] axes = axes(hist, 1);
+      List<Figure.Series> series = new ArrayList<>();
+      series.add(new Figure.Series("train (per round)", axes[0], train));
+      if (axes[1].length > 0) {
+        series.add(new Figure.Series("validation (per epoch)", axes[1], hist.validation()));
+      }
+      out.add(new Figure.LinePlot("loss.png", "Neural autoencoder: " + ae.lossName() + " per example", "epoch",
+          "loss", series, Arrays.stream(train).allMatch(v -> v > 0)));
+    }
+    if (!provenance().isImage()) {
+      return out;
+    }
+    int h = provenance().imageHeight();
+    int w = provenance().imageWidth();
+    DenseMatrix xs = sampleInputs();
+    if (xs.cols > 0) {
+      DenseMatrix xhat = new DenseMatrix(xs.rows, xs.cols);
+      DenseMatrix z = new DenseMatrix(ae.codeSize(), xs.cols);
+      ae.encode(xs, xs.cols, z);
+      ae.decode(z, xs.cols, xhat);
+      List<double[]> images = Figure.columns(xs, xs.cols);
+      images.addAll(Figure.columns(xhat, xhat.cols));
+      out.add(new Figure.ImageGrid("reconstructions.png", "Inputs (top) and reconstructions (bottom)", images, h, w,
+          xs.cols, Figure.Scale.PER_IMAGE_MINMAX, null));
+    }
+    DenseMatrix w0 = firstLayerWeights();
+    int shown = Math.min(w0.rows, 64);
+    out.add(new Figure.ImageGrid("filters.png", "First layer filters (" + shown + " of " + w0.rows + ", grey = 0)",
+        Figure.columns(w0.transpose(), shown), h, w, 8, Figure.Scale.PER_IMAGE_SYMMETRIC, null));
+    return out;
+  }
+
+  @Override
   protected ModelData data() {
     Architecture a = ae.architecture();
     float[] p = ae.parameters();
@@ -62,7 +128,8 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
 
   @Override
   public NeuralAutoencoderModel copy(ParamMap extra) {
-    return copyParamsTo(new NeuralAutoencoderModel(uid(), ae, trainLoss(), validationLoss(), roundsPerEpoch(),
+    FitHistory h = history();
+    return copyParamsTo(new NeuralAutoencoderModel(uid(), ae, h.values(), h.validation(), h.roundsPerEpoch(),
         sampleInputs(), provenance()), extra);
   }
 
@@ -79,8 +146,9 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
       for (int i = 0; i < p.length; i++) {
         p[i] = (float) pd[i];
       }
-      return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), data.vector("trainLoss"),
-          data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov);
+      FitHistory h = savedHistory(data);
+      return new NeuralAutoencoderModel(uid, new NetworkAutoencoder(a, p), h.values(), h.validation(),
+          h.roundsPerEpoch(), data.matrix("sampleInputs"), prov);
     });
   }
 

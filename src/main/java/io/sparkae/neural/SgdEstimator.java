@@ -2,7 +2,9 @@ package io.sparkae.neural;
 
 import io.sparkae.core.AutoencoderEstimator;
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.CheckpointedFit;
 import io.sparkae.core.InputColumn;
+import io.sparkae.core.ValidatedFit;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * @param <E> the concrete estimator (for fluent setters)
  */
 public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdEstimator<M, E>>
-    extends AutoencoderEstimator<M, E> {
+    extends AutoencoderEstimator<M, E> implements ValidatedFit, CheckpointedFit {
   private static final long serialVersionUID = 1L;
 
   private final IntParam batchSize;

@@ -1,6 +1,8 @@
 package io.sparkae.neural;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.FitHistory;
+import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.linalg.DenseMatrix;
 
@@ -29,18 +31,51 @@ public abstract class TrainedModel<M extends TrainedModel<M>> extends Autoencode
     this.sampleInputs = sampleInputs.copy();
   }
 
-  /** Mean training objective of each round (a copy). */
+  /** What the training objective is ("squared error per example", "-ELBO per row"). */
+  protected abstract String objectiveName();
+
+  /** The objective's unit. */
+  protected abstract String objectiveUnit();
+
+  /**
+   * The mean training objective of each round, the rounds per epoch and the validation loss after each epoch
+   * (empty without validation data); SGD runs a fixed number of epochs, so there is no convergence flag.
+   */
+  @Override
+  public FitHistory history() {
+    return new FitHistory(objectiveName(), objectiveUnit(), trainLoss, roundsPerEpoch, null, validationLoss);
+  }
+
+  /** @deprecated use {@code history().values()} */
+  @Deprecated
   public double[] trainLoss() {
     return trainLoss.clone();
   }
 
-  /** Mean validation loss after each epoch (a copy; empty without validation data). */
+  /** @deprecated use {@code history().validation()} */
+  @Deprecated
   public double[] validationLoss() {
     return validationLoss.clone();
   }
 
+  /** @deprecated use {@code history().roundsPerEpoch()} */
+  @Deprecated
   public int roundsPerEpoch() {
     return roundsPerEpoch;
+  }
+
+  /** The x axis of a loss curve: round i at {@code (i + 1) * scale / roundsPerEpoch}, epoch e at {@code e * scale}. */
+  protected static double[][] axes(FitHistory h, double scale) {
+    int rpe = Math.max(1, h.roundsPerEpoch());
+    double[] x = new double[h.rounds()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i + 1) * scale / rpe;
+    }
+    double[] e = new double[h.validation().length];
+    for (int i = 0; i < e.length; i++) {
+      e[i] = (i + 1) * scale;
+    }
+    return new double[][] {x, e};
   }
 
   /** A few training rows (d x m, m may be 0), for showing inputs beside their reconstructions (a copy). */
@@ -49,10 +84,17 @@ public abstract class TrainedModel<M extends TrainedModel<M>> extends Autoencode
   }
 
   /** The saved form of the loss curves and sample rows, for a family's {@code data()}. */
-  protected io.sparkae.core.ModelData curves(io.sparkae.core.ModelData data) {
-    return data.put("trainLoss", trainLoss)
-        .put("validationLoss", validationLoss)
-        .put("roundsPerEpoch", roundsPerEpoch)
-        .put("sampleInputs", sampleInputs);
+  protected ModelData curves(ModelData data) {
+    return history().saveTo(data).put("sampleInputs", sampleInputs);
+  }
+
+  /**
+   * The saved history (see {@link FitHistory#saveTo}); for a model saved before histories had one name (format 1,
+   * early format 2), the arrays "trainLoss", "validationLoss" and "roundsPerEpoch".
+   */
+  protected static FitHistory savedHistory(ModelData data) {
+    FitHistory h = FitHistory.readFrom(data);
+    return h != null ? h : new FitHistory("", "", data.vector("trainLoss"), (int) data.scalar("roundsPerEpoch"), null,
+        data.vector("validationLoss"));
   }
 }

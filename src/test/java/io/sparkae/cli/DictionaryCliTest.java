@@ -40,7 +40,7 @@ class DictionaryCliTest extends SparkTest {
       assertTrue(Files.size(sc.resolve("figures/" + f)) > 500, f);
     }
     assertTrue(Files.readString(sc.resolve("metrics.json")).contains("\"objectiveHistory\""));
-    assertEquals(3, SparseCodingModel.load(sc.resolve("model").toString()).objectiveHistory().length);
+    assertEquals(3, SparseCodingModel.load(sc.resolve("model").toString()).history().values().length);
 
     Path ica = dir.resolve("ica");
     assertEquals(0, Main.run("fit", "ica", "--input", patches, "--k", "4", "--max-iter", "5", "--output",

@@ -100,14 +100,14 @@ class NeuralAutoencoderTest extends SparkTest {
     float[] opt = new float[cfg.optimizer.stateSize(p.length)];
     // An epoch is a pass's worth of rows: ceil(300 / (1 partition x B 16 x H 3)) = 7 rounds.
     int roundsPerEpoch = (300 + 47) / 48;
-    assertEquals(roundsPerEpoch, m.roundsPerEpoch());
+    assertEquals(roundsPerEpoch, m.history().roundsPerEpoch());
     double[] losses = new double[2 * roundsPerEpoch];
     for (int round = 1; round <= 2 * roundsPerEpoch; round++) {
       LocalTrainer.Stats s = local.run(p, opt, (round - 1) * 3L, 3, cfg.learningRate((round - 1) / roundsPerEpoch));
       losses[round - 1] = s.lossSum / s.samples;
     }
     assertArrayEquals(p, m.autoencoder().parameters(), 0f, "bit for bit");
-    assertArrayEquals(losses, m.trainLoss(), 0.0);
+    assertArrayEquals(losses, m.history().values(), 0.0);
   }
 
   @Test
@@ -126,14 +126,14 @@ class NeuralAutoencoderTest extends SparkTest {
     data.unpersist();
     assertArrayEquals(a.autoencoder().parameters(), b.autoencoder().parameters(), 0f);
     assertFalse(Arrays.equals(a.autoencoder().parameters(), c.autoencoder().parameters()));
-    assertEquals(3, a.validationLoss().length);
+    assertEquals(3, a.history().validation().length);
     // The validation curve is the held-out loss of the parameters of each epoch: the last entry is exactly the
     // model's own loss on the held-out rows, and the entries move as training does. (Whether it falls by epoch 3
     // depends on the seed: last / first measured 0.63 to 0.84 over 6 seeds, too wide a spread for a bound.)
-    assertEquals(a.evaluate(held).meanLoss(), a.validationLoss()[2], 1e-12 * a.validationLoss()[2]);
-    assertTrue(a.validationLoss()[2] != a.validationLoss()[0], Arrays.toString(a.validationLoss()));
-    Spread.record("neural.validationLastOverFirst", a.validationLoss()[2] / a.validationLoss()[0]);
-    assertEquals(3 * a.roundsPerEpoch(), a.trainLoss().length);
+    assertEquals(a.evaluate(held).meanLoss(), a.history().validation()[2], 1e-12 * a.history().validation()[2]);
+    assertTrue(a.history().validation()[2] != a.history().validation()[0], Arrays.toString(a.history().validation()));
+    Spread.record("neural.validationLastOverFirst", a.history().validation()[2] / a.history().validation()[0]);
+    assertEquals(3 * a.history().roundsPerEpoch(), a.history().values().length);
   }
 
   @Test
@@ -166,7 +166,7 @@ class NeuralAutoencoderTest extends SparkTest {
     NeuralAutoencoderModel resumed = est.setCheckpointDir(ck).setResume(true).fit(data);
     data.unpersist();
     assertArrayEquals(whole.autoencoder().parameters(), resumed.autoencoder().parameters(), 0f);
-    assertArrayEquals(whole.trainLoss(), resumed.trainLoss(), 0.0);
+    assertArrayEquals(whole.history().values(), resumed.history().values(), 0.0);
   }
 
   @Test
@@ -193,7 +193,7 @@ class NeuralAutoencoderTest extends SparkTest {
     m.write().save(path);
     NeuralAutoencoderModel back = NeuralAutoencoderModel.load(path);
     assertArrayEquals(m.autoencoder().parameters(), back.autoencoder().parameters(), 0f);
-    assertArrayEquals(m.trainLoss(), back.trainLoss(), 0.0);
+    assertArrayEquals(m.history().values(), back.history().values(), 0.0);
     assertEquals(m.architecture().toString(), back.architecture().toString());
     assertEquals("loss", back.getLossCol());
     AutoencoderModel<?> any = io.sparkae.core.Models.load(spark(), path);

@@ -31,7 +31,7 @@ class NeuralCliTest extends SparkTest {
     assertEquals(10, m.architecture().topK());
     assertEquals(28, m.provenance().imageHeight());
     String metrics = Files.readString(fit.resolve("metrics.json"));
-    assertTrue(metrics.contains("\"finalTrainLoss\""), metrics);
+    assertTrue(metrics.contains("\"finalObjective\""), metrics);
     for (String f : new String[] {"loss.png", "reconstructions.png", "filters.png"}) {
       assertTrue(Files.size(fit.resolve("figures/" + f)) > 1000, f);
     }

@@ -107,7 +107,7 @@ class TrainingPartitionsTest extends SparkTest {
     for (int inputPartitions : new int[] {2, 7, 200}) {
       NeuralAutoencoderModel m = est.fit(frame(x, inputPartitions));
       // An epoch is a pass's worth of rows: 1200 rows / (W = 2 partitions x B 16 x H 5) = 7.5, so 8 rounds.
-      assertEquals(8, m.roundsPerEpoch());
+      assertEquals(8, m.history().roundsPerEpoch());
       float[] p = m.autoencoder().parameters();
       if (reference == null) {
         reference = p;
@@ -134,7 +134,7 @@ class TrainingPartitionsTest extends SparkTest {
         .setResume(true).fit(data);
     assertArrayEquals(whole.autoencoder().parameters(), resumed.autoencoder().parameters(), 0f,
         "the checkpoint carries the block update Delta");
-    assertArrayEquals(whole.trainLoss(), resumed.trainLoss(), 0.0);
+    assertArrayEquals(whole.history().values(), resumed.history().values(), 0.0);
     float[] plain = est.copy(org.apache.spark.ml.param.ParamMap.empty()).setBlockMomentum(0).fit(data)
         .autoencoder().parameters();
     assertFalse(java.util.Arrays.equals(plain, whole.autoencoder().parameters()));

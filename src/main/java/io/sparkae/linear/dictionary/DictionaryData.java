@@ -6,13 +6,14 @@ import java.util.Arrays;
 
 /**
  * What a fitted dictionary model saves: the dictionary Phi (d x m), the code solver's settings (the solver by
- * name; format 1 saved its ordinal), the objective per round and the histogram of nonzeros per code in the last
- * round. Shared by sparse coding and NMF.
+ * name; format 1 saved its ordinal) and the histogram of nonzeros per code in the last round (the objective per
+ * round is the model's {@code FitHistory}; {@link #objectives} reads it from models saved before). Shared by sparse
+ * coding and NMF.
  */
 final class DictionaryData {
   private DictionaryData() {}
 
-  static ModelData write(SparseCoder c, double[] objectives, long[] nonzeros, int maxSweeps, double cdTol) {
+  static ModelData write(SparseCoder c, long[] nonzeros, int maxSweeps, double cdTol) {
     double[] nz = new double[nonzeros.length];
     for (int i = 0; i < nz.length; i++) {
       nz[i] = nonzeros[i];
@@ -25,8 +26,6 @@ final class DictionaryData {
         .put("nonnegative", c.nonnegative() ? 1.0 : 0.0)
         .put("maxSweeps", maxSweeps)
         .put("cdTol", cdTol)
-        .put("objectiveHistory", objectives.length == 0 ? new double[] {Double.NaN} : objectives)
-        .put("rounds", objectives.length)
         .put("nonzeroHistogram", nz);
   }
 

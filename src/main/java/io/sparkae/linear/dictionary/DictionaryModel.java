@@ -1,10 +1,14 @@
 package io.sparkae.linear.dictionary;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.FitHistory;
+import io.sparkae.core.Figure;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a fitted sparse-coding model and a fitted NMF share: the dictionary Phi (d x m, unit-norm atoms) inside its
@@ -15,6 +19,8 @@ import io.sparkae.linalg.DenseMatrix;
  */
 public abstract class DictionaryModel<M extends DictionaryModel<M>> extends AutoencoderModel<M> {
   private static final long serialVersionUID = 1L;
+  /** Most atoms drawn in one grid. */
+  static final int MAX_TILES = 256;
 
   private final DictionaryAutoencoder ae;
   private final double[] objectives;
@@ -42,8 +48,14 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
   /** A reader for a concrete dictionary model. */
   protected static <M extends DictionaryModel<M>> StageReader<M> reader(Class<M> type, Factory<M> factory) {
     return StageReader.model(type, (uid, data, prov) -> factory.create(uid, DictionaryData.coder(data),
-        DictionaryData.objectives(data), DictionaryData.nonzeros(data), (int) data.scalar("maxSweeps"),
+        savedObjectives(data), DictionaryData.nonzeros(data), (int) data.scalar("maxSweeps"),
         data.scalar("cdTol"), prov));
+  }
+
+  /** The saved history's values; saved before histories had one name: the arrays "objectiveHistory", "rounds". */
+  private static double[] savedObjectives(ModelData data) {
+    FitHistory h = FitHistory.readFrom(data);
+    return h != null ? h.values() : DictionaryData.objectives(data);
   }
 
   /** This model's parts handed to {@code factory} (for {@code copy}). */
@@ -61,9 +73,44 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
     return ae.dictionary();
   }
 
+  /** The family's name in figure titles ("sparse coding", "NMF"). */
+  protected abstract String label();
+
+  /** What the objective per round is ("objective per row", "squared error per row"). */
+  protected abstract String objectiveName();
+
+  /** How atoms are shaded in the atoms figure. */
+  protected abstract Figure.Scale atomScale();
+
   /** The objective per row for each round of the fit (see the concrete model for its terms). */
+  @Override
+  public FitHistory history() {
+    return FitHistory.of(objectiveName(), "squared error per row", objectives, null);
+  }
+
+  /** @deprecated use {@code history().values()} */
+  @Deprecated
   public double[] objectiveHistory() {
-    return objectives.clone();
+    return history().values();
+  }
+
+  /** The atoms as images when rows are images, then the objective per round. */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    if (provenance().isImage()) {
+      out.add(atoms(dictionary(), "atoms.png", label() + ": atoms", atomScale()));
+    }
+    out.add(new Figure.LinePlot("objective.png", label() + ": " + objectiveName(), "round", "objective per row",
+        List.of(Figure.Series.ofRounds("objective", objectives)), false));
+    return out;
+  }
+
+  /** Up to {@link #MAX_TILES} columns of {@code phi} as images in a square-ish grid. */
+  protected Figure atoms(DenseMatrix phi, String file, String title, Figure.Scale scale) {
+    int shown = Math.min(phi.cols, MAX_TILES);
+    return new Figure.ImageGrid(file, title + " (" + shown + " of " + phi.cols + ")", Figure.columns(phi, shown),
+        provenance().imageHeight(), provenance().imageWidth(), (int) Math.ceil(Math.sqrt(shown)), scale, null);
   }
 
   /**
@@ -95,6 +142,6 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
 
   @Override
   protected ModelData data() {
-    return DictionaryData.write(ae.coder(), objectives, nonzeroHistogram, maxSweeps, cdTol);
+    return history().saveTo(DictionaryData.write(ae.coder(), nonzeroHistogram, maxSweeps, cdTol));
   }
 }

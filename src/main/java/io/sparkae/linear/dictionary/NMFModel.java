@@ -1,5 +1,6 @@
 package io.sparkae.linear.dictionary;
 
+import io.sparkae.core.Figure;
 import io.sparkae.core.Provenance;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -20,6 +21,21 @@ public final class NMFModel extends DictionaryModel<NMFModel> {
 
   public int rank() {
     return autoencoder().codeSize();
+  }
+
+  @Override
+  protected String label() {
+    return "NMF";
+  }
+
+  @Override
+  protected String objectiveName() {
+    return "squared error per row";
+  }
+
+  @Override
+  protected Figure.Scale atomScale() {
+    return Figure.Scale.PER_IMAGE_MINMAX;
   }
 
   @Override

@@ -1,6 +1,11 @@
 package io.sparkae.linear.dictionary;
 
+import io.sparkae.core.Figure;
 import io.sparkae.core.Provenance;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -26,7 +31,63 @@ public final class SparseCodingModel extends DictionaryModel<SparseCodingModel> 
 
   @Override
   protected Vector codeVector(double[] z, int offset, int length) {
-    return Vectors.dense(java.util.Arrays.copyOfRange(z, offset, offset + length)).toSparse();
+    return Vectors.dense(Arrays.copyOfRange(z, offset, offset + length)).toSparse();
+  }
+
+  @Override
+  protected String label() {
+    return "sparse coding";
+  }
+
+  @Override
+  protected String objectiveName() {
+    return "objective per row";
+  }
+
+  @Override
+  protected Figure.Scale atomScale() {
+    return Figure.Scale.PER_IMAGE_SYMMETRIC;
+  }
+
+  @Override
+  protected void describeFamily(Map<String, Object> out) {
+    long[] counts = nonzeroHistogram();
+    double s = 0;
+    long n = 0;
+    for (int k = 0; k < counts.length; k++) {
+      s += (double) k * counts[k];
+      n += counts[k];
+    }
+    out.put("meanNonzeros", n == 0 ? Double.NaN : s / n);
+  }
+
+  /** The atoms and the objective, then the histogram of nonzeros per code in the last round. */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>(super.figures());
+    out.add(new Figure.Histogram("nonzeros.png", "sparse coding: nonzeros per code (last round)", "nonzeros",
+        expand(nonzeroHistogram()), 0));
+    return out;
+  }
+
+  /** The histogram's counts as observations, scaled down proportionally beyond 200,000 rows. */
+  static double[] expand(long[] counts) {
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    double f = total > 200_000 ? 200_000.0 / total : 1.0;
+    List<Integer> values = new ArrayList<>();
+    for (int k = 0; k < counts.length; k++) {
+      long c = Math.round(counts[k] * f);
+      for (long i = 0; i < c; i++) {
+        values.add(k);
+      }
+    }
+    if (values.isEmpty()) {
+      values.add(0);
+    }
+    return values.stream().mapToDouble(Integer::doubleValue).toArray();
   }
 
   @Override

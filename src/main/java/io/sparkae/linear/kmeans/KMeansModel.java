@@ -2,12 +2,16 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.core.Autoencoder;
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.EvaluationExtras;
+import io.sparkae.core.Figure;
+import io.sparkae.core.FitHistory;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
@@ -25,7 +29,7 @@ import org.apache.spark.sql.types.StructField;
  * {@code distanceCol}; {@code clusterCenters()}, {@code predict(Vector)} and {@code summary()} match MLlib's names.
  * Set {@code outputCol} to "" to get MLlib's columns only. Immutable.
  */
-public final class KMeansModel extends AutoencoderModel<KMeansModel> {
+public final class KMeansModel extends AutoencoderModel<KMeansModel> implements EvaluationExtras {
   private static final long serialVersionUID = 1L;
 
   private final KMeansAutoencoder ae;
@@ -124,6 +128,61 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> {
     return ClusteringMetrics.compute(this, dataset);
   }
 
+  /** The cost of each round's assignment and whether the centers stopped moving. */
+  @Override
+  public FitHistory history() {
+    return summary == null ? FitHistory.NONE : FitHistory.of("sum of squared distances", "squared distance",
+        summary.objectiveHistory(), summary.converged());
+  }
+
+  @Override
+  protected void describeFamily(Map<String, Object> out) {
+    out.put("k", k());
+    if (summary != null) {
+      out.put("trainingCost", summary.trainingCost());
+      out.put("iterations", summary.numIter());
+      out.put("clusterSizes", summary.clusterSizes());
+    }
+  }
+
+  /** Inertia and silhouette (on a seeded sample) of {@code data}. */
+  @Override
+  public Map<String, Object> evaluationExtras(Dataset<?> data, int importanceSamples) {
+    return clusteringMetrics(data).toMap();
+  }
+
+  /** For images the centroids (at most 100) with their sizes; the histogram of cluster sizes; the cost per round. */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    long[] sizes = summary != null ? summary.clusterSizes() : null;
+    if (provenance().isImage()) {
+      DenseMatrix c = centers();
+      int shown = Math.min(c.cols, 100);
+      List<String> captions = new ArrayList<>();
+      for (int j = 0; j < shown; j++) {
+        captions.add(sizes == null ? String.valueOf(j) : j + ": " + sizes[j]);
+      }
+      out.add(new Figure.ImageGrid("centroids.png", "k-means: centroids (cluster: size)", Figure.columns(c, shown),
+          provenance().imageHeight(), provenance().imageWidth(), Math.min(10, shown), Figure.Scale.PER_IMAGE_MINMAX,
+          captions));
+    }
+    if (sizes != null) {
+      double[] sz = new double[sizes.length];
+      for (int j = 0; j < sizes.length; j++) {
+        sz[j] = sizes[j];
+      }
+      out.add(new Figure.Histogram("cluster-sizes.png", "k-means: cluster sizes", "rows in cluster", sz,
+          Math.max(5, Math.min(30, sizes.length))));
+      double[] cost = summary.objectiveHistory();
+      if (cost.length > 0) {
+        out.add(new Figure.LinePlot("cost.png", "k-means: cost per round", "round", "sum of squared distances",
+            List.of(Figure.Series.ofRounds("cost", cost)), false));
+      }
+    }
+    return out;
+  }
+
   @Override
   protected List<StructField> extraOutputFields() {
     List<StructField> out = new ArrayList<>();
@@ -175,10 +234,8 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> {
     for (int j = 0; j < sizes.length; j++) {
       sizesAsDoubles[j] = sizes[j];
     }
-    return new ModelData()
+    return history().saveTo(new ModelData())
         .put("centers", ae.centers())
-        .put("objectiveHistory", new DenseMatrix(summary.numIter(), 1, summary.objectiveHistory()))
-        .put("converged", summary.converged() ? 1.0 : 0.0)
         .put("trainingCost", summary.trainingCost())
         .put("clusterSizes", sizesAsDoubles)
         .put("initSeconds", summary.initSeconds());
@@ -197,7 +254,10 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> {
       for (int j = 0; j < sizes.length; j++) {
         sizesAsLongs[j] = (long) sizes[j];
       }
-      KMeansSummary s = new KMeansSummary(data.vector("objectiveHistory"), data.scalar("converged") != 0,
+      // Saved before histories had one name (format 1, early format 2): the arrays "objectiveHistory", "converged".
+      FitHistory h = FitHistory.readFrom(data);
+      KMeansSummary s = new KMeansSummary(h != null ? h.values() : data.vector("objectiveHistory"),
+          h != null ? Boolean.TRUE.equals(h.converged()) : data.scalar("converged") != 0,
           data.scalar("trainingCost"), sizesAsLongs, data.scalar("initSeconds"));
       return new KMeansModel(uid, new KMeansAutoencoder(c), s, prov);
     });

@@ -1,10 +1,15 @@
 package io.sparkae.linear.pca;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.Figure;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 
@@ -61,6 +66,44 @@ public final class PCAModel extends AutoencoderModel<PCAModel> {
   /** Total variance of the training data (trace of the covariance). */
   public double totalVariance() {
     return totalVariance;
+  }
+
+  @Override
+  protected void describeFamily(Map<String, Object> out) {
+    double[] ratio = explainedVarianceRatio();
+    double cumulative = 0;
+    for (double r : ratio) {
+      cumulative += r;
+    }
+    out.put("explainedVarianceRatio", ratio);
+    out.put("cumulativeExplainedVarianceRatio", cumulative);
+    out.put("explainedVariance", explainedVariance());
+    out.put("totalVariance", totalVariance);
+  }
+
+  /** The scree plot; for images also the mean and the leading components (at most 35) with their share. */
+  @Override
+  public List<Figure> figures() {
+    double[] ratio = explainedVarianceRatio();
+    List<Figure> out = new ArrayList<>();
+    out.add(new Figure.Scree("scree.png", "PCA: explained variance ratio (k = " + k() + ")", ratio));
+    Provenance p = provenance();
+    if (p.isImage()) {
+      DenseMatrix w = components();
+      int shown = Math.min(w.cols, 35);
+      List<double[]> images = new ArrayList<>();
+      List<String> captions = new ArrayList<>();
+      images.add(mean());
+      captions.add("mean");
+      for (int j = 0; j < shown; j++) {
+        images.add(w.column(j));
+        captions.add(String.format(Locale.ROOT, "%d: %.1f%%", j + 1, 100 * ratio[j]));
+      }
+      // Symmetric scaling per tile: components are signed (grey = 0); the nonnegative mean shows as light strokes.
+      out.add(new Figure.ImageGrid("components.png", "PCA: mean and top " + shown + " components (grey = 0)", images,
+          p.imageHeight(), p.imageWidth(), 6, Figure.Scale.PER_IMAGE_SYMMETRIC, captions));
+    }
+    return out;
   }
 
   @Override

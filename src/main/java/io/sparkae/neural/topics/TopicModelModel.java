@@ -1,14 +1,22 @@
 package io.sparkae.neural.topics;
 
+import io.sparkae.core.FitHistory;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
+import io.sparkae.core.TrainingReport;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * A fitted {@link TopicModel}. {@code transform} appends each document's topic proportions softmax(mu(x)) (default
@@ -17,8 +25,10 @@ import org.apache.spark.sql.Dataset;
  * {@link #perplexity} the held-out perplexity bound; {@link #coherence} NPMI on a reference corpus. The vocabulary
  * is a Param, saved in the metadata. Immutable.
  */
-public final class TopicModelModel extends VariationalModel<TopicModelModel> {
+public final class TopicModelModel extends VariationalModel<TopicModelModel> implements TrainingReport {
   private static final long serialVersionUID = 1L;
+  /** Words per topic in the fit's report. */
+  static final int TOP_WORDS = 10;
 
   private final StringArrayParam vocabulary;
 
@@ -113,16 +123,50 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> {
     return Coherence.npmi(reference, getInputCol(), topWordIndices(n));
   }
 
+  /**
+   * Each topic's top words with its NPMI coherence on the training corpus (metrics and a readable topics.txt), and
+   * the vocabulary (vocabulary.txt, one word per line, for vectorising new documents with
+   * {@code --option vocabulary=...}).
+   */
+  @Override
+  public Report trainingReport(Dataset<Row> corpus) {
+    String[][] words = describeTopics(TOP_WORDS);
+    double[] npmi = coherence(corpus, Math.min(TOP_WORDS, vae().inputSize()));
+    double mean = 0;
+    List<Map<String, Object>> topics = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (int t = 0; t < words.length; t++) {
+      Map<String, Object> topic = new LinkedHashMap<>();
+      topic.put("topic", t);
+      topic.put("npmi", npmi[t]);
+      topic.put("words", words[t]);
+      topics.add(topic);
+      mean += npmi[t] / words.length;
+      text.append(String.format(Locale.ROOT, "%3d  %+.3f  %s%n", t, npmi[t], String.join(" ", words[t])));
+    }
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("meanNpmi", mean);
+    metrics.put("topics", topics);
+    String header = String.format(Locale.ROOT, "# %d topics, top %d words by decoder weight; NPMI on the training "
+        + "corpus (mean %.4f)%n", k(), TOP_WORDS, mean);
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("topics.txt", header + text);
+    files.put("vocabulary.txt", String.join("\n", getVocabulary()) + "\n");
+    return new Report(metrics, files);
+  }
+
   @Override
   public TopicModelModel copy(ParamMap extra) {
-    return copyParamsTo(new TopicModelModel(uid(), autoencoder(), trainLoss(), validationLoss(), roundsPerEpoch(),
+    FitHistory h = history();
+    return copyParamsTo(new TopicModelModel(uid(), autoencoder(), h.values(), h.validation(), h.roundsPerEpoch(),
         provenance()), extra);
   }
 
   public static MLReader<TopicModelModel> read() {
-    return StageReader.model(TopicModelModel.class, (uid, data, prov) ->
-        new TopicModelModel(uid, readAutoencoder(data), data.vector("trainLoss"), data.vector("validationLoss"),
-            (int) data.scalar("roundsPerEpoch"), prov));
+    return StageReader.model(TopicModelModel.class, (uid, data, prov) -> {
+      FitHistory h = savedHistory(data);
+      return new TopicModelModel(uid, readAutoencoder(data), h.values(), h.validation(), h.roundsPerEpoch(), prov);
+    });
   }
 
   public static TopicModelModel load(String path) {

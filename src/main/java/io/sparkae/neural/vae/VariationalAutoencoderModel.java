@@ -1,16 +1,19 @@
 package io.sparkae.neural.vae;
 
 import io.sparkae.core.Autoencoder;
+import io.sparkae.core.FitHistory;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.SharedParams;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -49,7 +52,7 @@ public final class VariationalAutoencoderModel extends VariationalModel<Variatio
   protected List<StructField> extraOutputFields() {
     return getSigmaCol().isEmpty() ? List.of()
         : List.of(new StructField(getSigmaCol(), SQLDataTypes.VectorType(), false,
-            org.apache.spark.sql.types.Metadata.empty()));
+            Metadata.empty()));
   }
 
   @Override
@@ -59,20 +62,23 @@ public final class VariationalAutoencoderModel extends VariationalModel<Variatio
     DenseMatrix sigma = new DenseMatrix(k, n);
     ((VaeAutoencoder) ae).encode(x, n, mu, sigma);
     for (int j = 0; j < n; j++) {
-      out[0][j] = Vectors.dense(java.util.Arrays.copyOfRange(sigma.values, j * k, (j + 1) * k));
+      out[0][j] = Vectors.dense(Arrays.copyOfRange(sigma.values, j * k, (j + 1) * k));
     }
   }
 
   @Override
   public VariationalAutoencoderModel copy(ParamMap extra) {
-    return copyParamsTo(new VariationalAutoencoderModel(uid(), autoencoder(), trainLoss(), validationLoss(),
-        roundsPerEpoch(), sampleInputs(), provenance()), extra);
+    FitHistory h = history();
+    return copyParamsTo(new VariationalAutoencoderModel(uid(), autoencoder(), h.values(), h.validation(),
+        h.roundsPerEpoch(), sampleInputs(), provenance()), extra);
   }
 
   public static MLReader<VariationalAutoencoderModel> read() {
-    return StageReader.model(VariationalAutoencoderModel.class, (uid, data, prov) ->
-        new VariationalAutoencoderModel(uid, readAutoencoder(data), data.vector("trainLoss"),
-            data.vector("validationLoss"), (int) data.scalar("roundsPerEpoch"), data.matrix("sampleInputs"), prov));
+    return StageReader.model(VariationalAutoencoderModel.class, (uid, data, prov) -> {
+      FitHistory h = savedHistory(data);
+      return new VariationalAutoencoderModel(uid, readAutoencoder(data), h.values(), h.validation(),
+          h.roundsPerEpoch(), data.matrix("sampleInputs"), prov);
+    });
   }
 
   public static VariationalAutoencoderModel load(String path) {

@@ -1,11 +1,25 @@
 package io.sparkae.neural.vae;
 
-import io.sparkae.neural.TrainedModel;
+import io.sparkae.core.DataFigures;
+import io.sparkae.core.Figure;
+import io.sparkae.core.FitHistory;
+import io.sparkae.core.LikelihoodEvaluation;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
+import io.sparkae.core.Sampling;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.Activation;
+import io.sparkae.neural.TrainedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Base of the fitted probabilistic autoencoders (the VAE and the topic model): the trained {@link Vae} and its
@@ -15,14 +29,17 @@ import org.apache.spark.sql.Dataset;
  *
  * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
  * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "beta",
- * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "trainLoss", "validationLoss",
- * "roundsPerEpoch", "sampleInputs". Format-1 models (settings packed by position into the array "vae", enums by
+ * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * {@link FitHistory#saveTo} saves it. Format-1 models (the history as "trainLoss",
+ * "validationLoss", "roundsPerEpoch"; settings packed by position into the array "vae", enums by
  * ordinal, the seed as two 32-bit halves) are still read.
  *
  * @param <M> the concrete model
  */
-public abstract class VariationalModel<M extends VariationalModel<M>> extends TrainedModel<M> {
+public abstract class VariationalModel<M extends VariationalModel<M>> extends TrainedModel<M>
+    implements Sampling, LikelihoodEvaluation, DataFigures {
   private static final long serialVersionUID = 1L;
+  private static final long SAMPLE_SEED = 20140101L;
 
   private final VaeAutoencoder ae;
 
@@ -46,10 +63,147 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     return VaeEvaluation.evaluate(data, getInputCol(), ae, importanceSamples);
   }
 
+  @Override
+  public Map<String, Object> evaluationExtras(Dataset<?> data, int importanceSamples) {
+    return evaluateLikelihood(data, importanceSamples).toMap();
+  }
+
+  /** One pass: the -ELBO and its terms together (the generic evaluate would compute the -ELBO a second time). */
+  @Override
+  public Map<String, Object> heldOutMetrics(Dataset<?> data) {
+    VaeEvaluation.Result r = evaluateLikelihood(data, 0);
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("rows", r.rows());
+    v.put("meanLoss", r.negElbo());
+    v.put("loss", ae.lossName());
+    v.putAll(r.toMap());
+    return v;
+  }
+
+  @Override
+  protected String objectiveName() {
+    return "-ELBO per row";
+  }
+
+  @Override
+  protected String objectiveUnit() {
+    return "nats";
+  }
+
+  @Override
+  protected void describeFamily(Map<String, Object> out) {
+    out.put("architecture", vae().toString());
+    out.put("parameters", vae().numParams());
+    out.put("latentSize", vae().latentSize());
+  }
+
+  /**
+   * After Kingma and Welling (2014), figures 2, 4 and 5: the training objective and validation -ELBO against the
+   * number of rows seen; for image rows a grid of samples from the prior, inputs above their reconstructions and,
+   * for a 2-D latent, the learned manifold (decodes of a grid of z spaced through the inverse Gaussian CDF).
+   */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    Provenance p = provenance();
+    FitHistory hist = history();
+    double[] train = hist.values();
+    if (train.length > 0) {
+      double[][] axes = axes(hist, Math.max(1, p.rows()));
+      List<Figure.Series> series = new ArrayList<>();
+      series.add(new Figure.Series("train objective (per round)", axes[0], train));
+      if (axes[1].length > 0) {
+        series.add(new Figure.Series("validation -ELBO (per epoch)", axes[1], hist.validation()));
+      }
+      out.add(new Figure.LinePlot("elbo.png", "-ELBO per row (nats) against rows seen", "rows seen", "-ELBO", series,
+          Arrays.stream(train).allMatch(v -> v > 0)));
+    }
+    if (!p.isImage()) {
+      return out;
+    }
+    int h = p.imageHeight();
+    int w = p.imageWidth();
+    int k = vae().latentSize();
+    out.add(new Figure.ImageGrid("samples.png", "Samples from the prior, k = " + k + " (decoder means)",
+        Figure.columns(sample(100, SAMPLE_SEED), 100), h, w, 10, Figure.Scale.FIXED_01, null));
+    DenseMatrix xs = sampleInputs();
+    if (xs.cols > 0) {
+      DenseMatrix z = new DenseMatrix(k, xs.cols);
+      ae.encode(xs, xs.cols, z);
+      List<double[]> images = Figure.columns(xs, xs.cols);
+      images.addAll(Figure.columns(decodeAll(z), xs.cols));
+      out.add(new Figure.ImageGrid("reconstructions.png", "Inputs (top) and reconstructions at mu(x) (bottom)",
+          images, h, w, xs.cols, Figure.Scale.FIXED_01, null));
+    }
+    if (k == 2 && !vae().softmaxLatent()) {
+      int side = 20;
+      DenseMatrix z = new DenseMatrix(2, side * side);
+      for (int r = 0; r < side; r++) {
+        for (int c = 0; c < side; c++) {
+          int j = r * side + c;
+          z.values[2 * j] = inverseNormalCdf((c + 0.5) / side);
+          z.values[2 * j + 1] = inverseNormalCdf(1 - (r + 0.5) / side);
+        }
+      }
+      out.add(new Figure.ImageGrid("manifold.png", "Learned manifold: z through the inverse Gaussian CDF on a 20 x 20 "
+          + "grid", Figure.columns(decodeAll(z), side * side), h, w, side, Figure.Scale.FIXED_01, null));
+    }
+    return out;
+  }
+
+  /** With a 2-D latent and a label column: the codes of up to 5,000 rows of {@code data} coloured by label. */
+  @Override
+  public List<Figure> figures(Dataset<Row> data, String title) {
+    if (vae().latentSize() != 2 || vae().softmaxLatent() || !Arrays.asList(data.columns()).contains("label")) {
+      return List.of();
+    }
+    List<Row> rows = copy(new ParamMap()).setOutputCol("__code")
+        .transform(data.select(getInputCol(), "label").limit(5000)).select("__code", "label").collectAsList();
+    double[] x = new double[rows.size()];
+    double[] y = new double[rows.size()];
+    int[] labels = new int[rows.size()];
+    for (int i = 0; i < x.length; i++) {
+      Vector v = (Vector) rows.get(i).get(0);
+      x[i] = v.apply(0);
+      y[i] = v.apply(1);
+      labels[i] = (int) rows.get(i).getDouble(1);
+    }
+    return List.of(new Figure.Scatter("codes.png", "Posterior means mu(x) of " + x.length + " " + title
+        + " rows, by label", x, y, labels));
+  }
+
+  /**
+   * The standard normal quantile function, by Acklam's rational approximation (relative error below 1.2e-9),
+   * for p in (0, 1).
+   */
+  static double inverseNormalCdf(double p) {
+    double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+        -3.066479806614716e+01, 2.506628277459239e+00};
+    double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+        -1.328068155288572e+01};
+    double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+        4.374664141464968e+00, 2.938163982698783e+00};
+    double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
+    double low = 0.02425;
+    if (p < low) {
+      double q = Math.sqrt(-2 * Math.log(p));
+      return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+          / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    if (p > 1 - low) {
+      return -inverseNormalCdf(1 - p);
+    }
+    double q = p - 0.5;
+    double r = q * q;
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+
   /**
    * {@code count} new rows (d x count): latent values drawn from the prior, seeded by {@code seed}, through the
    * decoder's mean. For the topic model the draws are mapped to topic proportions by the softmax first.
    */
+  @Override
   public DenseMatrix sample(int count, long seed) {
     if (count < 1) {
       throw new IllegalArgumentException("count = " + count + " must be >= 1");
@@ -57,7 +211,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     Vae vae = vae();
     int k = vae.latentSize();
     DenseMatrix z = new DenseMatrix(k, count);
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    SplittableRandom r = new SplittableRandom(seed);
     Prior prior = vae.prior();
     for (int j = 0; j < count; j++) {
       for (int i = 0; i < k; i++) {
@@ -77,7 +231,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     int batch = 256;
     for (int first = 0; first < z.cols; first += batch) {
       int n = Math.min(batch, z.cols - first);
-      DenseMatrix zb = new DenseMatrix(z.rows, n, java.util.Arrays.copyOfRange(z.values, first * z.rows,
+      DenseMatrix zb = new DenseMatrix(z.rows, n, Arrays.copyOfRange(z.values, first * z.rows,
           (first + n) * z.rows));
       DenseMatrix xb = new DenseMatrix(d, n);
       ae.decode(zb, n, xb);
@@ -115,7 +269,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
   }
 
   private static int[] hiddenSizes(int[] sizes) {
-    return java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+    return Arrays.copyOfRange(sizes, 1, sizes.length - 1);
   }
 
   private static int[] ints(double[] v) {

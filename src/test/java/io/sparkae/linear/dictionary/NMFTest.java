@@ -59,7 +59,7 @@ class NMFTest extends SparkTest {
     for (double v : phi.values) {
       assertTrue(v >= 0, "nonnegative atoms");
     }
-    double[] h = m.objectiveHistory();
+    double[] h = m.history().values();
     for (int t = 1; t < h.length; t++) {
       assertTrue(h[t] <= h[t - 1] * (1 + 1e-6) + 1e-12, "round " + (t + 1) + ": " + h[t - 1] + " -> " + h[t]);
     }
@@ -80,7 +80,7 @@ class NMFTest extends SparkTest {
     NMF nmf = new NMF().setRank(4).setMaxIter(40).setTol(0).setSeed(12);
     NMFModel a = nmf.fit(df);
     NMFModel exact = nmf.copy(new org.apache.spark.ml.param.ParamMap()).setExactCodes(true).setMaxIter(20).fit(df);
-    for (double[] h : new double[][] {a.objectiveHistory(), exact.objectiveHistory()}) {
+    for (double[] h : new double[][] {a.history().values(), exact.history().values()}) {
       for (int t = 1; t < h.length; t++) {
         // Exact arithmetic never increases it (warm sweeps start from the previous codes scaled with the atoms'
         // norms; each sweep and the HALS dictionary step minimise exactly); the per-row error
@@ -88,8 +88,8 @@ class NMFTest extends SparkTest {
         assertTrue(h[t] <= h[t - 1] + 1e-10 * meanSquaredNorm, "round " + (t + 1) + ": " + h[t - 1] + " -> " + h[t]);
       }
     }
-    double[] hw = a.objectiveHistory();
-    double[] he = exact.objectiveHistory();
+    double[] hw = a.history().values();
+    double[] he = exact.history().values();
     assertEquals(40, hw.length);
     assertEquals(20, he.length);
     double ratio = Spread.record("nmf.warmOverExact", (hw[39] + 1e-12 * meanSquaredNorm)
@@ -99,7 +99,7 @@ class NMFTest extends SparkTest {
     assertTrue(ratio <= 1.0, "warm " + hw[39] + " vs exact " + he[19]);
     NMFModel b = nmf.fit(df);
     assertEquals(0.0, a.dictionary().maxAbsDiff(b.dictionary()), "same seed, same dictionary");
-    org.junit.jupiter.api.Assertions.assertArrayEquals(hw, b.objectiveHistory(), 0.0);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(hw, b.history().values(), 0.0);
     assertEquals(0, CodeStore.size(), "a fit drops its codes when it ends");
     assertEquals(40, a.roundSeconds().length);
     df.unpersist();

@@ -42,7 +42,7 @@ class SparseCodingTest extends SparkTest {
     Dataset<Row> df = PlantedDictionary.frame(spark(), PlantedDictionary.rows(truth, 1000, 3, 0.05, 202), 2).cache();
     SparseCoding sc = new SparseCoding().setNumAtoms(24).setLambda(0.2).setMaxIter(6).setTol(0).setSeed(203);
     SparseCodingModel a = sc.fit(df);
-    double[] h = a.objectiveHistory();
+    double[] h = a.history().values();
     assertEquals(6, h.length);
     for (int t = 1; t < h.length; t++) {
       assertTrue(h[t] <= h[t - 1] * (1 + 1e-9), "round " + (t + 1) + ": " + h[t - 1] + " -> " + h[t]);
@@ -54,12 +54,12 @@ class SparseCodingTest extends SparkTest {
     }
     SparseCodingModel b = sc.fit(df);
     assertEquals(0.0, a.dictionary().maxAbsDiff(b.dictionary()), "same seed, same dictionary");
-    assertArrayEquals(h, b.objectiveHistory(), 0.0);
+    assertArrayEquals(h, b.history().values(), 0.0);
     // The model's mean loss on the training data is the objective of codes against the final dictionary.
     assertTrue(a.evaluate(df).meanLoss() <= h[h.length - 1] * (1 + 1e-9));
     assertEquals(0, CodeStore.size(), "a fit drops its warm codes when it ends");
     // Exact codes (from zero to convergence every round): the same guarantees.
-    double[] he = sc.copy(new org.apache.spark.ml.param.ParamMap()).setExactCodes(true).fit(df).objectiveHistory();
+    double[] he = sc.copy(new org.apache.spark.ml.param.ParamMap()).setExactCodes(true).fit(df).history().values();
     for (int t = 1; t < he.length; t++) {
       assertTrue(he[t] <= he[t - 1] * (1 + 1e-9), "exact codes, round " + (t + 1) + ": " + he[t - 1] + " -> " + he[t]);
     }
@@ -74,7 +74,7 @@ class SparseCodingTest extends SparkTest {
         2).cache();
     SparseCodingModel m = new SparseCoding().setNumAtoms(24).setSolver("omp").setNonzeros(3).setFraction(0.2)
         .setMaxIter(10).setSeed(Spread.seed(303)).fit(df);
-    double[] h = m.objectiveHistory();
+    double[] h = m.history().values();
     assertEquals(10, h.length);
     // Measured 0.58 to 0.65 (median 0.60) over 5 seeds and both BLAS: the bound is the median plus 3 spreads.
     double ratio = Spread.record("sparseCoding.onlineLastOverFirst", h[9] / h[0]);
@@ -92,7 +92,7 @@ class SparseCodingTest extends SparkTest {
     m.write().save(path);
     SparseCodingModel loaded = SparseCodingModel.load(path);
     assertEquals(0.0, m.dictionary().maxAbsDiff(loaded.dictionary()));
-    assertArrayEquals(m.objectiveHistory(), loaded.objectiveHistory(), 0.0);
+    assertArrayEquals(m.history().values(), loaded.history().values(), 0.0);
     assertArrayEquals(m.nonzeroHistogram(), loaded.nonzeroHistogram());
     assertEquals(400, java.util.Arrays.stream(loaded.nonzeroHistogram()).sum());
     List<Row> a = m.transform(df).orderBy("features").select("code").collectAsList();
@@ -140,7 +140,7 @@ class SparseCodingTest extends SparkTest {
     for (int j = 0; j < 4; j++) {
       assertEquals(1.0, norms.get(j, j), 1e-12, "unit-norm atom " + j);
     }
-    double[] h = m.objectiveHistory();
+    double[] h = m.history().values();
     assertTrue(h[h.length - 1] < 1e-20, "both directions represented: objective " + java.util.Arrays.toString(h)
         + " atoms " + java.util.Arrays.toString(phi.values));
     assertEquals(1.0, PlantedDictionary.recovered(new DenseMatrix(6, 2, new double[] {1, 0, 0, 0, 0, 0, 0, 1, 0, 0,

@@ -1,11 +1,16 @@
 package io.sparkae.linear.dictionary.ica;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.Figure;
+import io.sparkae.core.FitHistory;
 import io.sparkae.core.ModelData;
 import io.sparkae.core.Provenance;
 import io.sparkae.core.StageReader;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.pca.PcaAutoencoder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 
@@ -40,20 +45,39 @@ public final class ICAModel extends AutoencoderModel<ICAModel> {
   }
 
   /** Per round, {@code max_i (1 - |w_i^T w_i(previous)|)}. */
-  public double[] changeHistory() {
-    return changes.clone();
+  @Override
+  public FitHistory history() {
+    return FitHistory.of("max_i (1 - |w_i . w_i,old|)", "change", changes, null);
+  }
+
+  /** The unmixing filters as images when rows are images, then the change per round (log scale). */
+  @Override
+  public List<Figure> figures() {
+    List<Figure> out = new ArrayList<>();
+    if (provenance().isImage()) {
+      DenseMatrix filters = unmixing().transpose();
+      int shown = Math.min(filters.cols, 256);
+      out.add(new Figure.ImageGrid("filters.png", "ICA: unmixing filters (" + shown + " of " + filters.cols + ")",
+          Figure.columns(filters, shown), provenance().imageHeight(), provenance().imageWidth(),
+          (int) Math.ceil(Math.sqrt(shown)), Figure.Scale.PER_IMAGE_SYMMETRIC, null));
+    }
+    double[] y = new double[changes.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = Math.max(changes[i], 1e-16);
+    }
+    out.add(new Figure.LinePlot("convergence.png", "FastICA: max_i (1 - |w_i . w_i,old|) per round", "round",
+        "change", List.of(Figure.Series.ofRounds("change", y)), true));
+    return out;
   }
 
   @Override
   protected ModelData data() {
     PcaAutoencoder p = ae.whitening();
-    return new ModelData()
+    return history().saveTo(new ModelData())
         .put("mean", p.mean())
         .put("components", p.components())
         .put("variances", p.variances())
-        .put("w", ae.unmixing())
-        .put("changes", changes.length == 0 ? new double[] {Double.NaN} : changes)
-        .put("rounds", changes.length);
+        .put("w", ae.unmixing());
   }
 
   @Override
@@ -68,7 +92,9 @@ public final class ICAModel extends AutoencoderModel<ICAModel> {
       int k = u.cols;
       PcaAutoencoder p = new PcaAutoencoder(data.matrix("mean", d, 1).values, u,
           data.matrix("variances", k, 1).values, true);
-      double[] ch = java.util.Arrays.copyOf(data.vector("changes"), (int) data.scalar("rounds"));
+      // Saved before histories had one name (format 1, early format 2): the arrays "changes" and "rounds".
+      FitHistory h = FitHistory.readFrom(data);
+      double[] ch = h != null ? h.values() : Arrays.copyOf(data.vector("changes"), (int) data.scalar("rounds"));
       return new ICAModel(uid, new IcaAutoencoder(p, data.matrix("w", k, k)), ch, prov);
     });
   }

@@ -70,15 +70,15 @@ class FastICATest extends SparkTest {
     // Measured 0.007 to 0.023 (median 0.012) over 5 seeds and both BLAS: the bound is the median plus 3 spreads.
     double distance = Spread.record("ica.amari", amari(DenseMatrix.multiply(m.unmixing(), false, mixing, false)));
     assertTrue(distance < 0.06, "Amari distance " + distance);
-    Spread.record("ica.rounds", m.changeHistory().length); // measured 3 to 6
-    assertTrue(m.changeHistory().length < 50, "converged in " + m.changeHistory().length + " rounds");
+    Spread.record("ica.rounds", m.history().values().length); // measured 3 to 6
+    assertTrue(m.history().values().length < 50, "converged in " + m.history().values().length + " rounds");
     // k = d: decoding inverts encoding exactly.
     assertTrue(m.evaluate(df).meanLoss() < 1e-18 * n, "lossless with k = d");
     String path = dir.resolve("ica").toString();
     m.write().save(path);
     ICAModel loaded = ICAModel.load(path);
     assertEquals(0.0, m.unmixing().maxAbsDiff(loaded.unmixing()));
-    assertArrayEquals(m.changeHistory(), loaded.changeHistory(), 0.0);
+    assertArrayEquals(m.history().values(), loaded.history().values(), 0.0);
     df.unpersist();
   }
 

@@ -82,6 +82,8 @@ public final class CodeStats implements Serializable {
     CodeStore.Kept before = warm && roundNo > 1 ? CodeStore.get(round.fit, partition, roundNo - 1) : null;
     double[][] previous = before == null ? null : before.codes();
     double[][] norms = before == null ? null : before.squaredNorms();
+    CodeStore.Kept spare = warm && roundNo > 2 ? CodeStore.take(round.fit, partition, roundNo - 2) : null;
+    double[][] reuse = spare == null ? null : spare.codes();
     List<double[]> kept = warm ? new ArrayList<>() : null;
     List<double[]> keptNorms = warm ? new ArrayList<>() : null;
     CodeStats st = null;
@@ -123,7 +125,8 @@ public final class CodeStats implements Serializable {
           xx = new double[n];
         }
       }
-      double[] zv = warm ? new double[m * n] : zbuf;
+      double[] zv = !warm ? zbuf
+          : reuse != null && k < reuse.length && reuse[k].length == m * n ? reuse[k] : new double[m * n];
       boolean start = false;
       if (warm && previous != null && k < previous.length && previous[k].length == m * n) {
         double[] p = previous[k];

@@ -49,6 +49,17 @@ final class CodeStore {
     CODES.remove(new Key(fit, partition, round - 2));
   }
 
+  /**
+   * Removes and returns the codes of (fit, partition) after {@code round}, or null: round r + 2 takes the arrays
+   * of round r to write its own codes into, instead of allocating a partition's worth of codes every round. The
+   * removal is atomic, so two attempts of the same task never share arrays; an attempt that finds none allocates.
+   * Round r + 2 starts only after round r + 1 has ended, the last round that reads round r's codes.
+   */
+  static Kept take(String fit, int partition, int round) {
+    SoftReference<Kept> ref = CODES.remove(new Key(fit, partition, round));
+    return ref == null ? null : ref.get();
+  }
+
   /** Drops every entry of {@code fit} (called on each executor when the fit ends). */
   static void dropFit(String fit) {
     CODES.keySet().removeIf(k -> k.fit().equals(fit));

@@ -20,6 +20,14 @@ import io.sparkae.linalg.DenseMatrix;
 final class NearestCenter {
   /** Largest scratch G, in doubles (16 MB): blocks are processed in chunks of columns below it. */
   private static final int MAX_SCRATCH = 1 << 21;
+  /**
+   * Columns of X per chunk, in doubles of X (256 KB): the chunk the gemm has just read is still in the core's L2
+   * cache when the argmin and the cluster sums read it again, so X crosses the memory bus once per round instead of
+   * twice (at small k the round is bound by that bandwidth, not by the gemm's flops). At least
+   * {@link #MIN_CHUNK} columns, so that packing C for each gemm stays a small part of it at large k.
+   */
+  static final int CHUNK_DOUBLES = Integer.getInteger("sparkae.kmeans.chunkDoubles", 1 << 15);
+  private static final int MIN_CHUNK = Integer.getInteger("sparkae.kmeans.minChunk", 32);
   /** Above this ratio of (||x||^2 + ||c||^2) to the expanded distance, the distance is recomputed directly. */
   private static final double CANCELLATION = 1024;
 
@@ -36,7 +44,8 @@ final class NearestCenter {
   NearestCenter(int d, int k, int maxColumns) {
     this.d = d;
     this.k = k;
-    this.chunk = Math.max(1, Math.min(Math.max(1, maxColumns), MAX_SCRATCH / k));
+    this.chunk = Math.max(1, Math.min(Math.min(Math.max(1, maxColumns), MAX_SCRATCH / k),
+        Math.max(MIN_CHUNK, CHUNK_DOUBLES / Math.max(1, d))));
     this.g = new double[k * chunk];
     ensure(maxColumns);
   }

@@ -1,7 +1,6 @@
 package io.sparkae;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sparkae.testing.Project;
 import java.io.IOException;
@@ -142,7 +141,7 @@ class LayeringTest {
         }
       }
     }
-    report(problems, "layering");
+    assertTrue(problems.isEmpty(), () -> message(problems, "layering"));
   }
 
   @Test
@@ -188,7 +187,7 @@ class LayeringTest {
         }
       }
     }
-    report(problems, "full class names");
+    assertTrue(problems.isEmpty(), () -> message(problems, "full class names"));
   }
 
   @Test
@@ -206,11 +205,9 @@ class LayeringTest {
     assertTrue(sources().size() > 100, "read " + sources().size() + " files under " + ROOT);
   }
 
-  private static void report(List<String> problems, String what) {
-    if (!problems.isEmpty()) {
-      fail(problems.size() + " " + what + " problem(s) in src/main/java (see ARCHITECTURE.md):\n  "
-          + String.join("\n  ", problems));
-    }
+  private static String message(List<String> problems, String what) {
+    return problems.size() + " " + what + " problem(s) in src/main/java (see ARCHITECTURE.md):\n  "
+        + String.join("\n  ", problems);
   }
 
   private static List<Path> sources() {

@@ -18,6 +18,8 @@ final class ClusterStats implements Serializable {
   final int k;
   /** Rows scanned (for mini-batch, more than the rows assigned). */
   long rows;
+  /** Rows whose distances to every center were computed (all of them, but in a bounded round). */
+  long computed;
   final long[] counts;
   /** d x k column-major sums (high parts), or null when not asked for. */
   final double[] sums;
@@ -25,7 +27,8 @@ final class ClusterStats implements Serializable {
   double[] sumsLo;
   double cost;
   double costLo;
-  final Farthest farthest;
+  /** The farthest rows (re-seeding); a bounded round tracks none and the driver fills them in when needed. */
+  Farthest farthest;
 
   ClusterStats(int d, int k, boolean withSums, int farthestCount) {
     this.d = d;
@@ -59,6 +62,7 @@ final class ClusterStats implements Serializable {
   /** Adds another partition's statistics into this one. */
   ClusterStats merge(ClusterStats o) {
     rows += o.rows;
+    computed += o.computed;
     for (int j = 0; j < k; j++) {
       counts[j] += o.counts[j];
     }
@@ -114,6 +118,7 @@ final class ClusterStats implements Serializable {
       position += b.size;
     }
     st.rows = position;
+    st.computed = position;
     return st;
   }
 }

@@ -2,14 +2,17 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.core.InputColumn;
 import io.sparkae.core.IterativeEstimator;
+import io.sparkae.core.PartitionStore;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -65,6 +68,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private final DoubleParam batchFraction;
   private final Param<String> predictionCol;
   private final Param<String> distanceCol;
+  private final BooleanParam bounds;
 
   public KMeans() {
     this(Identifiable.randomUID("sparkae-kmeans"));
@@ -89,6 +93,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
         ParamValidators.inRange(0.0, 1.0, false, true));
     predictionCol = KMeansParams.predictionCol(this);
     distanceCol = KMeansParams.distanceCol(this);
+    bounds = new BooleanParam(this, "bounds", "Lloyd: skip the distances that triangle-inequality bounds (Hamerly "
+        + "2010) show cannot change a row's center; the same model, fewer distances (default: true)");
+    setDefault(bounds, true);
     setDefault(k, 2);
     setDefault(initMode, "k-means||");
     setDefault(initSteps, 2);
@@ -107,6 +114,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   public DoubleParam batchFraction() { return batchFraction; }
   public Param<String> predictionCol() { return predictionCol; }
   public Param<String> distanceCol() { return distanceCol; }
+  public BooleanParam bounds() { return bounds; }
+  public boolean getBounds() { return (Boolean) getOrDefault(bounds); }
+  public KMeans setBounds(boolean v) { return with(bounds, v); }
   public int getK() { return (Integer) getOrDefault(k); }
   public String getInitMode() { return getOrDefault(initMode); }
   public int getInitSteps() { return (Integer) getOrDefault(initSteps); }
@@ -217,7 +227,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
           blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
       RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
           ? miniBatch(blocks, new KMeansState(init.centers))
-          : lloyd(blocks, new KMeansState(init.centers));
+          : lloyd(blocks, init.centers);
       RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
           (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
       ClusterStats fin = last.round(r.state(), r.rounds() + 1);
@@ -234,15 +244,47 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     }
   }
 
-  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, KMeansState start) {
+  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start) {
     int far = Math.min(getK(), 16);
     double tol2 = getTol() * getTol();
+    String fit = getBounds() ? UUID.randomUUID().toString() : null;
     RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
-        (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), true, far), ClusterStats::merge);
-    return loop.run(start, getMaxIter(), (s, st, round) -> {
-      CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG);
-      return new RoundLoop.Outcome<>(new KMeansState(u.centers), st.totalCost(), u.maxMove2 <= tol2);
-    }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
+        (s, it, ctx) -> s.fit == null ? ClusterStats.of(s, it, ctx.partition(), true, far)
+            : BoundedRound.of(s, it, ctx), ClusterStats::merge);
+    // A bounded round tracks no farthest rows: when a cluster is empty, one full round finds them.
+    RoundLoop<PointBlock, KMeansState, ClusterStats> farthest = new RoundLoop<>(blocks, getSeed(),
+        (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, far), ClusterStats::merge);
+    long[] work = new long[2];
+    try {
+      RoundLoop.Result<KMeansState> r = loop.run(new KMeansState(start, fit, null), getMaxIter(), (s, st, round) -> {
+        work[0] += st.computed;
+        work[1] += st.rows;
+        if (fit != null && st.assigned() > 0 && hasEmpty(st.counts)) {
+          st.farthest = farthest.round(s, round).farthest;
+        }
+        CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG);
+        return new RoundLoop.Outcome<>(new KMeansState(u.centers, fit, s.centers), st.totalCost(),
+            u.maxMove2 <= tol2);
+      }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
+      if (fit != null && work[1] > 0) {
+        LOG.info("k-means (Lloyd): distances to every center computed for {}% of the rows over {} rounds; the "
+            + "bounds skipped the rest", String.format(Locale.ROOT, "%.1f", 100.0 * work[0] / work[1]), r.rounds());
+      }
+      return r;
+    } finally {
+      if (fit != null) {
+        blocks.foreachPartition(it -> PartitionStore.dropFit(fit));
+      }
+    }
+  }
+
+  private static boolean hasEmpty(long[] counts) {
+    for (long c : counts) {
+      if (c == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start) {

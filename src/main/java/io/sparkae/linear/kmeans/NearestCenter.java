@@ -34,16 +34,31 @@ final class NearestCenter {
   private final int d;
   private final int k;
   private final int chunk;
+  /**
+   * Rounding allowance of the expanded squared distance, relative to {@code ||x||^2 + ||c||^2}: the rounding error
+   * of a d-term dot product is at most about d units in the last place of those terms (d * 1.1e-16, Higham 2002,
+   * 3.1), so {@code 1e-15 (d + 8)} is a margin of 9 or more over the worst case (the typical error is about
+   * sqrt(d) units).
+   */
+  final double allowance;
   private final double[] g;
   /** Nearest center of column j of the last block. */
   int[] label = new int[0];
   /** Squared distance of column j of the last block to its nearest center (relative error below ~1e-12). */
   double[] dist2 = new double[0];
+  /**
+   * The second smallest expanded squared distance of column j of the last block, {@code ||x||^2 + min over the
+   * other centers of (-2 c^T x + ||c||^2)}, as rounded (within {@link #allowance} times {@code ||x||^2 + ||c||^2}
+   * of the exact value); +inf when k = 1, NaN when no norms are given. The distance bounds of {@link BoundedRound}
+   * start from it.
+   */
+  double[] second2 = new double[0];
 
   /** A kernel for d-dimensional rows, k centers and blocks of at most {@code maxColumns} columns. */
   NearestCenter(int d, int k, int maxColumns) {
     this.d = d;
     this.k = k;
+    this.allowance = 1e-15 * (d + 8);
     this.chunk = Math.max(1, Math.min(Math.min(Math.max(1, maxColumns), MAX_SCRATCH / k),
         Math.max(MIN_CHUNK, CHUNK_DOUBLES / Math.max(1, d))));
     this.g = new double[k * chunk];
@@ -54,6 +69,7 @@ final class NearestCenter {
     if (label.length < n) {
       label = new int[n];
       dist2 = new double[n];
+      second2 = new double[n];
     }
   }
 
@@ -78,15 +94,20 @@ final class NearestCenter {
         int go = j * k;
         double best = g[go] + norms[0];
         int a = 0;
+        double next = Double.POSITIVE_INFINITY;
         for (int i = 1; i < k; i++) {
           double v = g[go + i] + norms[i];
           if (v < best) {
+            next = best;
             best = v;
             a = i;
+          } else if (v < next) {
+            next = v;
           }
         }
         int col = start + j;
         label[col] = a;
+        second2[col] = xNorms == null ? Double.NaN : xNorms[col] + next;
         int xo = col * d;
         int co = a * d;
         double fast = xNorms == null ? 0 : xNorms[col] + best;

@@ -1,10 +1,15 @@
 package io.sparkae.cli;
 
+import io.sparkae.bench.Benchmarks;
+import io.sparkae.core.SparkErrors;
+import io.sparkae.core.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +21,7 @@ import picocli.CommandLine.Command;
  * {@code arity = "0..1", fallbackValue = "true"}: a plain picocli flag takes the opposite of its default, so
  * {@code --overwrite} over a file's {@code overwrite=true} would have turned overwriting off.
  */
-@Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + io.sparkae.core.Version.SPARKAE,
+@Command(name = "sparkae", mixinStandardHelpOptions = true, version = "sparkae " + Version.SPARKAE,
     description = "Representation learning on Apache Spark: every model is an autoencoder.",
     subcommands = {FitCommand.class, TransformCommand.class, EvaluateCommand.class, ReportCommand.class,
         BenchCommand.class, SampleCommand.class,
@@ -31,7 +36,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     int code = run(args);
     // Stop Spark before exiting so that spark-submit and the cluster see a clean end of the application.
-    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+    SparkSession.getDefaultSession().foreach(s -> {
       s.stop();
       return null;
     });
@@ -48,11 +53,11 @@ public final class Main implements Runnable {
     // bench NAME --help is the benchmark's help: everything after NAME goes to the benchmark.
     CommandLine bench = cmd.getSubcommands().get("bench");
     bench.setStopAtPositional(true);
-    bench.getCommandSpec().usageMessage().footer("%nBenchmarks:%n" + io.sparkae.bench.Benchmarks.list().replace("%", "%%"));
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose")
-        || java.util.Arrays.asList(args).contains("--verbose=true");
+    bench.getCommandSpec().usageMessage().footer("%nBenchmarks:%n" + Benchmarks.list().replace("%", "%%"));
+    boolean verbose = Arrays.asList(args).contains("--verbose")
+        || Arrays.asList(args).contains("--verbose=true");
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      Throwable t = io.sparkae.core.SparkErrors.inputError(e) != null ? io.sparkae.core.SparkErrors.inputError(e) : e;
+      Throwable t = SparkErrors.inputError(e) != null ? SparkErrors.inputError(e) : e;
       commandLine.getErr().println("sparkae: error: " + ErrorLines.message(t, commandLine));
       if (verbose || Boolean.getBoolean("sparkae.stacktrace")) {
         e.printStackTrace(commandLine.getErr());

@@ -1,7 +1,6 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.CheckpointedFit;
-import io.sparkae.neural.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -89,8 +88,8 @@ final class Resume {
     Path file = new Path(dir, FILE);
     try {
       FileSystem fs = file.getFileSystem(conf);
-      if (est.getResume() && Checkpoint.exists(dir, conf)) {
-        int[] progress = Checkpoint.progress(dir, conf);
+      if (est.getResume() && est.hasCheckpoint(conf)) {
+        int[] progress = est.checkpointProgress(conf);
         if (!fs.exists(file)) {
           LOG.warn("the checkpoint in {} has no fingerprint (written by an older sparkae): resuming it unchecked",
               dir);
@@ -118,9 +117,9 @@ final class Resume {
         }
         return;
       }
-      if (Checkpoint.exists(dir, conf)) {
+      if (est.hasCheckpoint(conf)) {
         LOG.info("starting afresh: removing the checkpoint in {} (pass --resume to continue it)", dir);
-        Checkpoint.delete(dir, conf);
+        est.deleteCheckpoint(conf);
       }
       // One key per line in name order (Properties.store would write them in hash order).
       StringBuilder text = new StringBuilder("# sparkae checkpoint fingerprint: --resume refuses a fit that differs\n");

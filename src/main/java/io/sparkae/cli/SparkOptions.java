@@ -1,9 +1,11 @@
 package io.sparkae.cli;
 
+import io.sparkae.linalg.Blas;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +31,7 @@ public final class SparkOptions {
     if (!conf.contains("spark.master")) {
       conf.setMaster(master != null ? master : "local[*]");
     } else if (master != null && !master.equals(conf.get("spark.master"))) {
-      org.slf4j.LoggerFactory.getLogger(SparkOptions.class).warn(
+      LoggerFactory.getLogger(SparkOptions.class).warn(
           "--master {} ignored: spark-submit set the master to {}", master, conf.get("spark.master"));
     }
     if (!conf.contains("spark.app.name")) {
@@ -48,7 +50,7 @@ public final class SparkOptions {
   static synchronized void logBlasOnce() {
     if (!blasLogged) {
       blasLogged = true;
-      org.slf4j.LoggerFactory.getLogger("io.sparkae.blas").info(io.sparkae.linalg.Blas.describe());
+      LoggerFactory.getLogger("io.sparkae.blas").info(Blas.describe());
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.sparkae.core;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.io.Serializable;
 
 /**
  * The contract every fitted sparkae model implements: an encoder f (x to code z), a decoder g (z to a
@@ -11,7 +12,7 @@ import io.sparkae.linalg.DenseMatrix;
  * {@code linalg}: no Spark types, so that the same object is broadcast to executors, used in tests and saved.
  * Implementations must be immutable after construction and safe to use from several threads.
  */
-public interface Autoencoder extends java.io.Serializable {
+public interface Autoencoder extends Serializable {
 
   /** The input dimension d. */
   int inputSize();

@@ -149,5 +149,16 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
   public MLWriter write() { return new ParamsWriter(this); }
 
   /** The data of a fit after the schema checks: the dataset, its vector column, d and the image shape or null. */
-  public record FitInput(Dataset<?> data, String column, int dim, int[] imageShape, long startNanos) {}
+  public record FitInput(Dataset<?> data, String column, int dim, int[] imageShape, long startNanos) {
+    /**
+     * Fails when the param {@code name} = {@code value} exceeds d, naming the column and, if not empty, the reason
+     * ("k = 9 is larger than the number of features d = 4 in column 'features'").
+     */
+    public void requireAtMostDim(String name, int value, String reason) {
+      if (value > dim) {
+        throw new IllegalArgumentException(name + " = " + value + " is larger than the number of features d = " + dim
+            + " in column '" + column + "'" + (reason.isEmpty() ? "" : " (" + reason + ")"));
+      }
+    }
+  }
 }

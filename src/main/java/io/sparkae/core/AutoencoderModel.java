@@ -110,68 +110,31 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     return provenance;
   }
 
-  public Param<String> inputCol() {
-    return inputCol;
-  }
+  public Param<String> inputCol() { return inputCol; }
+  public Param<String> outputCol() { return outputCol; }
+  public Param<String> reconstructionCol() { return reconstructionCol; }
+  public Param<String> lossCol() { return lossCol; }
+  public IntParam blockSize() { return blockSize; }
+  public String getInputCol() { return getOrDefault(inputCol); }
+  public String getOutputCol() { return getOrDefault(outputCol); }
+  public String getReconstructionCol() { return getOrDefault(reconstructionCol); }
+  public String getLossCol() { return getOrDefault(lossCol); }
+  public int getBlockSize() { return (Integer) getOrDefault(blockSize); }
+  public M setInputCol(String v) { return with(inputCol, v); }
+  public M setOutputCol(String v) { return with(outputCol, v); }
+  public M setReconstructionCol(String v) { return with(reconstructionCol, v); }
+  public M setLossCol(String v) { return with(lossCol, v); }
 
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
-  public Param<String> reconstructionCol() {
-    return reconstructionCol;
-  }
-
-  public Param<String> lossCol() {
-    return lossCol;
-  }
-
-  public IntParam blockSize() {
-    return blockSize;
-  }
-
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
-  }
-
-  public String getReconstructionCol() {
-    return getOrDefault(reconstructionCol);
-  }
-
-  public String getLossCol() {
-    return getOrDefault(lossCol);
-  }
-
-  public int getBlockSize() {
-    return (Integer) getOrDefault(blockSize);
-  }
-
+  /** The concrete model, for fluent setters. */
   @SuppressWarnings("unchecked")
-  public M setInputCol(String v) {
-    set(inputCol, v);
+  protected final M self() {
     return (M) this;
   }
 
-  @SuppressWarnings("unchecked")
-  public M setOutputCol(String v) {
-    set(outputCol, v);
-    return (M) this;
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setReconstructionCol(String v) {
-    set(reconstructionCol, v);
-    return (M) this;
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setLossCol(String v) {
-    set(lossCol, v);
-    return (M) this;
+  /** Sets {@code param} to {@code value} and returns the concrete model: the body of every setter. */
+  protected final <T> M with(Param<T> param, T value) {
+    set(param, value);
+    return self();
   }
 
   @Override
@@ -225,8 +188,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     int rowsPerBlock = getBlockSize() > 0 ? getBlockSize() : Blocker.defaultBlockRows(d);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<Autoencoder> bc = sc.broadcast(autoencoder());
-    @SuppressWarnings("unchecked")
-    M self = (M) this;
+    M self = self();
     return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>)
         rows -> new TransformIterator<>(self, bc.value(), rows, column, inputIndex, rowsPerBlock, withCode, withRecon,
             withLoss, extra, TaskContext.getPartitionId()), Encoders.row(outSchema));

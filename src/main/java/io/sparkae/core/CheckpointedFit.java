@@ -1,8 +1,12 @@
 package io.sparkae.core;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.param.ParamMap;
 
-/** An estimator that writes checkpoints to a folder and can resume from them. */
+/**
+ * An estimator that writes checkpoints to a folder and can resume from them. The checkpoint's format is the
+ * family's; the CLI reaches it only through these methods.
+ */
 public interface CheckpointedFit {
   /** The checkpoint folder; empty for none. */
   String getCheckpointDir();
@@ -15,4 +19,17 @@ public interface CheckpointedFit {
 
   /** The estimator's parameters (for the checkpoint's fingerprint). */
   ParamMap extractParamMap();
+
+  /** True if {@link #getCheckpointDir()} holds a checkpoint. */
+  boolean hasCheckpoint(Configuration conf);
+
+  /**
+   * The round and rounds per epoch ({@code {round, roundsPerEpoch}}) of the checkpoint in
+   * {@link #getCheckpointDir()}, or null when there is none; a corrupt checkpoint gives an IllegalArgumentException
+   * naming it.
+   */
+  int[] checkpointProgress(Configuration conf);
+
+  /** Deletes the checkpoint in {@link #getCheckpointDir()} if there is one. */
+  void deleteCheckpoint(Configuration conf);
 }

@@ -1,7 +1,10 @@
 package io.sparkae.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import dev.ludovic.netlib.lapack.JavaLAPACK;
 import dev.ludovic.netlib.lapack.LAPACK;
+import dev.ludovic.netlib.lapack.NativeLAPACK;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +51,7 @@ public final class Blas {
    * differing by 7e-16. These matrices cost microseconds in Java, so determinism costs nothing here.
    */
   public static LAPACK reproducibleLapack() {
-    return dev.ludovic.netlib.lapack.JavaLAPACK.getInstance();
+    return JavaLAPACK.getInstance();
   }
 
   /** The name of the BLAS implementation in use, for logs and benchmark reports. */
@@ -58,7 +61,7 @@ public final class Blas {
 
   /** Whether BLAS runs natively (through JNI). */
   public static boolean isNative() {
-    return blas() instanceof dev.ludovic.netlib.blas.NativeBLAS;
+    return blas() instanceof NativeBLAS;
   }
 
   /**
@@ -68,7 +71,7 @@ public final class Blas {
    */
   public static String describe() {
     boolean nativeBlas = isNative();
-    boolean nativeLapack = lapack() instanceof dev.ludovic.netlib.lapack.NativeLAPACK;
+    boolean nativeLapack = lapack() instanceof NativeLAPACK;
     String line = String.format(Locale.ROOT, "BLAS: %s; LAPACK: %s",
         describe(nativeBlas, blas().getClass().getSimpleName(), "libblas.so"),
         describe(nativeLapack, lapack().getClass().getSimpleName(), "liblapack.so"));

@@ -1,5 +1,6 @@
 package io.sparkae.linalg;
 
+import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
 
 /**
@@ -44,7 +45,7 @@ public final class SymmetricEigen {
     // Small matrices (Ritz steps, ICA's whitening, the exact solver at moderate d) through the Java LAPACK,
     // whose results do not depend on where the arrays sit in the heap (see Blas.reproducibleLapack); larger ones
     // through the fastest LAPACK there is.
-    dev.ludovic.netlib.lapack.LAPACK lapack = n <= REPRODUCIBLE_SIZE ? Blas.reproducibleLapack() : Blas.lapack();
+    LAPACK lapack = n <= REPRODUCIBLE_SIZE ? Blas.reproducibleLapack() : Blas.lapack();
     double[] work = a.values.clone();
     intW m = new intW(0);
     intW info = new intW(0);

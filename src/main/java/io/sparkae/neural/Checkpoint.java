@@ -93,13 +93,13 @@ public final class Checkpoint {
    * The round and rounds per epoch of the checkpoint in {@code dir} ({@code {round, roundsPerEpoch}}), or null when
    * there is none; a corrupt file gives an IllegalArgumentException naming it.
    */
-  public static int[] progress(String dir, Configuration conf) {
+  static int[] progress(String dir, Configuration conf) {
     Checkpoint c = read(dir, conf);
     return c == null ? null : new int[] {c.round, c.roundsPerEpoch};
   }
 
   /** True if {@code dir} holds a checkpoint file. */
-  public static boolean exists(String dir, Configuration conf) {
+  static boolean exists(String dir, Configuration conf) {
     try {
       Path f = file(dir);
       return f.getFileSystem(conf).exists(f);
@@ -109,7 +109,7 @@ public final class Checkpoint {
   }
 
   /** Deletes the checkpoint file in {@code dir} if there is one. */
-  public static void delete(String dir, Configuration conf) {
+  static void delete(String dir, Configuration conf) {
     try {
       Path f = file(dir);
       f.getFileSystem(conf).delete(f, false);

@@ -7,6 +7,7 @@ import io.sparkae.core.InputColumn;
 import io.sparkae.core.ValidatedFit;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -132,6 +133,15 @@ public abstract class SgdEstimator<M extends AutoencoderModel<M>, E extends SgdE
   public int getTrainingPartitions() { return (Integer) getOrDefault(trainingPartitions); }
   public double getBlockMomentum() { return (Double) getOrDefault(blockMomentum); }
   public boolean getBlockNesterov() { return (Boolean) getOrDefault(blockNesterov); }
+
+  @Override
+  public boolean hasCheckpoint(Configuration conf) { return Checkpoint.exists(getCheckpointDir(), conf); }
+
+  @Override
+  public int[] checkpointProgress(Configuration conf) { return Checkpoint.progress(getCheckpointDir(), conf); }
+
+  @Override
+  public void deleteCheckpoint(Configuration conf) { Checkpoint.delete(getCheckpointDir(), conf); }
 
   public E setBatchSize(int v) { return with(batchSize, v); }
   public E setAveragingFrequency(int v) { return with(averagingFrequency, v); }

@@ -27,10 +27,21 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
   private final long[] nonzeroHistogram;
   private final int maxSweeps;
   private final double cdTol;
+  private final String label;
+  private final String objectiveName;
+  private final Figure.Scale atomScale;
 
+  /**
+   * The saved parts, then what the concrete family is called in figure titles ("sparse coding", "NMF"), what its
+   * objective per round is ("objective per row", "squared error per row") and how its atoms are shaded.
+   */
   protected DictionaryModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram,
-      int maxSweeps, double cdTol, Provenance provenance) {
+      int maxSweeps, double cdTol, Provenance provenance, String label, String objectiveName,
+      Figure.Scale atomScale) {
     super(uid, provenance);
+    this.label = label;
+    this.objectiveName = objectiveName;
+    this.atomScale = atomScale;
     this.ae = new DictionaryAutoencoder(coder);
     this.objectives = objectives.clone();
     this.nonzeroHistogram = nonzeroHistogram.clone();
@@ -73,19 +84,10 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
     return ae.dictionary();
   }
 
-  /** The family's name in figure titles ("sparse coding", "NMF"). */
-  protected abstract String label();
-
-  /** What the objective per round is ("objective per row", "squared error per row"). */
-  protected abstract String objectiveName();
-
-  /** How atoms are shaded in the atoms figure. */
-  protected abstract Figure.Scale atomScale();
-
   /** The objective per row for each round of the fit (see the concrete model for its terms). */
   @Override
   public FitHistory history() {
-    return FitHistory.of(objectiveName(), "squared error per row", objectives, null);
+    return FitHistory.of(objectiveName, "squared error per row", objectives, null);
   }
 
   /** @deprecated use {@code history().values()} */
@@ -99,9 +101,9 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
   public List<Figure> figures() {
     List<Figure> out = new ArrayList<>();
     if (provenance().isImage()) {
-      out.add(atoms(dictionary(), "atoms.png", label() + ": atoms", atomScale()));
+      out.add(atoms(dictionary(), "atoms.png", label + ": atoms", atomScale));
     }
-    out.add(new Figure.LinePlot("objective.png", label() + ": " + objectiveName(), "round", "objective per row",
+    out.add(new Figure.LinePlot("objective.png", label + ": " + objectiveName, "round", "objective per row",
         List.of(Figure.Series.ofRounds("objective", objectives)), false));
     return out;
   }

@@ -16,26 +16,12 @@ public final class NMFModel extends DictionaryModel<NMFModel> {
 
   public NMFModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
       double cdTol, Provenance provenance) {
-    super(uid, coder, objectives, nonzeroHistogram, maxSweeps, cdTol, provenance);
+    super(uid, coder, objectives, nonzeroHistogram, maxSweeps, cdTol, provenance, "NMF", "squared error per row",
+        Figure.Scale.PER_IMAGE_MINMAX);
   }
 
   public int rank() {
     return autoencoder().codeSize();
-  }
-
-  @Override
-  protected String label() {
-    return "NMF";
-  }
-
-  @Override
-  protected String objectiveName() {
-    return "squared error per row";
-  }
-
-  @Override
-  protected Figure.Scale atomScale() {
-    return Figure.Scale.PER_IMAGE_MINMAX;
   }
 
   @Override

@@ -95,15 +95,13 @@ public final class SparseCoding extends DictionaryEstimator<SparseCodingModel, S
 
   @Override
   protected SparseCodingModel train(FitInput input) {
-    int d = input.dim();
     int m = getNumAtoms();
     SparseCoder.Solver kind = SparseCoder.Solver.parse(getSolver());
     if (kind != SparseCoder.Solver.LASSO && getNonzeros() > m) {
       throw new IllegalArgumentException("nonzeros = " + getNonzeros() + " is larger than numAtoms = " + m);
     }
-    if (kind == SparseCoder.Solver.OMP && getNonzeros() > d) {
-      throw new IllegalArgumentException("nonzeros = " + getNonzeros() + " is larger than the number of features d = "
-          + d + " in column '" + input.column() + "' (OMP needs independent atoms)");
+    if (kind == SparseCoder.Solver.OMP) {
+      input.requireAtMostDim("nonzeros", getNonzeros(), "OMP needs independent atoms");
     }
     AlternatingFit.Settings s = settings("sparse coding", m, false);
     s.fraction = getFraction();

@@ -22,7 +22,8 @@ public final class SparseCodingModel extends DictionaryModel<SparseCodingModel> 
 
   public SparseCodingModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
       double cdTol, Provenance provenance) {
-    super(uid, coder, objectives, nonzeroHistogram, maxSweeps, cdTol, provenance);
+    super(uid, coder, objectives, nonzeroHistogram, maxSweeps, cdTol, provenance, "sparse coding",
+        "objective per row", Figure.Scale.PER_IMAGE_SYMMETRIC);
   }
 
   public int numAtoms() {
@@ -32,21 +33,6 @@ public final class SparseCodingModel extends DictionaryModel<SparseCodingModel> 
   @Override
   protected Vector codeVector(double[] z, int offset, int length) {
     return Vectors.dense(Arrays.copyOfRange(z, offset, offset + length)).toSparse();
-  }
-
-  @Override
-  protected String label() {
-    return "sparse coding";
-  }
-
-  @Override
-  protected String objectiveName() {
-    return "objective per row";
-  }
-
-  @Override
-  protected Figure.Scale atomScale() {
-    return Figure.Scale.PER_IMAGE_SYMMETRIC;
   }
 
   @Override

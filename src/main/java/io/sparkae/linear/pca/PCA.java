@@ -101,10 +101,7 @@ public final class PCA extends AutoencoderEstimator<PCAModel, PCA> {
   protected PCAModel train(FitInput input) {
     int d = input.dim();
     int kk = getK();
-    if (kk > d) {
-      throw new IllegalArgumentException("k = " + kk + " is larger than the number of features d = " + d
-          + " in column '" + input.column() + "'");
-    }
+    input.requireAtMostDim("k", kk, "");
     JavaRDD<InternalRow> rows = InputColumn.internalRows(input.data(), input.column());
     boolean randomized = usesRandomized(d);
     LOG.info("PCA fit: k={}, d={}, solver={}, whiten={}, partitions={}, column '{}'", kk, d,

@@ -69,10 +69,7 @@ public final class FastICA extends IterativeEstimator<ICAModel, FastICA> {
   protected ICAModel train(FitInput input) {
     int d = input.dim();
     int kk = getK();
-    if (kk > d) {
-      throw new IllegalArgumentException("k = " + kk + " is larger than the number of features d = " + d
-          + " in column '" + input.column() + "'");
-    }
+    input.requireAtMostDim("k", kk, "");
     Contrast g = Contrast.parse(getContrast());
     PCAModel pcaModel = new PCA().setK(kk).setWhiten(true).setInputCol(input.column()).setSeed(getSeed())
         .setBlockSize(getBlockSize()).fit(input.data());

@@ -1,5 +1,6 @@
 package io.sparkae.bench;
 
+import io.sparkae.core.SparkDefaults;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import org.apache.spark.SparkConf;
@@ -39,6 +40,7 @@ final class BenchOptions {
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
       conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
       conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+      SparkDefaults.apply(conf);
       return SparkSession.builder().config(conf).getOrCreate();
     }
   }

@@ -1,5 +1,6 @@
 package io.sparkae.cli;
 
+import io.sparkae.core.SparkDefaults;
 import io.sparkae.linalg.Blas;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class SparkOptions {
       conf.setAppName(appName);
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    SparkDefaults.apply(conf);
     sparkConf.forEach(conf::set);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     logBlasOnce();

@@ -1,5 +1,6 @@
 package io.sparkae.testing;
 
+import io.sparkae.core.SparkDefaults;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,6 +23,7 @@ public abstract class SparkTest {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
           .config("spark.driver.host", "127.0.0.1")
+          .config("spark.task.maxDirectResultSize", SparkDefaults.MAX_DIRECT_RESULT)
           .getOrCreate();
     }
     return session;

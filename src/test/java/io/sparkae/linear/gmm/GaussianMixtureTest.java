@@ -343,6 +343,25 @@ class GaussianMixtureTest extends SparkTest {
     assertTrue(Files.size(out.resolve("figures/log-likelihood.png")) > 1000);
     String metrics = Files.readString(out.resolve("metrics.json"));
     assertTrue(metrics.contains("\"bic\"") && metrics.contains("\"logLikelihood\""), metrics);
+
+    Path codes = dir.resolve("codes");
+    r = Cli.run("transform", "--model", out.toString(), "--input", Cli.MNIST_SAMPLE, "--output", codes.toString(),
+        "--loss");
+    assertEquals(0, r.code(), r.err());
+    for (Row row : spark().read().parquet(codes.resolve("data").toString()).select("features", "code", "loss",
+        "prediction", "probability").limit(10).collectAsList()) {
+      double[] x = ((Vector) row.get(0)).toArray();
+      assertArrayEquals(m.autoencoder().encode(x), ((Vector) row.get(1)).toArray(), 1e-12);
+      assertEquals(m.autoencoder().loss(x), row.getDouble(2), 1e-9 * Math.abs(row.getDouble(2)));
+      assertEquals(m.predict((Vector) row.get(0)), row.getInt(3));
+    }
+    r = Cli.run("evaluate", "--model", out.toString(), "--input", Cli.MNIST_SAMPLE);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"meanLoss\""), r.out());
+    Path samples = dir.resolve("samples");
+    r = Cli.run("sample", "--model", out.toString(), "--count", "20", "--output", samples.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(20, spark().read().parquet(samples.resolve("samples.parquet").toString()).count());
   }
 
   /** The adjusted Rand index of two labelings (Hubert and Arabie 1985): 1 for identical partitions. */

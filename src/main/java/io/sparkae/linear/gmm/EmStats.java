@@ -68,15 +68,19 @@ final class EmStats implements Serializable {
         GmmAutoencoder.responsibilities(r, n, logp);
       }
       st.rows += n;
+      int worst = -1;
       for (int i = 0; i < n; i++) {
         st.logLikelihood += logp[i];
         if (logp[i] < st.worstLogP) {
           st.worstLogP = logp[i];
-          st.worstRow = b.row(i);
+          worst = i;
         }
         for (int j = 0; j < k; j++) {
           st.counts[j] += r.values[i * k + j];
         }
+      }
+      if (worst >= 0) {
+        st.worstRow = b.row(worst);
       }
       // S1 += X R^T (d x k)
       Blas.blas().dgemm("N", "T", d, k, n, 1.0, b.x.values, d, r.values, k, 1.0, st.s1.values, d);

@@ -178,13 +178,12 @@ public final class GmmAutoencoder implements Autoencoder {
   public DenseMatrix covariance(int j) {
     int d = inputSize();
     DenseMatrix c = new DenseMatrix(d, d);
+    if (type == CovarianceType.FULL) {
+      System.arraycopy(covariances.values, j * d * d, c.values, 0, d * d);
+      return c;
+    }
     for (int i = 0; i < d; i++) {
-      switch (type) {
-        case FULL -> System.arraycopy(covariances.values, j * d * d, c.values, 0, d * d);
-        case DIAG -> c.values[i * d + i] = covariances.values[j * d + i];
-        case SPHERICAL -> c.values[i * d + i] = covariances.values[j];
-        default -> throw new IllegalStateException();
-      }
+      c.values[i * d + i] = type == CovarianceType.DIAG ? covariances.values[j * d + i] : covariances.values[j];
     }
     return c;
   }

@@ -17,7 +17,7 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   private static final List<Supplier<Benchmark>> ALL = List.of(RoundBench::new, PcaBench::new, KMeansBench::new,
-      DictionaryBench::new, AutoencoderBench::new, VaeBench::new, TopicsBench::new);
+      GmmBench::new, DictionaryBench::new, AutoencoderBench::new, VaeBench::new, TopicsBench::new);
 
   /** The registered benchmarks' names, in the order {@code all} runs them. */
   public static List<String> names() {

@@ -142,8 +142,6 @@ class ProbabilisticPCATest extends SparkTest {
       // EM's observed-data likelihood cannot decrease; rounding in sums of 48,000 terms is below 1e-12 relative.
       assertTrue(ll[t] >= ll[t - 1] - 1e-11 * Math.abs(ll[t]), "round " + (t + 1) + ": " + ll[t - 1] + " -> " + ll[t]);
     }
-    System.out.println("EMDEBUG " + (ll.length) + " rounds " + ll.length + " first " + ll[0] + " last " + ll[ll.length - 1] + " prev "
-        + ll[ll.length - 2] + " sine " + angleSine(m.loadings()) + " s2 " + m.noiseVariance());
     assertTrue(ll[ll.length - 1] > ll[0], "EM improves on the mean-imputed start");
     assertEquals(Boolean.TRUE, m.history().converged());
     // 80% of the entries: the complete-data angle (about 0.011 at n = 3000) grows by about sqrt(1 / 0.8); 0.06 is
@@ -189,7 +187,6 @@ class ProbabilisticPCATest extends SparkTest {
         assertTrue(ll[t] >= ll[t - 1] - 1e-11 * Math.abs(ll[t]), "round " + (t + 1));
       }
       assertTrue(res.converged(), "converged in " + res.rounds() + " rounds");
-      System.out.println("EMDEBUG perturbed start: " + res.rounds() + " rounds");
       // Convergence is linear with rate about s2 / lambda_k = 0.02 per round; at a relative change of 1e-12
       // the parameters are within about 1e-6 of the maximum.
       assertEquals(closed.logLikelihoodPerRow(), ll[ll.length - 1], 1e-10 * Math.abs(ll[ll.length - 1]));

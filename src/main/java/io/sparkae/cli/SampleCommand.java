@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * grid of the first 100.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-    description = "Draw new rows from a saved VAE or topic model (prior samples through the decoder's mean): "
+    description = "Draw new rows from a saved generative model (VAE or topic model: prior samples through the "
+        + "decoder's mean; probabilistic PCA, Gaussian mixture): "
         + "--output gets samples.parquet and, for image models, samples.png.")
 final class SampleCommand implements Callable<Integer> {
   @Mixin
@@ -59,7 +60,7 @@ final class SampleCommand implements Callable<Integer> {
     AutoencoderModel<?> m = model.load(s);
     if (!(m instanceof Sampling sampling)) {
       throw new IllegalArgumentException("the model at " + model.model + " is a " + m.getClass().getSimpleName()
-          + ", which has no prior to sample from; expected a VAE or a topic model");
+          + ", which has no distribution to sample from; expected a generative model (vae, topics, ppca, gmm)");
     }
     DenseMatrix x = sampling.sample(count, seed);
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),

@@ -1,12 +1,17 @@
 package io.sparkae.cli;
 
 import io.sparkae.core.AutoencoderModel;
+import io.sparkae.core.SparkErrors;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,8 +50,20 @@ final class TransformCommand implements Callable<Integer> {
       description = "replace --output if it exists")
   boolean overwrite;
 
+  @Option(names = "--stream", arity = "0..1", fallbackValue = "true",
+      description = "read --input as a folder of Parquet files arriving over time (schema from the first file), "
+          + "transform only the files not seen by earlier runs (trigger AvailableNow) and append them to --output, "
+          + "a Parquet or JSON file sink, exactly once; needs --checkpoint")
+  boolean stream;
+
+  @Option(names = "--checkpoint", description = "with --stream: the folder that remembers which files were done")
+  String checkpoint;
+
   @Override
   public Integer call() {
+    if (stream) {
+      return callStream();
+    }
     if (!outputFormat.equals("parquet") && !outputFormat.equals("json")) {
       throw new IllegalArgumentException("--output-format must be parquet or json, found " + outputFormat);
     }
@@ -70,6 +87,41 @@ final class TransformCommand implements Callable<Integer> {
       System.out.println("wrote " + output + "/data (" + outputFormat + ", columns " + String.join(", ",
           out.columns()) + ")");
       return 0;
+    }
+  }
+
+  /** {@code --stream}: one AvailableNow run of a file stream from --input to the file sink --output. */
+  private Integer callStream() {
+    if (checkpoint == null) {
+      throw new IllegalArgumentException("--stream needs --checkpoint");
+    }
+    if (!outputFormat.equals("parquet") && !outputFormat.equals("json")) {
+      throw new IllegalArgumentException("--output-format must be parquet or json, found " + outputFormat);
+    }
+    SparkSession s = spark.session("sparkae transform --stream");
+    AutoencoderModel<?> m = model.load(s);
+    m.setOutputCol(outputCol);
+    if (reconstruction) {
+      m.setReconstructionCol("reconstruction");
+    }
+    if (loss) {
+      m.setLossCol("loss");
+    }
+    m.setInputCol(input.inputCol);
+    StructType schema = s.read().parquet(input.input).schema();
+    Dataset<Row> data = s.readStream().schema(schema).parquet(input.input);
+    try {
+      StreamingQuery q = m.transform(data).writeStream().format(outputFormat)
+          .option("checkpointLocation", checkpoint).trigger(Trigger.AvailableNow()).start(output);
+      q.awaitTermination();
+      long rows = 0;
+      for (StreamingQueryProgress p : q.recentProgress()) {
+        rows += p.numInputRows();
+      }
+      System.out.println("appended " + rows + " rows to " + output + " (" + outputFormat + ")");
+      return 0;
+    } catch (Exception e) { // StreamingQueryException and TimeoutException are checked
+      throw SparkErrors.rethrow(e);
     }
   }
 }

@@ -61,23 +61,17 @@ final class TransformCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (stream) {
-      return callStream();
-    }
     if (!outputFormat.equals("parquet") && !outputFormat.equals("json")) {
       throw new IllegalArgumentException("--output-format must be parquet or json, found " + outputFormat);
+    }
+    if (stream) {
+      return callStream();
     }
     SparkSession s = spark.session("sparkae transform");
     try (OutputDir dir = new OutputDir(output, overwrite, s.sparkContext().hadoopConfiguration(),
         Map.of("input", input.input, "model", model.modelPath(s), "model folder", model.model))) {
       AutoencoderModel<?> m = model.load(s);
-      m.setOutputCol(outputCol);
-      if (reconstruction) {
-        m.setReconstructionCol("reconstruction");
-      }
-      if (loss) {
-        m.setLossCol("loss");
-      }
+      columns(m);
       Dataset<Row> data = input.load(s);
       InputSize.require(m, data, input.input);
       Dataset<Row> out = m.transform(data);
@@ -90,16 +84,8 @@ final class TransformCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --stream}: one AvailableNow run of a file stream from --input to the file sink --output. */
-  private Integer callStream() {
-    if (checkpoint == null) {
-      throw new IllegalArgumentException("--stream needs --checkpoint");
-    }
-    if (!outputFormat.equals("parquet") && !outputFormat.equals("json")) {
-      throw new IllegalArgumentException("--output-format must be parquet or json, found " + outputFormat);
-    }
-    SparkSession s = spark.session("sparkae transform --stream");
-    AutoencoderModel<?> m = model.load(s);
+  /** The output columns the options ask for. */
+  private void columns(AutoencoderModel<?> m) {
     m.setOutputCol(outputCol);
     if (reconstruction) {
       m.setReconstructionCol("reconstruction");
@@ -107,6 +93,16 @@ final class TransformCommand implements Callable<Integer> {
     if (loss) {
       m.setLossCol("loss");
     }
+  }
+
+  /** {@code --stream}: one AvailableNow run of a file stream from --input to the file sink --output. */
+  private Integer callStream() {
+    if (checkpoint == null) {
+      throw new IllegalArgumentException("--stream needs --checkpoint");
+    }
+    SparkSession s = spark.session("sparkae transform --stream");
+    AutoencoderModel<?> m = model.load(s);
+    columns(m);
     m.setInputCol(input.inputCol);
     StructType schema = s.read().parquet(input.input).schema();
     Dataset<Row> data = s.readStream().schema(schema).parquet(input.input);

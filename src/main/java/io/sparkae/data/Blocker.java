@@ -8,11 +8,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.rdd.InputFileBlockHolder;
 
 /**
  * Stacks the rows of one partition into {@link Block}s, checking each row as it goes: a null vector, a size
- * other than d, or a NaN/infinite value stops the task with a message that names the column, the partition, the
- * row's position in it and the value found. Rows are copied straight into the block's column; nothing is
+ * other than d, or a NaN/infinite value stops the task with a message that names the file being read (for a file
+ * source), the column, the partition, the row's position in it and the value found. Rows are copied straight into the block's column; nothing is
  * allocated per row.
  */
 public final class Blocker {
@@ -210,6 +211,10 @@ public final class Blocker {
   }
 
   private String where(long position) {
-    return "column '" + column + "', partition " + partition + ", row " + position;
+    // A file source's task names the file it is reading (batch and streaming reads alike); rows are pulled and
+    // checked one at a time, so it is the file of the row at hand.
+    String file = InputFileBlockHolder.getInputFilePath().toString();
+    return (file.isEmpty() ? "" : "file " + VectorColumns.local(file) + ", ") + "column '" + column + "', partition "
+        + partition + ", row " + position;
   }
 }

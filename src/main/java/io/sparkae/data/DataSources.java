@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A null, empty or {@code auto} format is inferred from the name ({@link #inferFormat}). Options for every
  * format: {@code labelCol} (default {@code label}, kept when present), {@code numPartitions} (repartition the
- * result). Other options go to Spark's reader unchanged (e.g. {@code sep} for CSV); the text formats ignore them.
+ * result); for Parquet and JSON with a vector column, {@code keep} (comma-separated columns carried along
+ * unchanged, e.g. ids for the rows a transform writes). Other options go to Spark's reader unchanged (e.g. {@code sep} for CSV); the text formats ignore them.
  * Image sources mark {@code features} with {@link #IMAGE_KEY} metadata; read it back with {@link #imageShape}; text
  * sources mark it with their vocabulary ({@link TextCorpus#vocabulary}).
  *
@@ -70,7 +71,7 @@ public final class DataSources {
   /** Options this class interprets itself; the rest go to Spark's reader. */
   private static final Set<String> OWN_OPTIONS =
       Set.of("featurescol", "labelcol", "numpartitions", "labels", "numfeatures", "header", "inferschema",
-          "vocabsize", "mindf", "maxdf", "vocabulary", "stopwords");
+          "vocabsize", "mindf", "maxdf", "vocabulary", "stopwords", "keep");
 
   private DataSources() {}
 
@@ -265,8 +266,14 @@ public final class DataSources {
     String featuresCol = opts.getOrDefault("featuresCol", FEATURES);
     String labelCol = labelCol(df, opts, where);
     boolean hasFeatures = Arrays.asList(df.columns()).contains(featuresCol);
+    List<String> keep = opts.containsKey("keep") ? Arrays.stream(opts.get("keep").split(","))
+        .map(String::strip).filter(c -> !c.isEmpty()).toList() : List.of();
     if (hasFeatures) {
-      return VectorColumns.fromVectorColumn(df, featuresCol, labelCol, where);
+      return VectorColumns.fromVectorColumn(df, featuresCol, labelCol, keep, where);
+    }
+    if (!keep.isEmpty()) {
+      throw new IllegalArgumentException("option keep (" + String.join(", ", keep) + ") needs a vector column in "
+          + where + " (option featuresCol, default features); assembled number columns cannot carry others");
     }
     if (opts.containsKey("featuresCol")) {
       VectorColumns.field(df, featuresCol, where); // throws, listing the columns there are

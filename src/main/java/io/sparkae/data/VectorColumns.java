@@ -70,6 +70,23 @@ final class VectorColumns {
    * {@code label} cast to double. {@code where} names the source in error messages.
    */
   static Dataset<Row> fromVectorColumn(Dataset<Row> df, String featuresCol, String labelCol, String where) {
+    return fromVectorColumn(df, featuresCol, labelCol, List.of(), where);
+  }
+
+  /**
+   * As {@link #fromVectorColumn(Dataset, String, String, String)}, with the columns {@code keep} of {@code df}
+   * carried after features (and label) unchanged; each must exist and be neither of those two.
+   */
+  static Dataset<Row> fromVectorColumn(Dataset<Row> df, String featuresCol, String labelCol, List<String> keep,
+      String where) {
+    for (String c : keep) {
+      field(df, c, where); // throws, listing the columns there are
+      if (c.equals(featuresCol) || c.equals(labelCol) || c.equals(DataSources.FEATURES)
+          || c.equals(DataSources.LABEL) && labelCol != null) {
+        throw new IllegalArgumentException("option keep: column '" + c + "' of " + where + " is the features or "
+            + "the label column, which the output has already");
+      }
+    }
     StructField f = field(df, featuresCol, where);
     DataType t = f.dataType();
     Column features;
@@ -85,7 +102,20 @@ final class VectorColumns {
       throw new IllegalArgumentException("column '" + featuresCol + "' of " + where + " has type "
           + t.simpleString() + ", expected a vector or an array of numbers");
     }
-    return select(df, features.as(DataSources.FEATURES, f.metadata()), labelCol, where);
+    Dataset<Row> out = select(df, features.as(DataSources.FEATURES, f.metadata()), labelCol, where);
+    if (keep.isEmpty()) {
+      return out;
+    }
+    // The same projection of df (select checked the label above), the kept columns beside: no join.
+    List<Column> all = new ArrayList<>();
+    all.add(features.as(DataSources.FEATURES, f.metadata()));
+    if (labelCol != null) {
+      all.add(df.col(quote(labelCol)).cast(DataTypes.DoubleType).as(DataSources.LABEL));
+    }
+    for (String c : keep) {
+      all.add(df.col(quote(c)));
+    }
+    return df.select(all.toArray(new Column[0]));
   }
 
   /**

@@ -84,7 +84,8 @@ class CliReliabilityTest extends SparkTest {
     Cli.Result r = Cli.run("fit", "pca", "--input", in.toString(), "--k", "1", "--output", dir.resolve("o")
         .toString(), "--verbose");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().startsWith("sparkae: error: column 'features', partition 0, row 1 holds NaN"), r.err());
+    assertTrue(r.err().startsWith("sparkae: error: file " + in + ", column 'features', partition 0, row 1 holds "
+        + "NaN"), r.err());
     assertTrue(r.err().lines().count() > 5 && r.err().contains("\tat "), r.err());
   }
 

@@ -153,6 +153,41 @@ class KillTest extends SparkTest {
   }
 
   @Test
+  void killedStreamingRunRestartsWithNoDuplicateAndNoMissingRow(@TempDir Path dir) throws Exception {
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    for (int f = 0; f < 5; f++) {
+      Path tmp = dir.resolve(".f" + f);
+      spark().range(f * 20, f * 20 + 20).selectExpr("id", "array(cast(id % 7 as double), cast(id % 3 as double), "
+          + "1.0) as a").select(org.apache.spark.sql.functions.col("id"), org.apache.spark.ml.functions
+              .array_to_vector(org.apache.spark.sql.functions.col("a")).as("features"))
+          .coalesce(1).write().parquet(tmp.toString());
+      try (Stream<Path> s = Files.list(tmp)) {
+        Files.move(s.filter(x -> x.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+            in.resolve("f" + f + ".parquet"));
+      }
+    }
+    Path model = dir.resolve("pca");
+    Cli.Result r = Cli.run("fit", "pca", "--input", in.resolve("f0.parquet").toString(), "--k", "2", "--no-report",
+        "--output", model.toString());
+    assertEquals(0, r.code(), r.err());
+    String[] args = {"transform", "--stream", "--model", model.toString(), "--input", in.toString(), "--output",
+        dir.resolve("out").toString(), "--checkpoint", dir.resolve("ck").toString(), "--max-files-per-trigger", "1"};
+    Path log = dir.resolve("stream.log");
+    // Each one-file batch waits 3 s after reading its rows: the kill lands in the second batch, after the first
+    // was committed (its entry in the sink's log) and before the second's.
+    Process p = start(log, List.of("-Dsparkae.test.pausePerPartition=3000"), args);
+    await(p, dir, "out/_spark_metadata/0", log);
+    kill9(p);
+    assertFalse(Files.exists(dir.resolve("out/_spark_metadata/4")), "killed before the last batch");
+    r = Cli.run(args);
+    assertEquals(0, r.code(), r.err());
+    var out = spark().read().parquet(dir.resolve("out").toString());
+    assertEquals(100, out.count(), "no missing row");
+    assertEquals(100, out.select("id").distinct().count(), "no duplicate");
+  }
+
+  @Test
   void aBadRowPrintsOneLineAndNoSparkTrace(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("nan.json");
     Files.writeString(in, "{\"features\":[1,2,3]}\n{\"features\":[1,NaN,3]}\n");
@@ -164,8 +199,8 @@ class KillTest extends SparkTest {
     assertEquals(2, p.exitValue(), err);
     List<String> lines = err.lines().filter(l -> !l.contains(" INFO ") && !l.startsWith("WARNING: Using incubator"))
         .toList();
-    assertEquals(List.of("sparkae: error: column 'features', partition 0, row 1 holds NaN at index 1 (NaN and "
-        + "infinite values are not allowed)"), lines, err);
+    assertEquals(List.of("sparkae: error: file " + in + ", column 'features', partition 0, row 1 holds NaN at "
+        + "index 1 (NaN and infinite values are not allowed)"), lines, err);
     assertFalse(Files.exists(dir.resolve("out")));
     assertEquals(List.of(), temps(dir));
   }

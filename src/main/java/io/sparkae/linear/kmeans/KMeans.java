@@ -4,6 +4,7 @@ import io.sparkae.core.InputColumn;
 import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.PartitionStore;
 import io.sparkae.core.RoundLoop;
+import io.sparkae.core.Seeds;
 import io.sparkae.core.StageReader;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
@@ -50,8 +51,10 @@ import org.slf4j.LoggerFactory;
  *   sample of {@code batchFraction} of each partition, and each center moves towards its batch rows with the
  *   per-center learning rate 1/(rows ever assigned to it).</li>
  * </ul>
- * The fit stops after {@code maxIter} rounds or when no center moved more than {@code tol} (squared distances are
- * compared with tol^2, as MLlib does; default tol 1e-4 as MLlib). An empty cluster takes the row farthest from its
+ * The fit stops after {@code maxIter} rounds (default 300) or when no center moved more than {@code tol} (squared
+ * distances are compared with tol^2, as MLlib does; default tol 1e-4 as MLlib). With {@code restarts} r > 1 the
+ * initialisation and rounds run r times, run i from a seed derived from (seed, i) (run 0 from seed itself, so
+ * restarts 1 is the plain fit), and the model of lowest training cost is kept. An empty cluster takes the row farthest from its
  * center in that round. A last pass computes the training cost and cluster sizes of the final centers.
  * Randomness comes only from {@code seed}, per (round, partition); partition results merge in double-double, so
  * the same seed gives the same centers whatever the scheduling.
@@ -69,6 +72,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private final Param<String> predictionCol;
   private final Param<String> distanceCol;
   private final BooleanParam bounds;
+  private final IntParam restarts;
 
   public KMeans() {
     this(Identifiable.randomUID("sparkae-kmeans"));
@@ -95,6 +99,12 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     distanceCol = KMeansParams.distanceCol(this);
     bounds = new BooleanParam(this, "bounds", "Lloyd: skip the distances that triangle-inequality bounds (Hamerly "
         + "2010) show cannot change a row's center; the same model, fewer distances (default: true)");
+    restarts = new IntParam(this, "restarts", "runs from different seeds (run 0 from seed, run r from seed and r), "
+        + "the one of lowest training cost kept (>= 1, default: 1)", ParamValidators.gtEq(1));
+    setDefault(restarts, 1);
+    // Lloyd usually stops on tol well before this (each late round is cheap with bounds); MLlib's 20 stops many
+    // fits before they converge.
+    setDefault(maxIter(), 300);
     setDefault(bounds, true);
     setDefault(k, 2);
     setDefault(initMode, "k-means||");
@@ -115,6 +125,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   public Param<String> predictionCol() { return predictionCol; }
   public Param<String> distanceCol() { return distanceCol; }
   public BooleanParam bounds() { return bounds; }
+  public IntParam restarts() { return restarts; }
+  public int getRestarts() { return (Integer) getOrDefault(restarts); }
+  public KMeans setRestarts(int v) { return with(restarts, v); }
   public boolean getBounds() { return (Boolean) getOrDefault(bounds); }
   public KMeans setBounds(boolean v) { return with(bounds, v); }
   public int getK() { return (Integer) getOrDefault(k); }
@@ -203,7 +216,6 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   @Override
   protected KMeansModel train(FitInput input) {
     int d = input.dim();
-    int kk = getK();
     String column = input.column();
     int blockRows = getBlockSize();
     JavaRDD<InternalRow> rows = InputColumn.internalRows(input.data(), column);
@@ -217,42 +229,63 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
       if (n == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
       }
-      long t0 = System.nanoTime();
-      KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
-          isDefined(initialCenters) ? getOrDefault(initialCenters) : null, getSeed(), column, LOG);
-      double initSeconds = (System.nanoTime() - t0) / 1e9;
-      LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
-          + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
-          getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), getSeed(),
-          blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
-      RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
-          ? miniBatch(blocks, new KMeansState(init.centers))
-          : lloyd(blocks, init.centers);
-      RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, getSeed(),
-          (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
-      ClusterStats fin = last.round(r.state(), r.rounds() + 1);
-      KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts,
-          initSeconds);
-      KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
-          provenance(input, fin.rows));
-      LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),
-          r.converged(), String.format(Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts),
-          max(fin.counts));
+      KMeansModel best = null;
+      for (int run = 0; run < getRestarts(); run++) {
+        // Run 0 is the fit with one run; each other run has its own seed, derived from (seed, run).
+        long seed = run == 0 ? getSeed() : Seeds.derive(getSeed(), "k-means restart " + run);
+        KMeansModel m = fitOnce(input, blocks, n, seed);
+        if (getRestarts() > 1) {
+          LOG.info("k-means run {} of {} (seed {}): training cost {}", run + 1, getRestarts(), seed,
+              String.format(Locale.ROOT, "%.10g", m.summary().trainingCost()));
+        }
+        if (best == null || m.summary().trainingCost() < best.summary().trainingCost()) {
+          best = m;
+        }
+      }
+      KMeansModel model = best;
       return model;
     } finally {
       blocks.unpersist(false);
     }
   }
 
-  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start) {
+  /** One k-means|| (or random, or given) initialisation and its rounds, randomness from {@code seed} only. */
+  private KMeansModel fitOnce(FitInput input, JavaRDD<PointBlock> blocks, long n, long seed) {
+    int d = input.dim();
+    int kk = getK();
+    String column = input.column();
+    long t0 = System.nanoTime();
+    KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
+        isDefined(initialCenters) ? getOrDefault(initialCenters) : null, seed, column, LOG);
+    double initSeconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
+        + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
+        getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), seed,
+        blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
+    RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
+        ? miniBatch(blocks, new KMeansState(init.centers), seed)
+        : lloyd(blocks, init.centers, seed);
+    RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, seed,
+        (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
+    ClusterStats fin = last.round(r.state(), r.rounds() + 1);
+    KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts,
+        initSeconds);
+    KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
+        provenance(input, fin.rows));
+    LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),
+        r.converged(), String.format(Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts), max(fin.counts));
+    return model;
+  }
+
+  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start, long seed) {
     int far = Math.min(getK(), 16);
     double tol2 = getTol() * getTol();
     String fit = getBounds() ? UUID.randomUUID().toString() : null;
-    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> s.fit == null ? ClusterStats.of(s, it, ctx.partition(), true, far)
             : BoundedRound.of(s, it, ctx), ClusterStats::merge);
     // A bounded round tracks no farthest rows: when a cluster is empty, one full round finds them.
-    RoundLoop<PointBlock, KMeansState, ClusterStats> farthest = new RoundLoop<>(blocks, getSeed(),
+    RoundLoop<PointBlock, KMeansState, ClusterStats> farthest = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, far), ClusterStats::merge);
     long[] work = new long[2];
     try {
@@ -287,12 +320,12 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     return false;
   }
 
-  private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start) {
+  private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start, long seed) {
     int far = Math.min(getK(), 16);
     double tol2 = getTol() * getTol();
     double fraction = getBatchFraction();
     long[] seen = new long[getK()];
-    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, getSeed(),
+    RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> MiniBatchStep.of(s, it, ctx.partition(), ctx.seed(), fraction, far), ClusterStats::merge);
     return loop.run(start, getMaxIter(), (s, st, round) -> {
       CenterUpdate u = CenterUpdate.miniBatch(s.centers, st, seen, round, LOG);

@@ -15,6 +15,7 @@ public final class KMeansFamily extends Family.Of {
         --init-steps     | initSteps     | k-means|| rounds
         --algorithm      | algorithm     | lloyd or minibatch
         --batch-fraction | batchFraction | mini-batch: fraction of each partition per round
+        --restarts       | restarts      | runs from different seeds; the lowest training cost is kept
         """);
   }
 }

@@ -66,6 +66,33 @@ class KMeansTest extends SparkTest {
   }
 
   @Test
+  void restartsKeepTheLowestCostRunAndEachRunIsAFitWithItsSeed() {
+    // Overlapping clusters: random starts end in different local minima.
+    Mixture m = Mixture.gaussian(1500, 3, 8, 1.5, 1.0, 31);
+    Dataset<Row> df = Planted.frame(spark(), m.rows, 4).cache();
+    KMeans est = new KMeans().setK(8).setInitMode("random").setSeed(7);
+    KMeansModel best = est.copy(new org.apache.spark.ml.param.ParamMap()).setRestarts(4).fit(df);
+    double[] costs = new double[4];
+    KMeansModel argmin = null;
+    for (int r = 0; r < 4; r++) {
+      long seed = r == 0 ? 7 : io.sparkae.core.Seeds.derive(7, "k-means restart " + r);
+      KMeansModel one = est.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(seed).fit(df);
+      costs[r] = one.summary().trainingCost();
+      if (argmin == null || costs[r] < argmin.summary().trainingCost()) {
+        argmin = one;
+      }
+    }
+    assertTrue(java.util.Arrays.stream(costs).distinct().count() > 1,
+        "the runs end in different minima (else the test shows nothing): " + java.util.Arrays.toString(costs));
+    // Each run is exactly the single fit from its seed, so the kept model is the best of them, bit for bit.
+    assertEquals(argmin.summary().trainingCost(), best.summary().trainingCost(), 0.0);
+    assertArrayEquals(argmin.centers().values, best.centers().values, 0.0);
+    // Default maxIter (300) and tol: the fit stops on tol, not on the round limit.
+    assertTrue(best.summary().converged(), "converged within the default maxIter");
+    df.unpersist();
+  }
+
+  @Test
   void lloydCostNeverIncreases() {
     Mixture m = Mixture.gaussian(2500, 4, 10, 2.0, 1.0, 9);
     Dataset<Row> df = Planted.frame(spark(), m.rows, 3);

@@ -1,5 +1,7 @@
 package io.sparkae.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
@@ -42,6 +44,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
+  private static final ObjectMapper DESCRIBE_JSON = new ObjectMapper();
 
   private final String uid;
   private final Param<String> inputCol;
@@ -110,6 +113,26 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     out.putAll(history().toMap());
     describeFamily(out);
     return out;
+  }
+
+  /**
+   * The class, the uid and {@link #describe()} as one line of JSON, e.g.
+   * {@code PCAModel: uid=sparkae-pca-..., {"rows":240,"features":6,"codeSize":3,...}}. This is what a Spark Connect
+   * client can read of a fitted model: the server lets a client call only allow-listed methods
+   * ({@code MLUtils.ALLOWED_ATTRIBUTES} in spark-connect), and for a model class outside Spark that is
+   * {@code Identifiable.toString} alone.
+   */
+  @Override
+  public String toString() {
+    String head = getClass().getSimpleName() + ": uid=" + uid;
+    if (autoencoder() == null) {
+      return head + " (empty)";
+    }
+    try {
+      return head + ", " + DESCRIBE_JSON.writeValueAsString(describe());
+    } catch (JsonProcessingException e) {
+      return head + " (summary not serialisable: " + e.getOriginalMessage() + ")";
+    }
   }
 
   /** Adds the family's numbers to {@link #describe()}'s map (none by default). */

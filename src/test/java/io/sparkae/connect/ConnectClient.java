@@ -44,7 +44,8 @@ final class ConnectClient implements AutoCloseable {
   /** Runs an ML command and returns its result (every response of the stream is read). */
   MlCommandResult ml(MlCommand command) {
     MlCommandResult result = null;
-    for (Iterator<ExecutePlanResponse> it = execute(Command.newBuilder().setMlCommand(command).build()); it.hasNext();) {
+    Iterator<ExecutePlanResponse> it = execute(Command.newBuilder().setMlCommand(command).build());
+    while (it.hasNext()) {
       ExecutePlanResponse r = it.next();
       if (r.hasMlCommandResult()) {
         result = r.getMlCommandResult();

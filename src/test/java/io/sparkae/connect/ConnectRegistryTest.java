@@ -1,6 +1,7 @@
 package io.sparkae.connect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.core.AutoencoderEstimator;
@@ -143,6 +144,20 @@ class ConnectRegistryTest {
       }
     }
     assertEquals(List.of(), problems);
+  }
+
+  /** A model made by those constructors holds nothing: it says so instead of failing on a null. */
+  @Test
+  void emptyModelsRefuseWorkWithAClearMessage() throws Exception {
+    for (String name : listed(MODELS)) {
+      AutoencoderModel<?> empty = (AutoencoderModel<?>) Class.forName(name).getConstructor(String.class)
+          .newInstance("empty-1");
+      IllegalStateException e = assertThrows(IllegalStateException.class, empty::write, name);
+      assertEquals(Class.forName(name).getSimpleName() + " empty-1 is empty (made by its no-argument or uid "
+          + "constructor, which Spark Connect needs): fit an estimator or load a saved model instead", e.getMessage());
+      assertThrows(IllegalStateException.class, empty::describe, name);
+      assertEquals(Class.forName(name).getSimpleName() + ": uid=empty-1 (empty)", empty.toString());
+    }
   }
 
   /**

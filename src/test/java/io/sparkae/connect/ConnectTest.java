@@ -124,18 +124,23 @@ class ConnectTest extends SparkTest {
         lit("loss")), new PCA().setK(3).setSeed(7));
     assertEquals(List.of("id", "features", "code", "xhat", "loss"), List.of(t.connect.get(0).schema().fieldNames()));
 
-    // The model's one allow-listed method for a class outside Spark: Identifiable.toString.
-    assertEquals(t.loaded.getUid(), client.fetch(t.loaded.getObjRef().getId(), "toString").getString());
+    // The model's one allow-listed method for a class outside Spark, Identifiable.toString, carries its summary.
+    PCAModel local = PCAModel.load(t.modelPath);
+    String summary = client.fetch(t.loaded.getObjRef().getId(), "toString").getString();
+    assertEquals(local.toString(), summary);
+    String head = "PCAModel: uid=" + t.loaded.getUid() + ", {\"rows\":240,\"features\":6,\"codeSize\":3,";
+    assertTrue(summary.startsWith(head), summary);
+    assertTrue(summary.contains("\"explainedVarianceRatio\":["), summary);
     // Everything else a sparkae model offers is refused by MLUtils.validate (ALLOWED_ATTRIBUTES).
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> client.fetch(t.loaded.getObjRef().getId(), "explainedVariance"));
-    assertTrue(e.getMessage().contains("explainedVariance"), e.getMessage());
+    assertTrue(e.getMessage().contains("[CONNECT_ML.ATTRIBUTE_NOT_ALLOWED]") && e.getMessage()
+        .contains("explainedVariance in io.sparkae.linear.pca.PCAModel is not allowed"), e.getMessage());
 
     // What a client can read of the model instead: its saved arrays, by name, as a DataFrame (data/ of the model).
     String arrays = dir.resolve("pca-arrays").toString();
     client.writeParquet(parquet(t.modelPath + "/data"), arrays);
     Row components = spark().read().parquet(arrays).filter("name = 'components'").first();
-    PCAModel local = PCAModel.load(t.modelPath);
     assertArrayEquals(local.components().values, toDoubles(components.getList(3)), 0.0);
   }
 

@@ -1,5 +1,7 @@
 package io.sparkae.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
@@ -42,6 +44,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
+  private static final ObjectMapper DESCRIBE_JSON = new ObjectMapper();
 
   private final String uid;
   private final Param<String> inputCol;
@@ -71,8 +74,23 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     return uid;
   }
 
-  /** The fitted encoder, decoder and loss. */
+  /** The fitted encoder, decoder and loss; null only in an empty model (see {@link #fitted()}). */
   public abstract Autoencoder autoencoder();
+
+  /**
+   * The autoencoder, or a clear error for an empty model: every model class has a public no-argument and a
+   * {@code (String uid)} constructor because Spark Connect's server needs them (ServiceLoader over
+   * META-INF/services/org.apache.spark.ml.Transformer, and its MLUtils.getInstance), and those make a model with
+   * no fitted state.
+   */
+  protected final Autoencoder fitted() {
+    Autoencoder ae = autoencoder();
+    if (ae == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " " + uid + " is empty (made by its no-argument "
+          + "or uid constructor, which Spark Connect needs): fit an estimator or load a saved model instead");
+    }
+    return ae;
+  }
 
   /** The arrays that {@link #write()} saves and the family's reader turns back into a model. */
   protected abstract ModelData data();
@@ -91,10 +109,30 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", provenance.rows());
     out.put("features", provenance.features());
-    out.put("codeSize", autoencoder().codeSize());
+    out.put("codeSize", fitted().codeSize());
     out.putAll(history().toMap());
     describeFamily(out);
     return out;
+  }
+
+  /**
+   * The class, the uid and {@link #describe()} as one line of JSON, e.g.
+   * {@code PCAModel: uid=sparkae-pca-..., {"rows":240,"features":6,"codeSize":3,...}}. This is what a Spark Connect
+   * client can read of a fitted model: the server lets a client call only allow-listed methods
+   * ({@code MLUtils.ALLOWED_ATTRIBUTES} in spark-connect), and for a model class outside Spark that is
+   * {@code Identifiable.toString} alone.
+   */
+  @Override
+  public String toString() {
+    String head = getClass().getSimpleName() + ": uid=" + uid;
+    if (autoencoder() == null) {
+      return head + " (empty)";
+    }
+    try {
+      return head + ", " + DESCRIBE_JSON.writeValueAsString(describe());
+    } catch (JsonProcessingException e) {
+      return head + " (summary not serialisable: " + e.getOriginalMessage() + ")";
+    }
   }
 
   /** Adds the family's numbers to {@link #describe()}'s map (none by default). */
@@ -184,7 +222,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     boolean withLoss = !getLossCol().isEmpty();
     int extra = extraOutputFields().size();
     String column = getInputCol();
-    int d = autoencoder().inputSize();
+    int d = fitted().inputSize();
     int rowsPerBlock = getBlockSize() > 0 ? getBlockSize() : Blocker.defaultBlockRows(d);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<Autoencoder> bc = sc.broadcast(autoencoder());
@@ -303,7 +341,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
   public Evaluation evaluate(Dataset<?> dataset) {
     InputColumn.requireVector(dataset.schema(), getInputCol());
     String column = getInputCol();
-    Autoencoder ae = autoencoder();
+    Autoencoder ae = fitted();
     int d = ae.inputSize();
     int blockRows = getBlockSize();
     try {
@@ -353,6 +391,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
 
   @Override
   public MLWriter write() {
+    fitted();
     return new StageWriter(this, provenance, data());
   }
 

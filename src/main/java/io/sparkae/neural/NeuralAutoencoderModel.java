@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -27,6 +28,16 @@ public final class NeuralAutoencoderModel extends TrainedModel<NeuralAutoencoder
   private final NetworkAutoencoder ae;
 
   /** @param sampleInputs a few training rows (d x m, m may be 0) kept for the report's reconstruction figure */
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public NeuralAutoencoderModel() {
+    this(Identifiable.randomUID("sparkae-neural-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public NeuralAutoencoderModel(String uid) {
+    this(uid, null, new double[0], new double[0], 0, new DenseMatrix(0, 0), Provenance.unknown(0));
+  }
+
   public NeuralAutoencoderModel(String uid, NetworkAutoencoder ae, double[] trainLoss, double[] validationLoss,
       int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {
     super(uid, trainLoss, validationLoss, roundsPerEpoch, sampleInputs, provenance);

@@ -42,7 +42,7 @@ public abstract class DictionaryModel<M extends DictionaryModel<M>> extends Auto
     this.label = label;
     this.objectiveName = objectiveName;
     this.atomScale = atomScale;
-    this.ae = new DictionaryAutoencoder(coder);
+    this.ae = coder == null ? null : new DictionaryAutoencoder(coder); // null: an empty model (Spark Connect)
     this.objectives = objectives.clone();
     this.nonzeroHistogram = nonzeroHistogram.clone();
     this.maxSweeps = maxSweeps;

@@ -3,6 +3,7 @@ package io.sparkae.linear.dictionary;
 import io.sparkae.core.Figure;
 import io.sparkae.core.Provenance;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -13,6 +14,16 @@ import org.apache.spark.ml.util.MLReader;
  */
 public final class NMFModel extends DictionaryModel<NMFModel> {
   private static final long serialVersionUID = 1L;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public NMFModel() {
+    this(Identifiable.randomUID("sparkae-nmf-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public NMFModel(String uid) {
+    this(uid, null, new double[0], new long[0], 0, 0, Provenance.unknown(0));
+  }
 
   public NMFModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
       double cdTol, Provenance provenance) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -19,6 +20,16 @@ import org.apache.spark.ml.util.MLReader;
  */
 public final class SparseCodingModel extends DictionaryModel<SparseCodingModel> {
   private static final long serialVersionUID = 1L;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public SparseCodingModel() {
+    this(Identifiable.randomUID("sparkae-sparse-coding-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public SparseCodingModel(String uid) {
+    this(uid, null, new double[0], new long[0], 0, 0, Provenance.unknown(0));
+  }
 
   public SparseCodingModel(String uid, SparseCoder coder, double[] objectives, long[] nonzeroHistogram, int maxSweeps,
       double cdTol, Provenance provenance) {

@@ -19,6 +19,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -47,6 +48,16 @@ public final class GaussianMixtureModel extends AutoencoderModel<GaussianMixture
    * @param logLikelihood the final model's total log-likelihood on the training rows
    * @param componentSizes the responsibility mass N_j of each component on the training rows
    */
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public GaussianMixtureModel() {
+    this(Identifiable.randomUID("sparkae-gmm-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public GaussianMixtureModel(String uid) {
+    this(uid, null, new double[0], null, Double.NaN, new double[0], Provenance.unknown(0));
+  }
+
   public GaussianMixtureModel(String uid, GmmAutoencoder ae, double[] history, Boolean converged,
       double logLikelihood, double[] componentSizes, Provenance provenance) {
     super(uid, provenance);

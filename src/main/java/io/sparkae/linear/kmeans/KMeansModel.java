@@ -16,6 +16,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.DataTypes;
@@ -36,6 +37,16 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
   private final KMeansSummary summary;
   private final Param<String> predictionCol;
   private final Param<String> distanceCol;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public KMeansModel() {
+    this(Identifiable.randomUID("sparkae-kmeans-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public KMeansModel(String uid) {
+    this(uid, null, null, Provenance.unknown(0));
+  }
 
   public KMeansModel(String uid, KMeansAutoencoder ae, KMeansSummary summary, Provenance provenance) {
     super(uid, provenance);

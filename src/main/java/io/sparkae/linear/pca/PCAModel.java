@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -23,6 +24,16 @@ public final class PCAModel extends AutoencoderModel<PCAModel> {
 
   private final PcaAutoencoder ae;
   private final double totalVariance;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public PCAModel() {
+    this(Identifiable.randomUID("sparkae-pca-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public PCAModel(String uid) {
+    this(uid, null, 0, Provenance.unknown(0));
+  }
 
   public PCAModel(String uid, PcaAutoencoder ae, double totalVariance, Provenance provenance) {
     super(uid, provenance);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 
@@ -38,6 +39,16 @@ public final class ProbabilisticPCAModel extends AutoencoderModel<ProbabilisticP
    * @param history the log-likelihood per row per EM round; empty for the closed form
    * @param converged whether EM met its tolerance; null for the closed form
    */
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public ProbabilisticPCAModel() {
+    this(Identifiable.randomUID("sparkae-ppca-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public ProbabilisticPCAModel(String uid) {
+    this(uid, null, Double.NaN, new double[0], null, Provenance.unknown(0));
+  }
+
   public ProbabilisticPCAModel(String uid, PpcaAutoencoder ae, double logLikelihood, double[] history,
       Boolean converged, Provenance provenance) {
     super(uid, provenance);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,6 +32,16 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
   static final int TOP_WORDS = 10;
 
   private final StringArrayParam vocabulary;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public TopicModelModel() {
+    this(Identifiable.randomUID("sparkae-topics-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public TopicModelModel(String uid) {
+    this(uid, null, new double[0], new double[0], 0, Provenance.unknown(0));
+  }
 
   public TopicModelModel(String uid, VaeAutoencoder ae, double[] trainLoss, double[] validationLoss,
       int roundsPerEpoch, Provenance provenance) {

@@ -12,6 +12,7 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -26,6 +27,16 @@ public final class VariationalAutoencoderModel extends VariationalModel<Variatio
   private static final long serialVersionUID = 1L;
 
   private final Param<String> sigmaCol;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public VariationalAutoencoderModel() {
+    this(Identifiable.randomUID("sparkae-vae-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public VariationalAutoencoderModel(String uid) {
+    this(uid, null, new double[0], new double[0], 0, new DenseMatrix(0, 0), Provenance.unknown(0));
+  }
 
   public VariationalAutoencoderModel(String uid, VaeAutoencoder ae, double[] trainLoss, double[] validationLoss,
       int roundsPerEpoch, DenseMatrix sampleInputs, Provenance provenance) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -23,6 +24,16 @@ public final class ICAModel extends AutoencoderModel<ICAModel> {
 
   private final IcaAutoencoder ae;
   private final double[] changes;
+
+  /** An empty model, for Spark Connect (ServiceLoader needs this constructor): fit or load a model to use one. */
+  public ICAModel() {
+    this(Identifiable.randomUID("sparkae-ica-model"));
+  }
+
+  /** An empty model with this uid, for Spark Connect's MLUtils.getInstance: fit or load a model to use one. */
+  public ICAModel(String uid) {
+    this(uid, null, new double[0], Provenance.unknown(0));
+  }
 
   public ICAModel(String uid, IcaAutoencoder ae, double[] changes, Provenance provenance) {
     super(uid, provenance);

@@ -111,8 +111,8 @@ class PipelineTest extends SparkTest {
   @Test
   void pcaCodes(@TempDir Path dir) throws Exception {
     double acc = accuracy(new PCA().setK(20).setInputCol("scaled").setSeed(1), dir, "pca");
-    // Chance is 0.1 (ten digits, the commonest about 11% of the sample). Measured 0.841 (0.877 with 3000 training digits);
-    // the bound leaves 0.24 of margin and is still six times chance.
+    // Chance is 0.1 (ten digits, the commonest about 11% of the sample). Measured 0.841 (0.877 with 3000 training
+    // digits); the bound leaves 0.24 of margin and is still six times chance.
     assertTrue(acc > 0.6, "PCA k = 20: " + acc);
   }
 

@@ -15,13 +15,14 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Base of every sparkae estimator: the shared Params (inputCol, outputCol, seed, blockSize; iterative ones add
- * maxIter and tol through {@link IterativeEstimator}), one
+ * Base of every sparkae estimator: the shared Params (inputCol, outputCol, reconstructionCol, lossCol, seed,
+ * blockSize; iterative ones add maxIter and tol through {@link IterativeEstimator}), one
  * {@link #validateAndTransformSchema} for {@code fit} and {@code transformSchema}, the data checks every fit needs
  * (missing column, empty data), task errors turned back into their messages, the fitted model's params copied
  * from the estimator and its parent set, and persistence of the unfitted estimator so that it can sit in a saved
@@ -38,6 +39,8 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
   private final String uid;
   private final Param<String> inputCol;
   private final Param<String> outputCol;
+  private final Param<String> reconstructionCol;
+  private final Param<String> lossCol;
   private final LongParam seed;
   private final IntParam blockSize;
 
@@ -45,10 +48,14 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
     this.uid = uid;
     inputCol = SharedParams.inputCol(this);
     outputCol = SharedParams.outputCol(this);
+    reconstructionCol = SharedParams.reconstructionCol(this);
+    lossCol = SharedParams.lossCol(this);
     seed = SharedParams.seed(this);
     blockSize = SharedParams.blockSize(this);
     setDefault(inputCol, "features");
     setDefault(outputCol, "code");
+    setDefault(reconstructionCol, "");
+    setDefault(lossCol, "");
     setDefault(seed, (long) getClass().getName().hashCode());
     setDefault(blockSize, 0);
   }
@@ -60,14 +67,22 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
 
   public Param<String> inputCol() { return inputCol; }
   public Param<String> outputCol() { return outputCol; }
+  /** The fitted model's reconstruction column (copied onto it by {@link #fit}): so that a tuning evaluator sees it. */
+  public Param<String> reconstructionCol() { return reconstructionCol; }
+  /** The fitted model's per-row loss column (copied onto it by {@link #fit}). */
+  public Param<String> lossCol() { return lossCol; }
   public LongParam seed() { return seed; }
   public IntParam blockSize() { return blockSize; }
   public String getInputCol() { return getOrDefault(inputCol); }
   public String getOutputCol() { return getOrDefault(outputCol); }
+  public String getReconstructionCol() { return getOrDefault(reconstructionCol); }
+  public String getLossCol() { return getOrDefault(lossCol); }
   public long getSeed() { return (Long) getOrDefault(seed); }
   public int getBlockSize() { return (Integer) getOrDefault(blockSize); }
   public E setInputCol(String v) { return with(inputCol, v); }
   public E setOutputCol(String v) { return with(outputCol, v); }
+  public E setReconstructionCol(String v) { return with(reconstructionCol, v); }
+  public E setLossCol(String v) { return with(lossCol, v); }
   public E setSeed(long v) { return with(seed, v); }
   public E setBlockSize(int v) { return with(blockSize, v); }
 
@@ -93,9 +108,17 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
     return schema.add(getOutputCol(), SQLDataTypes.VectorType(), false);
   }
 
+  /** {@link #validateAndTransformSchema}, then the reconstruction and loss columns when they are asked for. */
   @Override
   public StructType transformSchema(StructType schema) {
-    return validateAndTransformSchema(schema);
+    StructType out = validateAndTransformSchema(schema);
+    for (String[] c : new String[][] {{getReconstructionCol(), "reconstruction"}, {getLossCol(), "loss"}}) {
+      InputColumn.requireAbsent(out, c[0], c[1]);
+      if (!c[0].isEmpty()) {
+        out = out.add(c[0], c[1].equals("loss") ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+      }
+    }
+    return out;
   }
 
   /**
@@ -104,7 +127,7 @@ public abstract class AutoencoderEstimator<M extends AutoencoderModel<M>, E exte
    */
   @Override
   public final M fit(Dataset<?> dataset) {
-    validateAndTransformSchema(dataset.schema());
+    transformSchema(dataset.schema());
     StructField field = InputColumn.requireVector(dataset.schema(), getInputCol());
     long start = System.nanoTime();
     try {

@@ -9,6 +9,7 @@ import io.sparkae.linear.gmm.GaussianMixtureModel;
 import io.sparkae.linear.gmm.GmmAutoencoder;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -123,7 +124,7 @@ public final class GmmBench extends Benchmark {
   private Dataset<Row> scaled(Dataset<Row> df) {
     int d = ((Vector) df.first().get(0)).size();
     double[] f = new double[d];
-    java.util.Arrays.fill(f, scale);
+    Arrays.fill(f, scale);
     return new ElementwiseProduct().setScalingVec(org.apache.spark.ml.linalg.Vectors.dense(f))
         .setInputCol("features").setOutputCol("scaled").transform(df.select("features"))
         .select(functions.col("scaled").as("features"));
@@ -183,7 +184,7 @@ public final class GmmBench extends Benchmark {
       org.apache.spark.mllib.clustering.GaussianMixtureModel[] one =
           new org.apache.spark.mllib.clustering.GaussianMixtureModel[1];
       double mllib1 = best(() -> one[0] = mllib(rdd, init, kk, 1));
-      String second = java.util.Arrays.stream(one[0].weights()).anyMatch(Double::isNaN)
+      String second = Arrays.stream(one[0].weights()).anyMatch(Double::isNaN)
           ? "its model after one iteration has NaN weights (densities past exp(709) overflow in its E step), "
           : "";
       try {

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sparkae.core.AutoencoderModel;
 import io.sparkae.core.SparkErrors;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -46,7 +48,7 @@ final class TransformCommand implements Callable<Integer> {
 
   @Option(names = "--keep", split = ",", description = "input columns to carry into the output unchanged, e.g. "
       + "--keep id,day (Parquet or JSON with a vector column; --stream keeps every column)")
-  java.util.List<String> keep = new java.util.ArrayList<>();
+  List<String> keep = new ArrayList<>();
 
   @Option(names = "--code-type", description = "vector (Spark ML's vector, default) or array (array<float>, for "
       + "vector stores and readers without Spark's vector type)")
@@ -134,7 +136,7 @@ final class TransformCommand implements Callable<Integer> {
       return data;
     }
     return data.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      java.util.List<Row> all = new java.util.ArrayList<>();
+      List<Row> all = new ArrayList<>();
       rows.forEachRemaining(all::add);
       Thread.sleep(ms);
       return all.iterator();

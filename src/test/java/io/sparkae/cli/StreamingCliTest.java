@@ -21,18 +21,13 @@ class StreamingCliTest extends SparkTest {
 
   /** Writes {@code n} rows from {@code from} as one Parquet file {@code name}.parquet in {@code dir}. */
   private static void land(Path dir, String name, int from, int n) throws Exception {
-    Path tmp = Files.createTempDirectory(dir.getParent(), "." + name);
-    Files.delete(tmp);
-    spark().range(from, from + n).selectExpr("id", "array(cast(id % 7 as double), cast(id % 3 as double), 1.0) as a")
-        .select(col("id"), array_to_vector(col("a")).as("features")).coalesce(1).write().parquet(tmp.toString());
-    try (Stream<Path> s = Files.list(tmp)) {
-      Path part = s.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
-      Files.createDirectories(dir);
-      Files.move(part, dir.resolve(name + ".parquet"));
-    }
+    landBad(dir, name, from, n, -1);
   }
 
-  /** Writes rows {@code from .. from + n} with {@code NaN} in the second feature of row {@code from + bad}. */
+  /**
+   * As {@link #land}, with {@code NaN} in the second feature of row {@code from + bad} (none when bad < 0); the file
+   * is written beside and moved in whole, as a landing job would.
+   */
   private static void landBad(Path dir, String name, int from, int n, int bad) throws Exception {
     Path tmp = Files.createTempDirectory(dir.getParent(), "." + name);
     Files.delete(tmp);
@@ -41,20 +36,27 @@ class StreamingCliTest extends SparkTest {
         .select(col("id"), array_to_vector(col("a")).as("features")).coalesce(1).write().parquet(tmp.toString());
     try (Stream<Path> s = Files.list(tmp)) {
       Path part = s.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.createDirectories(dir);
       Files.move(part, dir.resolve(name + ".parquet"));
     }
+  }
+
+  /** Fits a 2-component PCA on {@code file} into {@code out}. */
+  private static void fitPca(Path file, Path out) {
+    Cli.Result r = Cli.run("fit", "pca", "--input", file.toString(), "--k", "2", "--no-report", "--output",
+        out.toString());
+    assertEquals(0, r.code(), r.err());
   }
 
   @Test
   void badFileStopsTheRunNamingItAndCommitsNothingForItsBatch(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in");
     land(in, "a", 0, 30);
-    Cli.Result r = Cli.run("fit", "pca", "--input", in.resolve("a.parquet").toString(), "--k", "2", "--no-report",
-        "--output", dir.resolve("pca").toString());
-    assertEquals(0, r.code(), r.err());
+    fitPca(in.resolve("a.parquet"), dir.resolve("pca"));
     String[] args = {"transform", "--stream", "--model", dir.resolve("pca").toString(), "--input", in.toString(),
         "--output", dir.resolve("out").toString(), "--checkpoint", dir.resolve("ck").toString()};
     assertEquals(0, Cli.run(args).code());
+    Cli.Result r;
     landBad(in, "b", 30, 12, 5);
     r = Cli.run(args);
     assertNotEquals(0, r.code(), "a NaN in b.parquet must stop the run");
@@ -77,10 +79,8 @@ class StreamingCliTest extends SparkTest {
   void codeAsFloatArray(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in");
     land(in, "a", 0, 20);
-    Cli.Result r = Cli.run("fit", "pca", "--input", in.resolve("a.parquet").toString(), "--k", "2", "--no-report",
-        "--output", dir.resolve("pca").toString());
-    assertEquals(0, r.code(), r.err());
-    r = Cli.run("transform", "--model", dir.resolve("pca").toString(), "--input", in.resolve("a.parquet").toString(),
+    fitPca(in.resolve("a.parquet"), dir.resolve("pca"));
+    Cli.Result r = Cli.run("transform", "--model", dir.resolve("pca").toString(), "--input", in.resolve("a.parquet").toString(),
         "--output", dir.resolve("vec").toString(), "--keep", "id");
     assertEquals(0, r.code(), r.err());
     r = Cli.run("transform", "--model", dir.resolve("pca").toString(), "--input", in.resolve("a.parquet").toString(),
@@ -110,12 +110,10 @@ class StreamingCliTest extends SparkTest {
   void secondRunTransformsOnlyTheNewFile(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in");
     land(in, "a", 0, 30);
-    Cli.Result r = Cli.run("fit", "pca", "--input", in.resolve("a.parquet").toString(), "--k", "2", "--no-report",
-        "--output", dir.resolve("pca").toString());
-    assertEquals(0, r.code(), r.err());
+    fitPca(in.resolve("a.parquet"), dir.resolve("pca"));
     String[] args = {"transform", "--stream", "--model", dir.resolve("pca").toString(), "--input", in.toString(),
         "--output", dir.resolve("out").toString(), "--checkpoint", dir.resolve("ck").toString(), "--loss"};
-    r = Cli.run(args);
+    Cli.Result r = Cli.run(args);
     assertEquals(0, r.code(), r.err());
     assertEquals("appended 30 rows to " + dir.resolve("out") + " (parquet)", r.out().strip());
     land(in, "b", 30, 12);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.linalg.DenseMatrix;
+import io.sparkae.testing.Planted;
 import io.sparkae.testing.Spread;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -222,6 +224,74 @@ class SparseCoderTest {
     }
     Spread.record("omp.exactRows", exact); // measured 49 to 50 over 5 seeds
     assertTrue(exact >= 45, "rows reconstructed exactly: " + exact + " of 50");
+  }
+
+  @Test
+  void lassoRecoversThePlantedSupportAndEqualsTheOracleSolution() {
+    // Random unit atoms in d = 256 (m = 128), two per row with magnitudes 1 + |g| >= 1, noise 0.01 per entry.
+    int d = 256;
+    int m = 128;
+    int n = 60;
+    double noise = 0.01;
+    double lambda = 0.2; // the threshold lambda / 2 = 0.1
+    DenseMatrix phi = PlantedDictionary.atoms(d, m, 41);
+    // The premise: mutual coherence mu < 1/3, so that 2 atoms satisfy Tropp's exact recovery condition
+    // (k < (1 + 1/mu) / 2; Tropp 2006, "Just relax"); expected about 0.28 for these sizes.
+    DenseMatrix g = DenseMatrix.multiply(phi, true, phi, false);
+    double mu = 0;
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < a; b++) {
+        mu = Math.max(mu, Math.abs(g.get(a, b)));
+      }
+    }
+    assertTrue(mu < 1.0 / 3, "coherence " + mu + ": the planted dictionary does not meet the premise");
+    SplittableRandom r = new SplittableRandom(42);
+    DenseMatrix x = new DenseMatrix(d, n);
+    int[][] support = new int[n][2];
+    double[][] value = new double[n][2];
+    for (int j = 0; j < n; j++) {
+      support[j][0] = r.nextInt(m);
+      do {
+        support[j][1] = r.nextInt(m);
+      } while (support[j][1] == support[j][0]);
+      for (int t = 0; t < 2; t++) {
+        value[j][t] = (r.nextBoolean() ? 1 : -1) * (1 + Math.abs(Planted.gaussian(r)));
+        for (int i = 0; i < d; i++) {
+          x.values[j * d + i] += value[j][t] * phi.get(i, support[j][t]);
+        }
+      }
+      for (int i = 0; i < d; i++) {
+        x.values[j * d + i] += noise * Planted.gaussian(r);
+      }
+    }
+    DenseMatrix z = new DenseMatrix(m, n);
+    new SparseCoder(phi, SparseCoder.Solver.LASSO, lambda, 1, false).encode(x, n, z);
+    DenseMatrix c = DenseMatrix.multiply(phi, true, x, false);
+    for (int j = 0; j < n; j++) {
+      int a = support[j][0];
+      int b = support[j][1];
+      // Support: under the recovery condition, with the threshold 0.1 far above the noise's largest correlation
+      // with an atom (about 0.01 sqrt(2 ln 256) = 0.033) and far below the smallest magnitude (1), the lasso keeps
+      // exactly the planted atoms, with their signs.
+      for (int i = 0; i < m; i++) {
+        boolean planted = i == a || i == b;
+        assertEquals(planted, z.get(i, j) != 0, "row " + j + ", atom " + i + (planted ? " planted" : " not planted")
+            + ", code " + z.get(i, j));
+      }
+      // Values: with the support and signs known, the lasso's KKT conditions are linear, and its solution is the
+      // oracle z_S = G_SS^-1 (Phi_S^T x - (lambda / 2) sign(z_S)). Coordinate descent stops when no coefficient
+      // moves by more than 1e-10, so 1e-7 leaves three orders of magnitude (G_SS is within mu of the identity).
+      double ua = c.get(a, j) - lambda / 2 * Math.signum(value[j][0]);
+      double ub = c.get(b, j) - lambda / 2 * Math.signum(value[j][1]);
+      double gab = g.get(a, b);
+      double det = 1 - gab * gab;
+      assertEquals((ua - gab * ub) / det, z.get(a, j), 1e-7, "row " + j + ", atom " + a);
+      assertEquals((ub - gab * ua) / det, z.get(b, j), 1e-7, "row " + j + ", atom " + b);
+      // And near the planted values: the bias is lambda / 2 ||G_SS^-1||_inf <= 0.1 / (1 - mu) = 0.15, the noise
+      // adds about 0.01 per coefficient; 0.25 is a wide bound.
+      assertEquals(value[j][0], z.get(a, j), 0.25, "row " + j + ", atom " + a);
+      assertEquals(value[j][1], z.get(b, j), 0.25, "row " + j + ", atom " + b);
+    }
   }
 
   @Test

@@ -43,6 +43,15 @@ public interface Autoencoder extends Serializable {
     return true;
   }
 
+  /**
+   * True when NaN in a row marks a missing entry that encode, decode and loss handle (probabilistic PCA fit with
+   * missing entries); then the transform's and the evaluation's row check lets NaN through (infinite values are
+   * still refused). False by default: NaN is an error naming the row.
+   */
+  default boolean acceptsMissing() {
+    return false;
+  }
+
   /** A short name for the loss in reports, e.g. "squared error" or "-ELBO (nats)". */
   default String lossName() {
     return "squared error";

@@ -261,7 +261,7 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
       this.withCode = withCode;
       this.withRecon = withRecon;
       this.withLoss = withLoss;
-      this.checker = new Blocker(column, ae.inputSize(), blockRows, false, partition);
+      this.checker = new Blocker(column, ae.inputSize(), blockRows, false, partition, ae.acceptsMissing());
       this.buffer = new Row[blockRows];
       this.x = new DenseMatrix(ae.inputSize(), blockRows);
       this.z = new DenseMatrix(ae.codeSize(), blockRows);
@@ -346,7 +346,8 @@ public abstract class AutoencoderModel<M extends AutoencoderModel<M>> extends Mo
     int blockRows = getBlockSize();
     try {
       RoundLoop<InternalRow, Autoencoder, double[]> loop = new RoundLoop<>(InputColumn.internalRows(dataset, column), 0L,
-          (state, rows, ctx) -> lossStats(state, rows, new Blocker(column, d, blockRows, false, ctx.partition())),
+          (state, rows, ctx) -> lossStats(state, rows, new Blocker(column, d, blockRows, false, ctx.partition(),
+              state.acceptsMissing())),
           ModelEvaluation::merge);
       double[] s = loop.round(ae, 1);
       if (s == null || s[0] == 0) {

@@ -25,6 +25,8 @@ public final class Blocker {
   private final int blockRows;
   private final boolean sparseWhenWide;
   private final int partition;
+  /** NaN marks a missing entry and passes the check (infinite values still fail). */
+  private final boolean nanIsMissing;
   /** Points at one vector at a time for {@link #check(Vector, long)} and {@link #copyInto(Vector, double[], int)}. */
   private final RowCursor.VectorCursor single = new RowCursor.VectorCursor(null);
 
@@ -36,6 +38,16 @@ public final class Blocker {
    * @param partition the partition index, for error messages
    */
   public Blocker(String column, int dim, int blockRows, boolean sparseWhenWide, int partition) {
+    this(column, dim, blockRows, sparseWhenWide, partition, false);
+  }
+
+  /**
+   * As {@link #Blocker(String, int, int, boolean, int)}; with {@code nanIsMissing} NaN passes the check (a missing
+   * entry, for models that handle them) and only infinite values fail.
+   */
+  public Blocker(String column, int dim, int blockRows, boolean sparseWhenWide, int partition,
+      boolean nanIsMissing) {
+    this.nanIsMissing = nanIsMissing;
     this.column = column;
     this.dim = dim;
     this.blockRows = blockRows > 0 ? blockRows : defaultBlockRows(dim);
@@ -180,9 +192,9 @@ public final class Blocker {
     int stored = r.stored();
     for (int p = 0; p < stored; p++) {
       double x = r.value(p);
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
+      if (Double.isInfinite(x) || (Double.isNaN(x) && !nanIsMissing)) {
         throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + r.index(p)
-            + " (NaN and infinite values are not allowed)");
+            + notAllowed());
       }
     }
   }
@@ -191,11 +203,15 @@ public final class Blocker {
   private void checkFinite(double[] values, int offset, long position) {
     for (int i = 0; i < dim; i++) {
       double x = values[offset + i];
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
-        throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + i
-            + " (NaN and infinite values are not allowed)");
+      if (Double.isInfinite(x) || (Double.isNaN(x) && !nanIsMissing)) {
+        throw new IllegalArgumentException(where(position) + " holds " + x + " at index " + i + notAllowed());
       }
     }
+  }
+
+  private String notAllowed() {
+    return nanIsMissing ? " (infinite values are not allowed; NaN marks a missing entry)"
+        : " (NaN and infinite values are not allowed)";
   }
 
   /** Copies row v (already checked) into dst[offset, offset + d). */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,6 +101,37 @@ class PcaOnClusterTest extends SparkTest {
     for (int i = 0; i < p.length; i++) {
       assertEquals(q[i], p[i], 0f, "autoencoder parameter " + i);
     }
+    // The Gaussian mixture (k-means init, then 5 EM rounds on cached blocks, statistics merged in partition order)
+    // and probabilistic PCA (closed form from PCA's exact solver; EM with missing entries): the same model, within
+    // TOL (0: bit for bit).
+    var gmm = io.sparkae.linear.gmm.GaussianMixtureModel.load(out.resolve("gmm").toString());
+    var gmmLocal = (io.sparkae.linear.gmm.GaussianMixtureModel) locals.get("gmm");
+    assertEquals(3, gmm.k(), "gmm components");
+    assertArrayClose(gmmLocal.weights(), gmm.weights(), "gmm weights");
+    assertArrayClose(gmmLocal.means().values, gmm.means().values, "gmm means");
+    assertArrayClose(gmmLocal.autoencoder().covariances().values, gmm.autoencoder().covariances().values,
+        "gmm covariances");
+    assertArrayClose(gmmLocal.history().values(), gmm.history().values(), "gmm log-likelihood history");
+    assertEquals(gmmLocal.logLikelihood(), gmm.logLikelihood(), TOL * Math.abs(gmmLocal.logLikelihood()),
+        "gmm log-likelihood");
+    for (String name : new String[] {"ppca", "ppca-missing"}) {
+      var c = io.sparkae.linear.ppca.ProbabilisticPCAModel.load(out.resolve(name).toString());
+      var l = (io.sparkae.linear.ppca.ProbabilisticPCAModel) locals.get(name);
+      assertEquals(3, c.k(), name + " k");
+      assertArrayClose(l.mean(), c.mean(), name + " mean");
+      assertArrayClose(l.loadings().values, c.loadings().values, name + " loadings");
+      assertEquals(l.noiseVariance(), c.noiseVariance(), TOL * l.noiseVariance(), name + " noise variance");
+      assertEquals(l.logLikelihoodPerRow(), c.logLikelihoodPerRow(), TOL * Math.abs(l.logLikelihoodPerRow()),
+          name + " log-likelihood per row");
+      assertArrayClose(l.history().values(), c.history().values(), name + " history");
+    }
+    long nan = OtherFamilies.withMissing(ClusterData.frame(spark(), spec)).toJavaRDD()
+        .filter(row -> Arrays.stream(((org.apache.spark.ml.linalg.Vector) row.getAs("features")).toArray())
+            .anyMatch(Double::isNaN)).count();
+    System.out.printf("ppca-missing: %d of %d rows miss an entry%n", nan, 4L * 5000);
+    assertTrue(nan > 1000, "the missing-entry data has rows with NaN: " + nan);
+    assertEquals(5, ((io.sparkae.linear.ppca.ProbabilisticPCAModel) locals.get("ppca-missing")).history().values()
+        .length, "ppca-missing ran its 5 EM rounds (so the comparison covers EM, not only the start)");
     // The VAE and the topic model (same trainer, seeded reparameterisation noise): identical parameters.
     for (String name : new String[] {"vae", "topics"}) {
       float[] c = ((io.sparkae.neural.vae.VariationalModel<?>) io.sparkae.core.Models.load(spark(),

@@ -20,6 +20,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -64,6 +65,11 @@ public final class GaussianMixture extends IterativeEstimator<GaussianMixtureMod
   private final DoubleParam reg;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
+  /**
+   * A given initial model in place of k-means and the hard M step (tests: a start that surely leaves a component
+   * empty); not a Param, so neither saved nor copied.
+   */
+  private transient GmmAutoencoder initialModel;
 
   public GaussianMixture() {
     this(Identifiable.randomUID("sparkae-gmm"));
@@ -103,6 +109,12 @@ public final class GaussianMixture extends IterativeEstimator<GaussianMixtureMod
   public GaussianMixture setReg(double v) { return with(reg, v); }
   public GaussianMixture setPredictionCol(String v) { return with(predictionCol, v); }
   public GaussianMixture setProbabilityCol(String v) { return with(probabilityCol, v); }
+
+  /** EM starts from {@code m} (its covariance type must be this estimator's); package-private, for tests. */
+  GaussianMixture withInitialModel(GmmAutoencoder m) {
+    initialModel = m;
+    return this;
+  }
 
   @Override
   protected StructType validateAndTransformSchema(StructType schema) {
@@ -149,9 +161,14 @@ public final class GaussianMixture extends IterativeEstimator<GaussianMixtureMod
     LOG.info("Gaussian mixture fit: k={}, covariance={}, rows={}, d={}, reg={} (absolute {}), maxIter={}, tol={}, "
         + "seed={}, column '{}'", kk, getCovariance(), n, d, getReg(), regAbs, getMaxIter(), getTol(), getSeed(),
         column);
-    KMeansModel km = new KMeans().setK(kk).setSeed(Seeds.derive(getSeed(), "gmm-kmeans")).setInputCol(column)
-        .setOutputCol("").setPredictionCol("").setBlockSize(blockRows).fit(input.data());
-    DenseMatrix centers = km.centers();
+    if (initialModel != null && (initialModel.codeSize() != kk || initialModel.inputSize() != d
+        || initialModel.covarianceType() != type)) {
+      throw new IllegalArgumentException("initial model: k = " + initialModel.codeSize() + ", d = "
+          + initialModel.inputSize() + ", covariance " + initialModel.covarianceType() + "; expected k = " + kk
+          + ", d = " + d + ", covariance " + type);
+    }
+    DenseMatrix centers = initialModel != null ? initialModel.means() : kMeansCenters(input.data(), column, kk,
+        blockRows);
     for (int j = 0; j < kk; j++) {
       for (int t = 0; t < d; t++) {
         centers.values[j * d + t] -= center[t];
@@ -162,16 +179,21 @@ public final class GaussianMixture extends IterativeEstimator<GaussianMixtureMod
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       MStep mStep = new MStep(type, regAbs, moments.variances(), LOG);
-      // The initial M step: hard assignment to the nearest k-means centre (a spherical model with equal weights
-      // and variances has exactly that argmax).
-      double[] equal = new double[kk];
-      Arrays.fill(equal, 1.0 / kk);
-      DenseMatrix unit = new DenseMatrix(1, kk);
-      Arrays.fill(unit.values, 1.0);
-      GmmAutoencoder nearest = new GmmAutoencoder(CovarianceType.SPHERICAL, equal, centers, unit);
-      RoundLoop<GmmBlock, GmmAutoencoder, EmStats> hardLoop = new RoundLoop<>(blocks, getSeed(),
-          (s, it, ctx) -> EmStats.of(s, type, true, it), EmStats::merge);
-      GmmAutoencoder start = mStep.apply(nearest, hardLoop.round(nearest, 0), 0);
+      GmmAutoencoder start;
+      if (initialModel != null) {
+        start = new GmmAutoencoder(type, initialModel.weights(), centers, initialModel.covariances());
+      } else {
+        // The initial M step: hard assignment to the nearest k-means centre (a spherical model with equal weights
+        // and variances has exactly that argmax).
+        double[] equal = new double[kk];
+        Arrays.fill(equal, 1.0 / kk);
+        DenseMatrix unit = new DenseMatrix(1, kk);
+        Arrays.fill(unit.values, 1.0);
+        GmmAutoencoder nearest = new GmmAutoencoder(CovarianceType.SPHERICAL, equal, centers, unit);
+        RoundLoop<GmmBlock, GmmAutoencoder, EmStats> hardLoop = new RoundLoop<>(blocks, getSeed(),
+            (s, it, ctx) -> EmStats.of(s, type, true, it), EmStats::merge);
+        start = mStep.apply(nearest, hardLoop.round(nearest, 0), 0);
+      }
       RoundLoop<GmmBlock, GmmAutoencoder, EmStats> loop = new RoundLoop<>(blocks, getSeed(),
           (s, it, ctx) -> EmStats.of(s, type, false, it), EmStats::merge);
       double tol = getTol();
@@ -208,6 +230,12 @@ public final class GaussianMixture extends IterativeEstimator<GaussianMixtureMod
     } finally {
       blocks.unpersist(false);
     }
+  }
+
+  private DenseMatrix kMeansCenters(Dataset<?> data, String column, int kk, int blockRows) {
+    KMeansModel km = new KMeans().setK(kk).setSeed(Seeds.derive(getSeed(), "gmm-kmeans")).setInputCol(column)
+        .setOutputCol("").setPredictionCol("").setBlockSize(blockRows).fit(data);
+    return km.centers();
   }
 
   public static MLReader<GaussianMixture> read() { return StageReader.estimator(GaussianMixture.class); }

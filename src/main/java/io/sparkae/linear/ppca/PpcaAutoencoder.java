@@ -3,6 +3,7 @@ package io.sparkae.linear.ppca;
 import io.sparkae.core.Autoencoder;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.netlib.util.intW;
 
@@ -19,6 +20,18 @@ import org.netlib.util.intW;
  * {@code log det C = (d - k) log s2 + log det M}. Per block that is one gemm ({@code P = W^T R}, k x n) and a
  * triangular solve with the Cholesky factor of the k x k matrix M, computed once here. W may be any d x k matrix
  * (the closed-form maximum-likelihood solution of {@link #maximumLikelihood} or an EM estimate).
+ *
+ * <p>Missing entries ({@link #acceptsMissing()}, a model fit with {@code missing=true}): NaN marks a missing entry.
+ * A row with observed entries O is encoded by the posterior mean given x_O alone, its loss is the exact marginal
+ * of the observed entries, and its reconstruction fills every entry:
+ * <pre>
+ *   M_O = W_O^T W_O + s2 I,  z = M_O^-1 W_O^T (x_O - mu_O),  x^ = W z + mu
+ *   -log p(x_O) = (|O| log 2 pi + (|O| - k) log s2 + log det M_O + (||r_O||^2 - p^T M_O^-1 p) / s2) / 2,
+ *                 r_O = x_O - mu_O, p = W_O^T r_O
+ * </pre>
+ * (Woodbury and the determinant lemma on the observed sub-covariance {@code C_OO = W_O W_O^T + s2 I}; both hold for
+ * any |O|, also |O| &lt; k; a row with nothing observed has z = 0 and loss 0). Rows without NaN take the block path
+ * above, unchanged. A model without missing entries refuses NaN (the row check of the transform and evaluation).
  * Immutable and thread-safe; arrays are copied in and never exposed.
  */
 public final class PpcaAutoencoder implements Autoencoder {
@@ -35,13 +48,28 @@ public final class PpcaAutoencoder implements Autoencoder {
   /** M^-1 W^T mu (k): the encoder's shift. */
   private final double[] encodedMean;
   private final double logDetC;
+  /** NaN in a row marks a missing entry (a model fit with missing=true); otherwise NaN is refused. */
+  private final boolean missing;
 
   /**
+   * A model that refuses NaN.
+   *
    * @param mean mu (d)
    * @param w the loadings W (d x k)
    * @param noiseVariance s2 &gt; 0
    */
   public PpcaAutoencoder(double[] mean, DenseMatrix w, double noiseVariance) {
+    this(mean, w, noiseVariance, false);
+  }
+
+  /**
+   * @param mean mu (d)
+   * @param w the loadings W (d x k)
+   * @param noiseVariance s2 &gt; 0
+   * @param missing read NaN in a row as a missing entry (see the class comment)
+   */
+  public PpcaAutoencoder(double[] mean, DenseMatrix w, double noiseVariance, boolean missing) {
+    this.missing = missing;
     int d = mean.length;
     int k = w.cols;
     if (w.rows != d) {
@@ -129,6 +157,12 @@ public final class PpcaAutoencoder implements Autoencoder {
     Blas.blas().dtrsm("L", "U", "N", "N", k, cols, 1.0, cholM, k, b, k);
   }
 
+  /** Whether NaN marks a missing entry (the model was fit with missing=true). */
+  @Override
+  public boolean acceptsMissing() {
+    return missing;
+  }
+
   @Override
   public int inputSize() {
     return mean.length;
@@ -183,6 +217,15 @@ public final class PpcaAutoencoder implements Autoencoder {
         z.values[j * k + i] -= encodedMean[i];
       }
     }
+    if (missing) {
+      Observed ws = null;
+      for (int j = 0; j < n; j++) {
+        if (hasNaN(x.values, j * inputSize())) {
+          ws = ws == null ? new Observed(inputSize(), k) : ws;
+          ws.row(x.values, j * inputSize(), z.values, j * k);
+        }
+      }
+    }
   }
 
   @Override
@@ -235,6 +278,97 @@ public final class PpcaAutoencoder implements Autoencoder {
       }
       double mahalanobis = Math.max(0, rr[j] - q) / noiseVariance;
       out[j] = 0.5 * (constant + mahalanobis);
+    }
+    if (missing) {
+      Observed ws = null;
+      for (int j = 0; j < n; j++) {
+        if (hasNaN(x.values, j * d)) {
+          ws = ws == null ? new Observed(d, k) : ws;
+          out[j] = ws.row(x.values, j * d, null, 0);
+        }
+      }
+    }
+  }
+
+  private boolean hasNaN(double[] x, int offset) {
+    for (int i = 0, d = inputSize(); i < d; i++) {
+      if (Double.isNaN(x[offset + i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The posterior mean and the marginal of one row's observed entries; buffers allocated once per block. */
+  private final class Observed {
+    private final int d;
+    private final int k;
+    private final double[] m;
+    private final double[] p;
+    private final intW info = new intW(0);
+
+    Observed(int d, int k) {
+      this.d = d;
+      this.k = k;
+      m = new double[k * k];
+      p = new double[k];
+    }
+
+    /**
+     * For the row {@code x[off, off + d)} with NaN at its missing entries: writes the posterior mean
+     * {@code M_O^-1 W_O^T r_O} to {@code z[zOff, zOff + k)} (when z is non-null) and returns {@code -log p(x_O)}.
+     */
+    double row(double[] x, int off, double[] z, int zOff) {
+      Arrays.fill(m, 0.0);
+      Arrays.fill(p, 0.0);
+      double[] wv = w.values;
+      int observed = 0;
+      double rr = 0;
+      for (int i = 0; i < d; i++) {
+        double xi = x[off + i];
+        if (Double.isNaN(xi)) {
+          continue;
+        }
+        observed++;
+        double r = xi - mean[i];
+        rr += r * r;
+        for (int a = 0; a < k; a++) {
+          double wa = wv[a * d + i];
+          p[a] += wa * r;
+          for (int b = 0; b <= a; b++) {
+            m[a * k + b] += wa * wv[b * d + i]; // upper triangle (column a, row b)
+          }
+        }
+      }
+      for (int a = 0; a < k; a++) {
+        m[a * k + a] += noiseVariance;
+      }
+      double logDetM = 0;
+      double q = 0;
+      if (k > 0) {
+        Blas.reproducibleLapack().dpotrf("U", k, m, k, info);
+        if (info.val != 0) {
+          throw new IllegalStateException("probabilistic PCA: M_O = W_O^T W_O + s2 I is not positive definite "
+              + "(LAPACK dpotrf info " + info.val + ")");
+        }
+        for (int a = 0; a < k; a++) {
+          logDetM += 2 * Math.log(m[a * k + a]);
+        }
+        // p^T M_O^-1 p = ||U^-T p||^2; z = U^-1 (U^-T p).
+        Blas.blas().dtrsv("U", "T", "N", k, m, k, p, 1);
+        for (double v : p) {
+          q += v * v;
+        }
+        if (z != null) {
+          Blas.blas().dtrsv("U", "N", "N", k, m, k, p, 1);
+          System.arraycopy(p, 0, z, zOff, k);
+        }
+      }
+      if (observed == 0) {
+        return 0;
+      }
+      return 0.5 * (observed * LOG_2PI + (observed - k) * Math.log(noiseVariance) + logDetM
+          + Math.max(0, rr - q) / noiseVariance);
     }
   }
 

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * on the mean-imputed data, stopped when the relative change of the log-likelihood falls below {@code tol} or after
  * {@code maxIter} rounds (parameter-expanded EM, Liu, Rubin and Wu 1998: about ten rounds where plain EM takes a
  * thousand). The model keeps the parameters whose log-likelihood the last round measured. W is then
- * rotated to orthogonal columns of decreasing norm (the likelihood does not change).
+ * rotated to orthogonal columns of decreasing norm (the likelihood does not change). Such a model reads NaN as
+ * missing in transform and evaluate too (see {@link PpcaAutoencoder}); a closed-form model refuses NaN.
  */
 public final class ProbabilisticPCA extends IterativeEstimator<ProbabilisticPCAModel, ProbabilisticPCA> {
   private static final long serialVersionUID = 1L;
@@ -173,7 +174,7 @@ public final class ProbabilisticPCA extends IterativeEstimator<ProbabilisticPCAM
       EmStep.State s0 = new EmStep.State(centre, start.loadings(), offset, start.noiseVariance());
       RoundLoop.Result<EmStep.State> res = em(blocks, s0, n);
       EmStep.State s = res.state();
-      PpcaAutoencoder ae = new PpcaAutoencoder(s.mean(), canonical(s.w), s.s2);
+      PpcaAutoencoder ae = new PpcaAutoencoder(s.mean(), canonical(s.w), s.s2, true);
       double[] history = res.objectives();
       double ll = history[history.length - 1];
       LOG.info("probabilistic PCA EM done: {} rounds, s2 = {}, log-likelihood per row {}", res.rounds(), s.s2, ll);

@@ -213,9 +213,11 @@ public final class ProbabilisticPCAModel extends AutoencoderModel<ProbabilisticP
   public static MLReader<ProbabilisticPCAModel> read() {
     return StageReader.model(ProbabilisticPCAModel.class, (uid, data, prov) -> {
       DenseMatrix w = data.matrix("loadings");
-      PpcaAutoencoder ae = new PpcaAutoencoder(data.matrix("mean", w.rows, 1).values, w, data.scalar("noiseVariance"));
       FitHistory h = FitHistory.readFrom(data);
       double[] values = h == null ? new double[0] : h.values();
+      // An EM history means the fit had missing=true (the closed form keeps none): the model reads NaN as missing.
+      PpcaAutoencoder ae = new PpcaAutoencoder(data.matrix("mean", w.rows, 1).values, w, data.scalar("noiseVariance"),
+          values.length > 0);
       return new ProbabilisticPCAModel(uid, ae, data.scalar("logLikelihood"), values, h == null ? null : h.converged(),
           prov);
     });

@@ -125,6 +125,95 @@ class GaussianMixtureTest extends SparkTest {
   }
 
   @Test
+  void anEmptyComponentIsReseededAtTheWorstExplainedRow() {
+    int d = 4;
+    int k = 3;
+    // Three natural clusters: two Gaussians (1000 rows each, means about 12 standard deviations apart) and 30
+    // copies of one point P on the far side of cluster 0 (as far from it as cluster 1 is).
+    Planted3 p = new Planted3(2000, d, 2, 12.0, 1.0, 7);
+    int copies = 30;
+    int n = 2000 + copies;
+    double[] far = new double[d];
+    for (int t = 0; t < d; t++) {
+      far[t] = 2 * p.means[0][t] - p.means[1][t];
+    }
+    double[][] rows = Arrays.copyOf(p.rows, n);
+    int[] labels = Arrays.copyOf(p.labels, n);
+    for (int i = 2000; i < n; i++) {
+      rows[i] = far.clone();
+      labels[i] = 2;
+    }
+    Dataset<Row> df = Planted.frame(spark(), rows, 3).cache();
+    // The start: components 0 and 1 on the Gaussians' means, component 2 a thousand units from every row, all
+    // with unit covariances and equal weights. Component 2's responsibility for any row is below exp(-10^5): the
+    // first E step leaves it empty (less than one row's worth, MStep.EMPTY).
+    DenseMatrix means = new DenseMatrix(d, k);
+    DenseMatrix cov = new DenseMatrix(d, d * k);
+    for (int t = 0; t < d; t++) {
+      means.set(t, 0, p.means[0][t]);
+      means.set(t, 1, p.means[1][t]);
+      means.set(t, 2, p.means[0][t] + 1000);
+      for (int j = 0; j < k; j++) {
+        cov.values[j * d * d + t * d + t] = 1;
+      }
+    }
+    GmmAutoencoder start = new GmmAutoencoder(CovarianceType.FULL, new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, means,
+        cov);
+    // The row the start explains worst (largest -log p(x)): a copy of P, which no component covers.
+    int worst = 0;
+    for (int i = 1; i < n; i++) {
+      if (start.loss(rows[i]) > start.loss(rows[worst])) {
+        worst = i;
+      }
+    }
+    assertEquals(2, labels[worst], "the worst explained row is a copy of P");
+
+    // One EM round: the M step re-seeds component 2 at that row, with weight 1 / n before the weights are
+    // renormalised (components 0 and 1 hold all n rows): 1 / (n + 1); covariance: the data's variances.
+    GaussianMixtureModel one = new GaussianMixture().setK(k).setMaxIter(1).setSeed(5).withInitialModel(start).fit(df);
+    // The mean passes through the fit's centring (x - c, then + c): rounding of numbers below 100, 1e-12.
+    assertArrayEquals(far, one.means().column(2), 1e-12, "re-seeded at the worst explained row");
+    assertEquals(1.0 / (n + 1), one.weights()[2], 1e-15, "re-seeded with weight 1 / n, renormalised");
+    DenseMatrix c2 = one.covariance(2);
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < d; b++) {
+        if (a != b) {
+          assertEquals(0.0, c2.get(a, b), 0.0, "re-seeded covariance is diagonal (" + a + ", " + b + ")");
+        }
+      }
+      // The data's variance along a: the clusters' means are about 12 apart in every coordinate.
+      assertTrue(c2.get(a, a) > 10, "re-seeded with the data's variance, found " + c2.get(a, a));
+    }
+
+    // To convergence: the re-seeded component takes P's copies, the fit recovers the three clusters.
+    GaussianMixture est = new GaussianMixture().setK(k).setMaxIter(200).setSeed(5).withInitialModel(start);
+    GaussianMixtureModel m = est.fit(df);
+    assertTrue(m.history().converged(), "converged");
+    assertEquals(1.0, adjustedRandIndex(labels, predictions(m, rows)), 0.0, "every row in its own cluster");
+    assertEquals(2, m.predict(Vectors.dense(far)), "the re-seeded component holds P");
+    // Every row is assigned with certainty (the components are dozens of standard deviations apart): the weights
+    // are the clusters' shares, 1000 / n and 30 / n, to 1e-9.
+    assertEquals((double) copies / n, m.weights()[2], 1e-9, "weight of the re-seeded component");
+    assertArrayEquals(far, m.means().column(2), 1e-9, "its mean: the copies of P");
+    for (int c = 0; c < 2; c++) {
+      int j = m.predict(Vectors.dense(p.means[c]));
+      assertEquals(1000.0 / n, m.weights()[j], 1e-9, "weight of component " + j);
+      for (int a = 0; a < d; a++) {
+        // 5 standard errors of the sample mean, sqrt(Sigma_aa / 1000): fails with probability < 1e-6.
+        assertEquals(p.means[c][a], m.means().get(a, j), 5 * Math.sqrt(p.covs[c].get(a, a) / 1000),
+            "mean " + a + " of component " + j);
+      }
+    }
+    // Same seed, same start, same model, bit for bit.
+    GaussianMixtureModel again = est.fit(df);
+    assertArrayEquals(m.means().values, again.means().values, 0.0);
+    assertArrayEquals(m.weights(), again.weights(), 0.0);
+    assertArrayEquals(m.autoencoder().covariances().values, again.autoencoder().covariances().values, 0.0);
+    assertArrayEquals(m.history().values(), again.history().values(), 0.0);
+    df.unpersist();
+  }
+
+  @Test
   void logDensitiesEqualMllibsMultivariateGaussian() {
     Planted3 p = new Planted3(1500, 3, 3, 2.0, 1.0, 11);
     Dataset<Row> df = Planted.frame(spark(), p.rows, 2).cache();

@@ -8,6 +8,7 @@ import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.SymmetricEigen;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.netlib.util.intW;
 
@@ -76,6 +77,113 @@ class PpcaAutoencoderTest {
     }
     double[] ones = new double[D];
     assertEquals(denseNegLogLik(c, mu, ones), ae.loss(ones), 1e-9 * 30);
+  }
+
+  @Test
+  void missingEntriesUseTheObservedMarginalAndPosterior() {
+    DenseMatrix w = gaussian(D, K, 1.5, 7);
+    double s2 = 0.3;
+    double[] mu = gaussian(D, 1, 2.0, 8).values;
+    PpcaAutoencoder ae = new PpcaAutoencoder(mu, w, s2, true);
+    PpcaAutoencoder plain = new PpcaAutoencoder(mu, w, s2);
+    assertTrue(ae.acceptsMissing());
+    assertTrue(!plain.acceptsMissing());
+    DenseMatrix c = covariance(w, s2);
+    int n = 40;
+    DenseMatrix x = gaussian(D, n, 2.0, 9);
+    DenseMatrix complete = x.copy();
+    // Row j misses j mod 13 entries (0: complete; 10 and 11: fewer observed entries than k = 3; 12: none),
+    // chosen by a seeded shuffle.
+    SplittableRandom r = new SplittableRandom(10);
+    for (int j = 0; j < n; j++) {
+      int[] order = new int[D];
+      for (int i = 0; i < D; i++) {
+        order[i] = i;
+      }
+      for (int i = D - 1; i > 0; i--) {
+        int t = r.nextInt(i + 1);
+        int tmp = order[i];
+        order[i] = order[t];
+        order[t] = tmp;
+      }
+      for (int i = 0; i < j % 13; i++) {
+        x.values[j * D + order[i]] = Double.NaN;
+      }
+    }
+    double[] loss = new double[n];
+    ae.loss(x, n, loss);
+    DenseMatrix z = new DenseMatrix(K, n);
+    ae.encode(x, n, z);
+    DenseMatrix xhat = new DenseMatrix(D, n);
+    ae.decode(z, n, xhat);
+    double[] plainLoss = new double[n];
+    plain.loss(complete, n, plainLoss);
+    DenseMatrix plainZ = new DenseMatrix(K, n);
+    plain.encode(complete, n, plainZ);
+    for (int j = 0; j < n; j++) {
+      int col = j;
+      int[] o = IntStream.range(0, D).filter(i -> !Double.isNaN(x.get(i, col))).toArray();
+      int m = o.length;
+      assertEquals(D - j % 13, m);
+      if (m == D) {
+        // A row without NaN: exactly the complete-data path, bit for bit.
+        assertEquals(plainLoss[j], loss[j], 0.0, "complete row " + j);
+        for (int a = 0; a < K; a++) {
+          assertEquals(plainZ.get(a, j), z.get(a, j), 0.0, "complete row " + j + " code " + a);
+        }
+        continue;
+      }
+      if (m == 0) {
+        // Nothing observed: the prior mean and log p of nothing, 0.
+        assertEquals(0.0, loss[j], 0.0);
+        for (int a = 0; a < K; a++) {
+          assertEquals(0.0, z.get(a, j), 0.0);
+        }
+        continue;
+      }
+      // The reference: the dense observed sub-covariance C_OO = W_O W_O^T + s2 I (m x m) and its Cholesky factor.
+      DenseMatrix coo = new DenseMatrix(m, m);
+      DenseMatrix wo = new DenseMatrix(m, K);
+      double[] muO = new double[m];
+      double[] xo = new double[m];
+      for (int a = 0; a < m; a++) {
+        muO[a] = mu[o[a]];
+        xo[a] = x.get(o[a], j);
+        for (int b = 0; b < m; b++) {
+          coo.set(a, b, c.get(o[a], o[b]));
+        }
+        for (int t = 0; t < K; t++) {
+          wo.set(a, t, w.get(o[a], t));
+        }
+      }
+      double expected = denseNegLogLik(coo, muO, xo);
+      // Double computations on well-conditioned matrices of size at most 12: rounding about 1e-13 of values below
+      // 40 nats; 1e-9 leaves four orders of magnitude.
+      assertEquals(expected, loss[j], 1e-9 * Math.max(1, Math.abs(expected)), "row " + j + ", " + m + " observed");
+      // E[z | x_O] = W_O^T C_OO^-1 (x_O - mu_O) (push-through identity: equal to M_O^-1 W_O^T (x_O - mu_O)).
+      double[] rO = new double[m];
+      for (int a = 0; a < m; a++) {
+        rO[a] = xo[a] - muO[a];
+      }
+      double[] l = coo.values.clone();
+      intW info = new intW(0);
+      Blas.reproducibleLapack().dpotrf("L", m, l, m, info);
+      Blas.reproducibleLapack().dpotrs("L", m, 1, l, m, rO, m, info);
+      double[] ez = wo.transposeMultiply(rO);
+      for (int a = 0; a < K; a++) {
+        // Codes of size about 1, the same rounding argument: 1e-10.
+        assertEquals(ez[a], z.get(a, j), 1e-10, "row " + j + " code " + a);
+      }
+      // The reconstruction W z + mu fills every entry, the missing ones included.
+      double[] wz = w.multiply(z.column(j));
+      for (int i = 0; i < D; i++) {
+        assertEquals(mu[i] + wz[i], xhat.get(i, j), 1e-12);
+      }
+    }
+    // The one-row forms agree with the block.
+    assertEquals(loss[5], ae.loss(x.column(5)), 0.0);
+    // A model without missing entries computes NaN for such a row (the row check refuses it before it gets here).
+    assertTrue(Double.isNaN(plain.loss(x.column(5))));
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.sparkae.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
@@ -232,6 +233,103 @@ class ProbabilisticPCATest extends SparkTest {
     ProbabilisticPCAModel closedLoaded = ProbabilisticPCAModel.load(dir.resolve("closed").toString());
     assertEquals(0, closedLoaded.history().rounds());
     assertEquals(closed.bic(), closedLoaded.bic(), 0.0);
+  }
+
+  @Test
+  void missingModelTransformsAndEvaluatesRowsWithNaN(@TempDir Path dir) throws Exception {
+    double[][] holey = withMissing(planted(600, 61), 0.1, 62);
+    Dataset<Row> df = Planted.frame(spark(), holey, 2).cache();
+    ProbabilisticPCAModel m = new ProbabilisticPCA().setK(K).setMissing(true).setMaxIter(30).fit(df);
+    PpcaAutoencoder ae = m.autoencoder();
+    assertTrue(ae.acceptsMissing(), "an EM fit reads NaN as missing");
+    List<Row> out = m.setReconstructionCol("xhat").setLossCol("nll").transform(df)
+        .select("features", "code", "xhat", "nll").collectAsList();
+    assertEquals(600, out.size());
+    int withNaN = 0;
+    double total = 0;
+    for (Row r : out) {
+      double[] x = ((Vector) r.get(0)).toArray();
+      withNaN += Arrays.stream(x).anyMatch(Double::isNaN) ? 1 : 0;
+      double[] z = ((Vector) r.get(1)).toArray();
+      double[] xhat = ((Vector) r.get(2)).toArray();
+      double nll = r.getDouble(3);
+      // The block path and the one-row path: the same arithmetic up to the BLAS kernel's order, 1e-12.
+      assertArrayEquals(ae.encode(x), z, 1e-12);
+      assertArrayEquals(ae.decode(z), xhat, 1e-12);
+      assertTrue(Arrays.stream(xhat).noneMatch(Double::isNaN), "the reconstruction fills every entry");
+      assertEquals(ae.loss(x), nll, 1e-12 * Math.abs(nll));
+      total += nll;
+    }
+    // 20 entries missing with probability 0.1 each: 1 - 0.9^20 = 88% of the rows miss one; fewer than half would
+    // be a broken test.
+    assertTrue(withNaN > 300, "rows with NaN: " + withNaN);
+    // The evaluation's mean loss is -log p(x_O) per row, the training log-likelihood of the observed entries EM
+    // reported for the same parameters (the final rotation of W leaves it unchanged): 1e-9 relative.
+    double meanLoss = m.evaluate(df).meanLoss();
+    assertEquals(total / 600, meanLoss, 1e-12 * Math.abs(meanLoss));
+    assertEquals(-m.logLikelihoodPerRow(), meanLoss, 1e-9 * Math.abs(meanLoss));
+    // Saved and loaded, the model still reads NaN as missing.
+    m.write().save(dir.resolve("em").toString());
+    ProbabilisticPCAModel loaded = ProbabilisticPCAModel.load(dir.resolve("em").toString());
+    assertTrue(loaded.autoencoder().acceptsMissing());
+    assertEquals(meanLoss, loaded.evaluate(df).meanLoss(), 0.0);
+
+    // A closed-form model refuses NaN, in evaluate and in transform, with the row check's error.
+    ProbabilisticPCAModel closed = new ProbabilisticPCA().setK(K).fit(Planted.frame(spark(), planted(300, 63), 2));
+    assertTrue(!closed.autoencoder().acceptsMissing());
+    Exception e = assertThrows(IllegalArgumentException.class, () -> closed.evaluate(df));
+    assertTrue(e.getMessage().contains("holds NaN") && e.getMessage().contains("NaN and infinite values are not "
+        + "allowed"), e.getMessage());
+    e = assertThrows(Exception.class, () -> closed.transform(df).collectAsList());
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof IllegalArgumentException)) {
+      t = t.getCause();
+    }
+    assertTrue(String.valueOf(t.getMessage()).contains("NaN and infinite values are not allowed"), e.toString());
+    closed.write().save(dir.resolve("closed").toString());
+    assertTrue(!ProbabilisticPCAModel.load(dir.resolve("closed").toString()).autoencoder().acceptsMissing());
+    df.unpersist();
+  }
+
+  @Test
+  void cliTransformsRowsWithNaNWithAMissingModel(@TempDir Path dir) throws Exception {
+    String input = dir.resolve("holey.parquet").toString();
+    // One partition, one file: a refused transform below fails its only task (no sibling task still reading the
+    // file when the temporary folder goes).
+    Planted.frame(spark(), withMissing(planted(400, 71), 0.1, 72), 1).write().parquet(input);
+    Path fit = dir.resolve("fit");
+    Cli.Result r = Cli.run("fit", "ppca", "--input", input, "--k", "3", "--missing", "--max-iter", "20", "--output",
+        fit.toString());
+    assertEquals(0, r.code(), r.err());
+    ProbabilisticPCAModel m = ProbabilisticPCAModel.load(fit.resolve("model").toString());
+    Path codes = dir.resolve("codes");
+    r = Cli.run("transform", "--model", fit.toString(), "--input", input, "--output", codes.toString(), "--loss",
+        "--reconstruction");
+    assertEquals(0, r.code(), r.err());
+    List<Row> rows = spark().read().parquet(codes.resolve("data").toString()).collectAsList();
+    assertEquals(400, rows.size());
+    int withNaN = 0;
+    for (Row row : rows) {
+      double[] x = ((Vector) row.getAs("features")).toArray();
+      withNaN += Arrays.stream(x).anyMatch(Double::isNaN) ? 1 : 0;
+      assertArrayEquals(m.autoencoder().encode(x), ((Vector) row.getAs("code")).toArray(), 1e-12);
+      double nll = row.getAs("loss");
+      assertEquals(m.autoencoder().loss(x), nll, 1e-12 * Math.abs(nll));
+    }
+    assertTrue(withNaN > 200, "rows with NaN: " + withNaN);
+    r = Cli.run("evaluate", "--model", fit.toString(), "--input", input);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"logLikelihoodPerRow\""), r.out());
+    // A closed-form model (fit on complete rows) on the same file: the row check's error, naming NaN.
+    String complete = dir.resolve("complete.parquet").toString();
+    Planted.frame(spark(), planted(300, 73), 1).write().parquet(complete);
+    Path closed = dir.resolve("closed");
+    r = Cli.run("fit", "ppca", "--input", complete, "--k", "3", "--output", closed.toString());
+    assertEquals(0, r.code(), r.err());
+    r = Cli.run("transform", "--model", closed.toString(), "--input", input, "--output",
+        dir.resolve("refused").toString(), "--loss");
+    assertTrue(r.code() != 0, "a closed-form model refuses NaN");
+    assertTrue(r.err().contains("NaN and infinite values are not allowed"), r.err());
   }
 
   @Test

@@ -16,8 +16,9 @@ import org.netlib.util.intW;
  * with {@code log N(x | mu, Sigma) = -(d log 2 pi + log det Sigma + (x - mu)^T Sigma^-1 (x - mu)) / 2}.
  *
  * <p>Per block X (d x n) the k x n matrix of {@code log w_j + log N(x_i | mu_j, Sigma_j)} is level-3 BLAS:
- * FULL: with {@code Sigma_j = L_j L_j^T} (LAPACK dpotrf, once here), {@code Y = L_j^-1 X} by one dtrsm per component
- * and the Mahalanobis distance {@code ||y_i - L_j^-1 mu_j||^2}; DIAG: one gemm of {@code [1/s2_j]} against the
+ * FULL: with {@code Sigma_j = L_j L_j^T} (LAPACK dpotrf and dtrtri, once here), {@code Y = A X} by one gemm for all
+ * components over a chunk of columns that stays in cache, A the stacked inverse factors (k d x d), and the
+ * Mahalanobis distance {@code ||y_ij - L_j^-1 mu_j||^2}; DIAG: one gemm of {@code [1/s2_j]} against the
  * squares of X and one of {@code [mu_j / s2_j]} against X for all components; SPHERICAL: one gemm of the means
  * against X plus the squared norms. Shapes: means d x k; covariances FULL d x (d k) (component j in columns
  * j d .. j d + d - 1), DIAG d x k, SPHERICAL 1 x k. Immutable and thread-safe.
@@ -32,6 +33,8 @@ public final class GmmAutoencoder implements Autoencoder {
   private final DenseMatrix covariances;
   /** FULL: the lower Cholesky factors, d x (d k), upper triangles zero. */
   private final DenseMatrix chol;
+  /** FULL: the inverse factors stacked, (k d) x d, rows j d .. j d + d - 1 holding L_j^-1. */
+  private final DenseMatrix whiten;
   /** FULL: L_j^-1 mu_j (d x k). DIAG: mu_j / s2_j (d x k). SPHERICAL: mu_j / s2_j (d x k). */
   private final DenseMatrix shifted;
   /** DIAG: 1 / s2 (d x k). */
@@ -73,6 +76,7 @@ public final class GmmAutoencoder implements Autoencoder {
       constants[j] = Math.log(weights[j]) - 0.5 * d * LOG_2PI;
     }
     DenseMatrix l = null;
+    DenseMatrix a = null;
     DenseMatrix p = null;
     double[] inv = null;
     switch (type) {
@@ -100,6 +104,7 @@ public final class GmmAutoencoder implements Autoencoder {
           }
           constants[j] -= 0.5 * logDet;
         }
+        a = stackedInverses(l, d, k);
       }
       case DIAG -> {
         p = new DenseMatrix(d, k);
@@ -136,8 +141,25 @@ public final class GmmAutoencoder implements Autoencoder {
       default -> throw new IllegalStateException();
     }
     this.chol = l;
+    this.whiten = a;
     this.precisions = p;
     this.inverseVariance = inv;
+  }
+
+  /** The (k d) x d matrix whose rows j d .. j d + d - 1 are L_j^-1 (LAPACK dtrtri on a copy of each factor). */
+  private static DenseMatrix stackedInverses(DenseMatrix l, int d, int k) {
+    DenseMatrix inv = l.copy();
+    DenseMatrix a = new DenseMatrix(k * d, d);
+    intW info = new intW(0);
+    for (int j = 0; j < k; j++) {
+      if (d > 0) {
+        Blas.reproducibleLapack().dtrtri("L", "N", d, inv.values, j * d * d, d, info);
+      }
+      for (int c = 0; c < d; c++) {
+        System.arraycopy(inv.values, j * d * d + c * d, a.values, c * k * d + j * d, d);
+      }
+    }
+    return a;
   }
 
   private static void requirePositive(double s2, int j, String what) {
@@ -202,15 +224,70 @@ public final class GmmAutoencoder implements Autoencoder {
   static final class Workspace {
     final DenseMatrix scratch;
     final double[] norms;
+    /**
+     * FULL: the whitened residuals {@code L_j^-1 (x_i - mu_j)} of one chunk, (k d) x chunk, and one spare column:
+     * netlib checks a strided operand's bounds as offset + lda * columns, one column past the last entry that
+     * component j's d x chunk slice (offset j d, lda k d) reads.
+     */
+    final DenseMatrix residuals;
 
-    Workspace(int d, int capacity) {
+    Workspace(int d, int capacity, int kd, int chunk) {
       scratch = new DenseMatrix(d, capacity);
       norms = new double[capacity];
+      residuals = new DenseMatrix(kd, chunk == 0 ? 0 : chunk + 1);
+    }
+
+    int chunk() {
+      return residuals.cols - 1;
     }
   }
 
   Workspace workspace(int capacity) {
-    return new Workspace(type == CovarianceType.SPHERICAL ? 0 : inputSize(), capacity);
+    int d = inputSize();
+    if (type == CovarianceType.FULL) {
+      int kd = codeSize() * d;
+      return new Workspace(0, capacity, kd, Math.max(1, Math.min(capacity, CHUNK_ENTRIES / Math.max(1, kd))));
+    }
+    return new Workspace(type == CovarianceType.SPHERICAL ? 0 : d, capacity, 0, 0);
+  }
+
+  /**
+   * FULL: the entries of one chunk's whitened residuals, (k d) x columns, sized to stay in a core's L2 cache
+   * (256 K doubles = 2 MiB) while the chunk's responsibilities and scatters use them.
+   */
+  static final int CHUNK_ENTRIES = 1 << 18;
+
+  /**
+   * FULL, for columns [from, from + m) of X: {@code ws.residuals} := the whitened residuals
+   * {@code L_j^-1 x_i - L_j^-1 mu_j} (one gemm of the stacked inverse factors against the chunk, then the shift)
+   * and {@code out[j, i] := log w_j + log N(x_i | mu_j, Sigma_j)}, the residuals' squared norms.
+   */
+  void fullChunk(DenseMatrix x, int from, int m, double[] o, Workspace ws) {
+    int d = inputSize();
+    int k = codeSize();
+    int kd = k * d;
+    double[] y = ws.residuals.values;
+    Blas.blas().dgemm("N", "N", kd, m, d, 1.0, whiten.values, 0, kd, x.values, from * d, d, 0.0, y, 0, kd);
+    double[] b = shifted.values;
+    for (int i = 0; i < m; i++) {
+      int yo = i * kd;
+      int oo = (from + i) * k;
+      for (int j = 0; j < k; j++) {
+        double s = 0;
+        int bo = j * d;
+        for (int t = 0; t < d; t++) {
+          double v = y[yo + bo + t] - b[bo + t];
+          y[yo + bo + t] = v;
+          s += v * v;
+        }
+        o[oo + j] = constants[j] - 0.5 * s;
+      }
+    }
+  }
+
+  /** FULL: the lower Cholesky factors, d x (d k) (not a copy: read only). */
+  DenseMatrix choleskyFactors() {
+    return chol;
   }
 
   /**
@@ -231,22 +308,8 @@ public final class GmmAutoencoder implements Autoencoder {
     double[] o = out.values;
     switch (type) {
       case FULL -> {
-        double[] y = ws.scratch.values;
-        for (int j = 0; j < k; j++) {
-          System.arraycopy(x.values, 0, y, 0, d * n);
-          Blas.blas().dtrsm("L", "L", "N", "N", d, n, 1.0, chol.values, j * d * d, d, y, 0, d);
-          double[] b = shifted.values;
-          int bo = j * d;
-          double c = constants[j];
-          for (int i = 0; i < n; i++) {
-            double s = 0;
-            int yo = i * d;
-            for (int t = 0; t < d; t++) {
-              double v = y[yo + t] - b[bo + t];
-              s += v * v;
-            }
-            o[i * k + j] = c - 0.5 * s;
-          }
+        for (int from = 0; from < n; from += ws.chunk()) {
+          fullChunk(x, from, Math.min(ws.chunk(), n - from), o, ws);
         }
       }
       case DIAG -> {
@@ -304,9 +367,14 @@ public final class GmmAutoencoder implements Autoencoder {
    * {@code logp[i] = log p(x_i)}.
    */
   static void responsibilities(DenseMatrix l, int n, double[] logp) {
+    responsibilities(l, 0, n, logp);
+  }
+
+  /** {@link #responsibilities(DenseMatrix, int, double[])} for columns [from, to) only. */
+  static void responsibilities(DenseMatrix l, int from, int to, double[] logp) {
     int k = l.rows;
     double[] v = l.values;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       int o = i * k;
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < k; j++) {

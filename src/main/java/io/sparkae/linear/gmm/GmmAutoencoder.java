@@ -1,6 +1,6 @@
 package io.sparkae.linear.gmm;
 
-import io.sparkae.core.Autoencoder;
+import io.sparkae.core.DensityAutoencoder;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.SplittableRandom;
@@ -23,7 +23,7 @@ import org.netlib.util.intW;
  * against X plus the squared norms. Shapes: means d x k; covariances FULL d x (d k) (component j in columns
  * j d .. j d + d - 1), DIAG d x k, SPHERICAL 1 x k. Immutable and thread-safe.
  */
-public final class GmmAutoencoder implements Autoencoder {
+public final class GmmAutoencoder implements DensityAutoencoder {
   private static final long serialVersionUID = 1L;
   static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -424,17 +424,8 @@ public final class GmmAutoencoder implements Autoencoder {
     }
   }
 
-  @Override
-  public boolean squaredErrorLoss() {
-    return false;
-  }
-
-  @Override
-  public String lossName() {
-    return "-log p(x) (nats)";
-  }
-
   /** {@code count} draws from the mixture as columns (d x count): a component by its weight, then its Gaussian. */
+  @Override
   public DenseMatrix sample(int count, long seed) {
     int d = inputSize();
     int k = codeSize();

@@ -1,6 +1,6 @@
 package io.sparkae.linear.ppca;
 
-import io.sparkae.core.Autoencoder;
+import io.sparkae.core.DensityAutoencoder;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ import org.netlib.util.intW;
  * above, unchanged. A model without missing entries refuses NaN (the row check of the transform and evaluation).
  * Immutable and thread-safe; arrays are copied in and never exposed.
  */
-public final class PpcaAutoencoder implements Autoencoder {
+public final class PpcaAutoencoder implements DensityAutoencoder {
   private static final long serialVersionUID = 1L;
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -372,17 +372,8 @@ public final class PpcaAutoencoder implements Autoencoder {
     }
   }
 
-  @Override
-  public boolean squaredErrorLoss() {
-    return false;
-  }
-
-  @Override
-  public String lossName() {
-    return "-log p(x) (nats)";
-  }
-
   /** {@code count} draws of x from the model, as columns (d x count): {@code W z + mu + s e}. */
+  @Override
   public DenseMatrix sample(int count, long seed) {
     int d = inputSize();
     int k = codeSize();

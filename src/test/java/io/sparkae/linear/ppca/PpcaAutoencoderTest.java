@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.SymmetricEigen;
+import io.sparkae.testing.DenseGaussian;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -26,57 +27,25 @@ class PpcaAutoencoderTest {
     return m;
   }
 
-  /** C = W W^T + s2 I, dense. */
-  private static DenseMatrix covariance(DenseMatrix w, double s2) {
-    DenseMatrix c = DenseMatrix.multiply(w, false, w, true);
-    for (int i = 0; i < c.rows; i++) {
-      c.values[i * c.rows + i] += s2;
-    }
-    return c;
-  }
-
-  /** -log N(x; mu, C) by a dense Cholesky factor of C: the reference. */
-  private static double denseNegLogLik(DenseMatrix c, double[] mu, double[] x) {
-    int d = mu.length;
-    double[] l = c.values.clone();
-    intW info = new intW(0);
-    Blas.reproducibleLapack().dpotrf("L", d, l, d, info);
-    assertEquals(0, info.val);
-    double[] r = new double[d];
-    for (int i = 0; i < d; i++) {
-      r[i] = x[i] - mu[i];
-    }
-    Blas.reproducibleLapack().dpotrs("L", d, 1, l, d, r, d, info);
-    double quad = 0;
-    for (int i = 0; i < d; i++) {
-      quad += (x[i] - mu[i]) * r[i];
-    }
-    double logDet = 0;
-    for (int i = 0; i < d; i++) {
-      logDet += 2 * Math.log(l[i * d + i]);
-    }
-    return 0.5 * (d * Math.log(2 * Math.PI) + logDet + quad);
-  }
-
   @Test
   void lossIsTheExactNegativeLogLikelihood() {
     DenseMatrix w = gaussian(D, K, 1.5, 1);
     double s2 = 0.3;
     double[] mu = gaussian(D, 1, 2.0, 2).values;
     PpcaAutoencoder ae = new PpcaAutoencoder(mu, w, s2);
-    DenseMatrix c = covariance(w, s2);
+    DenseMatrix c = DenseGaussian.ppcaCovariance(w, s2);
     int n = 50;
     DenseMatrix x = gaussian(D, n, 2.0, 3);
     double[] out = new double[n];
     ae.loss(x, n, out);
     for (int j = 0; j < n; j++) {
-      double expected = denseNegLogLik(c, mu, x.column(j));
+      double expected = DenseGaussian.negLogLik(c, mu, x.column(j));
       // Both are double computations on well-conditioned 12 x 12 matrices (condition number of C below 1e3):
       // rounding errors are about 1e-13 of values near 30 nats; 1e-9 leaves four orders of magnitude.
       assertEquals(expected, out[j], 1e-9 * Math.max(1, Math.abs(expected)), "row " + j);
     }
     double[] ones = new double[D];
-    assertEquals(denseNegLogLik(c, mu, ones), ae.loss(ones), 1e-9 * 30);
+    assertEquals(DenseGaussian.negLogLik(c, mu, ones), ae.loss(ones), 1e-9 * 30);
   }
 
   @Test
@@ -88,7 +57,7 @@ class PpcaAutoencoderTest {
     PpcaAutoencoder plain = new PpcaAutoencoder(mu, w, s2);
     assertTrue(ae.acceptsMissing());
     assertTrue(!plain.acceptsMissing());
-    DenseMatrix c = covariance(w, s2);
+    DenseMatrix c = DenseGaussian.ppcaCovariance(w, s2);
     int n = 40;
     DenseMatrix x = gaussian(D, n, 2.0, 9);
     DenseMatrix complete = x.copy();
@@ -156,7 +125,7 @@ class PpcaAutoencoderTest {
           wo.set(a, t, w.get(o[a], t));
         }
       }
-      double expected = denseNegLogLik(coo, muO, xo);
+      double expected = DenseGaussian.negLogLik(coo, muO, xo);
       // Double computations on well-conditioned matrices of size at most 12: rounding about 1e-13 of values below
       // 40 nats; 1e-9 leaves four orders of magnitude.
       assertEquals(expected, loss[j], 1e-9 * Math.max(1, Math.abs(expected)), "row " + j + ", " + m + " observed");
@@ -193,7 +162,7 @@ class PpcaAutoencoderTest {
     double[] mu = gaussian(D, 1, 1.0, 5).values;
     PpcaAutoencoder ae = new PpcaAutoencoder(mu, w, s2);
     // E[z | x] = W^T C^-1 (x - mu), the same matrix as M^-1 W^T by the push-through identity.
-    DenseMatrix c = covariance(w, s2);
+    DenseMatrix c = DenseGaussian.ppcaCovariance(w, s2);
     double[] x = gaussian(D, 1, 1.0, 6).values;
     double[] r = new double[D];
     for (int i = 0; i < D; i++) {
@@ -299,7 +268,7 @@ class PpcaAutoencoderTest {
     PpcaAutoencoder ae = new PpcaAutoencoder(mu, w, s2);
     int n = 40000;
     DenseMatrix x = ae.sample(n, 22);
-    DenseMatrix c = covariance(w, s2);
+    DenseMatrix c = DenseGaussian.ppcaCovariance(w, s2);
     double[] m = new double[D];
     for (int j = 0; j < n; j++) {
       for (int i = 0; i < D; i++) {

@@ -10,6 +10,7 @@ import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linalg.Orthonormalize;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.testing.Cli;
+import io.sparkae.testing.DenseGaussian;
 import io.sparkae.testing.Planted;
 import io.sparkae.testing.SparkTest;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.netlib.util.intW;
 
 /** Probabilistic PCA fit on planted PPCA data: exact likelihood, recovery, EM with missing entries, persistence. */
 class ProbabilisticPCATest extends SparkTest {
@@ -75,28 +75,7 @@ class ProbabilisticPCATest extends SparkTest {
 
   /** -log N(x; mu, W W^T + s2 I) by a dense Cholesky factor of the d x d covariance: the reference. */
   private static double denseNegLogLik(DenseMatrix w, double s2, double[] mu, double[] x) {
-    int d = mu.length;
-    DenseMatrix c = DenseMatrix.multiply(w, false, w, true);
-    for (int i = 0; i < d; i++) {
-      c.values[i * d + i] += s2;
-    }
-    double[] l = c.values;
-    intW info = new intW(0);
-    Blas.reproducibleLapack().dpotrf("L", d, l, d, info);
-    assertEquals(0, info.val);
-    double[] r = new double[d];
-    for (int i = 0; i < d; i++) {
-      r[i] = x[i] - mu[i];
-    }
-    double[] y = r.clone();
-    Blas.reproducibleLapack().dpotrs("L", d, 1, l, d, y, d, info);
-    double quad = 0;
-    double logDet = 0;
-    for (int i = 0; i < d; i++) {
-      quad += r[i] * y[i];
-      logDet += 2 * Math.log(l[i * d + i]);
-    }
-    return 0.5 * (d * Math.log(2 * Math.PI) + logDet + quad);
+    return DenseGaussian.negLogLik(DenseGaussian.ppcaCovariance(w, s2), mu, x);
   }
 
   @Test

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,6 +37,19 @@ public final class InputColumn {
           + SQLDataTypes.VectorType().simpleString() + "), found " + t.simpleString());
     }
     return f;
+  }
+
+  /** Fails unless {@code column} exists in {@code schema} and holds numbers; {@code role} names it ("weight"). */
+  public static void requireNumeric(StructType schema, String column, String role) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(role + " column '" + column + "' not found; the data has columns "
+          + Arrays.toString(schema.fieldNames()));
+    }
+    DataType t = schema.apply(column).dataType();
+    if (!(t instanceof NumericType)) {
+      throw new IllegalArgumentException(role + " column '" + column + "' must hold numbers, found "
+          + t.simpleString());
+    }
   }
 
   /** Fails when an output column would overwrite an existing one. */

@@ -27,7 +27,8 @@ import java.util.List;
  * more than ten bits to cancellation (the full round's own guard). The bounds are kept per partition in the
  * executor's {@link PartitionStore}; a partition that finds none (first round, executor lost, memory short)
  * computes every distance: the same labels, sums and cost, only slower. Farthest rows (to re-seed an empty
- * cluster) are not tracked: the driver asks for them in an extra full round when a cluster is empty.
+ * cluster) are not tracked: the driver asks for them in an extra full round when a cluster is empty. Weighted rows
+ * enter the sums, squares and cost with their weights (S = sum w x, n = sum w). Dense blocks only.
  */
 final class BoundedRound {
   private BoundedRound() {}
@@ -147,14 +148,28 @@ final class BoundedRound {
       // The statistics of every row, in block order: the same sums, counts and squares as a full round.
       double[] xv = b.x.values;
       double[] sums = st.sums;
+      double[] w = b.weights;
+      if (w != null && st.mass == null) {
+        st.mass = new double[k];
+        st.massLo = new double[k];
+      }
       for (int j = 0; j < n; j++) {
         int a = lab[j];
         st.counts[a]++;
-        squares[a] += xn[j];
         int xo = j * d;
         int co = a * d;
-        for (int t = 0; t < d; t++) {
-          sums[co + t] += xv[xo + t];
+        if (w == null) {
+          squares[a] += xn[j];
+          for (int t = 0; t < d; t++) {
+            sums[co + t] += xv[xo + t];
+          }
+        } else {
+          double wj = w[j];
+          st.mass[a] += wj;
+          squares[a] += wj * xn[j];
+          for (int t = 0; t < d; t++) {
+            sums[co + t] += wj * xv[xo + t];
+          }
         }
       }
       labels.add(lab);
@@ -222,8 +237,8 @@ final class BoundedRound {
     boolean[] direct = new boolean[k];
     boolean any = false;
     for (int a = 0; a < k; a++) {
-      long n = st.counts[a];
-      if (n == 0) {
+      double n = st.weight(a);
+      if (st.counts[a] == 0) {
         continue;
       }
       double dot = 0;
@@ -251,7 +266,7 @@ final class BoundedRound {
               double r = xv[j * d + t] - cv[a * d + t];
               e += r * r;
             }
-            per[a] += e;
+            per[a] += b.weights == null ? e : b.weights[j] * e;
           }
         }
       }

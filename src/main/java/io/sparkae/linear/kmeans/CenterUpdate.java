@@ -31,13 +31,22 @@ final class CenterUpdate {
 
   /** Lloyd's update. */
   static CenterUpdate lloyd(DenseMatrix old, ClusterStats st, int round, Logger log) {
+    return lloyd(old, st, round, log, false);
+  }
+
+  /**
+   * Lloyd's update, weighted when the statistics are ({@code c_j := S_j / W_j}, W_j the weight of cluster j; a
+   * cluster of weight 0 counts as empty); with {@code cosine} each new center is scaled to unit norm (spherical
+   * k-means: the mean direction, as MLlib's cosine distance does).
+   */
+  static CenterUpdate lloyd(DenseMatrix old, ClusterStats st, int round, Logger log, boolean cosine) {
     int d = old.rows;
     int k = old.cols;
     DenseMatrix next = old.copy();
     List<Integer> empty = new ArrayList<>();
     for (int j = 0; j < k; j++) {
-      long n = st.counts[j];
-      if (n == 0) {
+      double n = st.weight(j);
+      if (!(n > 0)) {
         empty.add(j);
         continue;
       }
@@ -46,17 +55,37 @@ final class CenterUpdate {
       }
     }
     reseed(next, empty, st, round, log);
+    if (cosine) {
+      normalize(next, old);
+    }
     return new CenterUpdate(next, maxMove2(old, next));
   }
 
+  /** Scales every column of {@code c} to unit norm; a zero column takes its old value. */
+  static void normalize(DenseMatrix c, DenseMatrix old) {
+    int d = c.rows;
+    for (int j = 0; j < c.cols; j++) {
+      double n2 = PointBlock.squaredNorm(c.values, j * d, d);
+      if (!(n2 > 0)) {
+        System.arraycopy(old.values, j * d, c.values, j * d, d);
+        continue;
+      }
+      double s = 1.0 / Math.sqrt(n2);
+      for (int i = 0; i < d; i++) {
+        c.values[j * d + i] *= s;
+      }
+    }
+  }
+
   /** Sculley's mini-batch update; {@code seen} (the counts v_j) is updated in place. */
-  static CenterUpdate miniBatch(DenseMatrix old, ClusterStats st, long[] seen, int round, Logger log) {
+  static CenterUpdate miniBatch(DenseMatrix old, ClusterStats st, double[] seen, int round, Logger log,
+      boolean cosine) {
     int d = old.rows;
     int k = old.cols;
     DenseMatrix next = old.copy();
     List<Integer> empty = new ArrayList<>();
     for (int j = 0; j < k; j++) {
-      long m = st.counts[j];
+      double m = st.weight(j);
       if (m > 0) {
         double rate = 1.0 / (seen[j] + m);
         for (int i = 0; i < d; i++) {
@@ -69,6 +98,9 @@ final class CenterUpdate {
       }
     }
     reseed(next, empty, st, round, log);
+    if (cosine) {
+      normalize(next, old);
+    }
     return new CenterUpdate(next, maxMove2(old, next));
   }
 

@@ -21,6 +21,9 @@ final class ClusterStats implements Serializable {
   /** Rows whose distances to every center were computed (all of them, but in a bounded round). */
   long computed;
   final long[] counts;
+  /** Per-cluster sums of the rows' weights (high parts), or null when the rows are unweighted. */
+  double[] mass;
+  double[] massLo;
   /** d x k column-major sums (high parts), or null when not asked for. */
   final double[] sums;
   /** Low parts of the sums; null until the first merge. */
@@ -43,15 +46,37 @@ final class ClusterStats implements Serializable {
    * already added): counts, cost (block subtotal first, for accuracy) and farthest rows.
    */
   void addAssigned(NearestCenter kernel, DenseMatrix x, int n, int partition, long firstPosition) {
+    addAssigned(kernel, new PointBlock(x, 0), null, n, partition, firstPosition);
+  }
+
+  /**
+   * As above for the first n rows of {@code b} (dense or sparse), each counted with its weight {@code w[j]} (w
+   * null: 1): the cost and mass are weighted, and the farthest rows are ranked by weighted distance (a row of
+   * weight 0 never re-seeds a cluster).
+   */
+  void addAssigned(NearestCenter kernel, PointBlock b, double[] w, int n, int partition, long firstPosition) {
     double blockCost = 0;
     int[] label = kernel.label;
     double[] dist2 = kernel.dist2;
+    if (w != null && mass == null) {
+      mass = new double[k];
+      massLo = new double[k];
+    }
     for (int j = 0; j < n; j++) {
-      counts[label[j]]++;
+      int a = label[j];
+      counts[a]++;
       double e = dist2[j];
+      if (w != null) {
+        e *= w[j];
+        mass[a] += w[j];
+      }
       blockCost += e;
       if (farthest.accepts(e)) {
-        farthest.offer(e, Farthest.key(partition, firstPosition + j), x.values, j * d, d);
+        if (b.sparse()) {
+          farthest.offer(e, Farthest.key(partition, firstPosition + j), b.row(j), 0, d);
+        } else {
+          farthest.offer(e, Farthest.key(partition, firstPosition + j), b.x.values, j * d, d);
+        }
       }
     }
     double[] c = DoubleDouble.add(cost, costLo, blockCost, 0.0);
@@ -71,6 +96,13 @@ final class ClusterStats implements Serializable {
         sumsLo = new double[sums.length];
       }
       DoubleDouble.add(sums, sumsLo, o.sums, o.sumsLo);
+    }
+    if (o.mass != null) {
+      if (mass == null) {
+        mass = new double[k];
+        massLo = new double[k];
+      }
+      DoubleDouble.add(mass, massLo, o.mass, o.massLo);
     }
     double[] c = DoubleDouble.add(cost, costLo, o.cost, o.costLo);
     cost = c[0];
@@ -93,6 +125,11 @@ final class ClusterStats implements Serializable {
     return n;
   }
 
+  /** The weight of cluster j: its row count, or the sum of its rows' weights when the rows are weighted. */
+  double weight(int j) {
+    return mass == null ? counts[j] : mass[j] + massLo[j];
+  }
+
   /** Entry i of cluster j's sum, rounded once from double-double. */
   double sum(int i, int j) {
     int p = j * d + i;
@@ -111,10 +148,10 @@ final class ClusterStats implements Serializable {
     while (blocks.hasNext()) {
       PointBlock b = blocks.next();
       if (kernel == null) {
-        kernel = new NearestCenter(st.d, st.k, b.x.cols);
+        kernel = new NearestCenter(st.d, st.k, b.capacity());
       }
-      kernel.assign(state.centers, state.norms, b.x, b.norms, b.size, st.sums);
-      st.addAssigned(kernel, b.x, b.size, partition, position);
+      kernel.assign(state, b, st.sums);
+      st.addAssigned(kernel, b, b.weights, b.size, partition, position);
       position += b.size;
     }
     st.rows = position;

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * The pass before initialisation: the row count, up to {@code limit} distinct rows (so that "k is larger than the
  * number of distinct points" is found exactly, and so that initialisation can always be completed to k distinct
  * centers), and a uniform sample of {@code sampleSize} rows: each row draws a key u ~ U(0,1) from its partition's
- * seed and the rows with the smallest keys win. Hashing stops in a partition once it has found {@code limit}
+ * seed and the rows with the smallest keys win (weighted rows: the key is {@code 1 - (1 - u)^(1/w)}, so that a row is
+ * drawn with probability proportional to its weight). Hashing stops in a partition once it has found {@code limit}
  * distinct rows, so the pass costs little more than a count. Both selections merge order-independently. A plain
  * class: it travels through Kryo.
  */
@@ -49,22 +50,36 @@ final class InitScan implements Serializable {
     PriorityQueue<Object[]> heap = new PriorityQueue<>((a, b) -> compareKeys((double) b[0], (long) b[1],
         (double) a[0], (long) a[1]));
     long position = 0;
+    double[] buffer = new double[d];
     while (blocks.hasNext()) {
       PointBlock b = blocks.next();
-      double[] x = b.x.values;
+      // Dense rows are read in place; a sparse row is written into one reused buffer, and only while needed.
+      double[] x = b.sparse() ? buffer : b.x.values;
       for (int j = 0; j < b.size; j++, position++) {
-        if (s.distinct.size() < limit && !seen.contains(probe.point(x, j * d, d))) {
-          double[] row = Arrays.copyOfRange(x, j * d, (j + 1) * d);
-          seen.add(new Points.Key(row));
-          s.distinct.add(row);
+        int o = b.sparse() ? 0 : j * d;
+        if (s.distinct.size() < limit) {
+          if (b.sparse()) {
+            b.copyRow(j, buffer, 0);
+          }
+          if (!seen.contains(probe.point(x, o, d))) {
+            double[] row = Arrays.copyOfRange(x, o, o + d);
+            seen.add(new Points.Key(row));
+            s.distinct.add(row);
+          }
         }
         double u = rng.nextDouble();
+        if (b.weights != null) {
+          // Weighted sampling without replacement (Efraimidis and Spirakis 2006): the largest v^(1/w), v = 1 - u,
+          // that is the smallest 1 - v^(1/w) (u itself when w = 1); a row of weight 0 is never drawn first.
+          double w = b.weights[j];
+          u = w > 0 ? 1.0 - Math.pow(1.0 - u, 1.0 / w) : Double.POSITIVE_INFINITY;
+        }
         long key = Farthest.key(partition, position);
         if (heap.size() < sampleSize) {
-          heap.add(new Object[] {u, key, Arrays.copyOfRange(x, j * d, (j + 1) * d)});
+          heap.add(new Object[] {u, key, b.row(j)});
         } else if (sampleSize > 0 && compareKeys(u, key, (double) heap.peek()[0], (long) heap.peek()[1]) < 0) {
           heap.poll();
-          heap.add(new Object[] {u, key, Arrays.copyOfRange(x, j * d, (j + 1) * d)});
+          heap.add(new Object[] {u, key, b.row(j)});
         }
       }
     }

@@ -9,6 +9,7 @@ import io.sparkae.core.StageReader;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,6 +23,7 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
+  /** Whether the running fit's blocks are sparse (set by train, read by its rounds on the driver). */
+  private transient boolean sparseInput;
 
   private final IntParam k;
   private final Param<String> initMode;
@@ -73,6 +77,14 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private final Param<String> distanceCol;
   private final BooleanParam bounds;
   private final IntParam restarts;
+  private final Param<String> weightCol;
+  private final Param<String> distanceMeasure;
+
+  /**
+   * Sparse rows of at least this many features stay in CSR blocks (never densified); narrower sparse rows are
+   * densified, where the dense gemm is faster than k multiply-adds per nonzero.
+   */
+  static final int SPARSE_MIN_DIM = Integer.getInteger("sparkae.kmeans.sparseMinDim", 256);
 
   public KMeans() {
     this(Identifiable.randomUID("sparkae-kmeans"));
@@ -101,6 +113,13 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
         + "2010) show cannot change a row's center; the same model, fewer distances (default: true)");
     restarts = new IntParam(this, "restarts", "runs from different seeds (run 0 from seed, run r from seed and r), "
         + "the one of lowest training cost kept (>= 1, default: 1)", ParamValidators.gtEq(1));
+    weightCol = new Param<>(this, "weightCol", "column of row weights (numeric, finite, >= 0): weighted Lloyd, "
+        + "k-means|| and mini-batch, cost sum w ||x - c||^2; empty for none (default: empty)");
+    distanceMeasure = new Param<>(this, "distanceMeasure", "euclidean, or cosine (spherical k-means: rows and "
+        + "centers scaled to unit norm, cost sum w (1 - cos), as MLlib's) (default: euclidean)",
+        ParamValidators.inArray(new String[] {"euclidean", "cosine"}));
+    setDefault(weightCol, "");
+    setDefault(distanceMeasure, "euclidean");
     setDefault(restarts, 1);
     // Lloyd usually stops on tol well before this (each late round is cheap with bounds); MLlib's 20 stops many
     // fits before they converge.
@@ -126,6 +145,12 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   public Param<String> distanceCol() { return distanceCol; }
   public BooleanParam bounds() { return bounds; }
   public IntParam restarts() { return restarts; }
+  public Param<String> weightCol() { return weightCol; }
+  public Param<String> distanceMeasure() { return distanceMeasure; }
+  public String getWeightCol() { return getOrDefault(weightCol); }
+  public KMeans setWeightCol(String v) { return with(weightCol, v); }
+  public String getDistanceMeasure() { return getOrDefault(distanceMeasure); }
+  public KMeans setDistanceMeasure(String v) { return with(distanceMeasure, v); }
   public int getRestarts() { return (Integer) getOrDefault(restarts); }
   public KMeans setRestarts(int v) { return with(restarts, v); }
   public boolean getBounds() { return (Boolean) getOrDefault(bounds); }
@@ -189,6 +214,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   @Override
   protected StructType validateAndTransformSchema(StructType schema) {
     InputColumn.requireVector(schema, getInputCol());
+    if (!getWeightCol().isEmpty()) {
+      InputColumn.requireNumeric(schema, getWeightCol(), "weight");
+    }
     boolean given = getInitMode().equals("given");
     if (given && !isDefined(initialCenters)) {
       throw new IllegalArgumentException("initMode 'given' needs initial centers: call setInitialCenters");
@@ -218,17 +246,36 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     int d = input.dim();
     String column = input.column();
     int blockRows = getBlockSize();
-    JavaRDD<InternalRow> rows = InputColumn.internalRows(input.data(), column);
-    JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex(
-        (p, it) -> PointBlock.of(new Blocker(column, d, blockRows, false, p).blocks(
-            RowCursor.ofInternalRows(it), false)), true)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    String weights = getWeightCol();
+    boolean cosine = isCosine();
+    boolean sparseWhenWide = d >= SPARSE_MIN_DIM;
+    JavaRDD<InternalRow> rows = weights.isEmpty() ? InputColumn.internalRows(input.data(), column)
+        : input.data().select(functions.col(column), functions.col(weights).cast(DataTypes.DoubleType))
+            .queryExecution().toRdd().toJavaRDD();
+    JavaRDD<PointBlock> blocks = rows.mapPartitionsWithIndex((p, it) -> {
+      WeightTap tap = weights.isEmpty() ? null : new WeightTap(it, weights, p);
+      Iterator<InternalRow> source = tap == null ? it : tap;
+      return PointBlock.of(new Blocker(column, d, blockRows, sparseWhenWide, p).blocks(
+          RowCursor.ofInternalRows(source), false), tap, cosine, column, p);
+    }, true).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Build and cache the blocks (and count the rows) before anything else, so that init is timed on its own.
-      long n = blocks.map(b -> (long) b.size).fold(0L, Long::sum);
+      long[] counted = blocks.map(b -> new long[] {b.size, b.sparse() ? 1 : 0, b.size})
+          .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + (b[1] > 0 ? b[2] : 0)});
+      long n = counted[0];
       if (n == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
       }
+      boolean sparse = counted[1] > 0;
+      if (sparse && getAlgorithm().equals("minibatch")) {
+        throw new IllegalArgumentException("algorithm 'minibatch' needs dense rows, but input column '" + column
+            + "' holds sparse vectors of size " + d + " (kept sparse from size " + SPARSE_MIN_DIM
+            + "); use algorithm 'lloyd'");
+      }
+      if (sparse) {
+        LOG.info("k-means: {} of {} rows in sparse (CSR) blocks, never densified; distance bounds off", counted[2], n);
+      }
+      this.sparseInput = sparse;
       KMeansModel best = null;
       for (int run = 0; run < getRestarts(); run++) {
         // Run 0 is the fit with one run; each other run has its own seed, derived from (seed, run).
@@ -256,11 +303,12 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     String column = input.column();
     long t0 = System.nanoTime();
     KMeansInit.Result init = KMeansInit.initialize(blocks, d, kk, getInitMode(), getInitSteps(),
-        isDefined(initialCenters) ? getOrDefault(initialCenters) : null, seed, column, LOG);
+        isDefined(initialCenters) ? getOrDefault(initialCenters) : null, seed, column, LOG, isCosine());
     double initSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info("k-means fit: k={}, rows={}, d={}, algorithm={}, initMode={}, initSteps={}, maxIter={}, tol={}, "
-        + "batchFraction={}, seed={}, partitions={}, column '{}'; initialisation took {} s", kk, n, d,
-        getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(), seed,
+        + "batchFraction={}, distance={}, weights={}, seed={}, partitions={}, column '{}'; initialisation took {} s",
+        kk, n, d, getAlgorithm(), getInitMode(), getInitSteps(), getMaxIter(), getTol(), getBatchFraction(),
+        getDistanceMeasure(), getWeightCol().isEmpty() ? "none" : "'" + getWeightCol() + "'", seed,
         blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
     RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
         ? miniBatch(blocks, new KMeansState(init.centers), seed)
@@ -268,19 +316,43 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
     ClusterStats fin = last.round(r.state(), r.rounds() + 1);
-    KMeansSummary summary = new KMeansSummary(r.objectives(), r.converged(), fin.totalCost(), fin.counts,
+    double scale = costScale();
+    double[] objectives = r.objectives().clone();
+    for (int i = 0; i < objectives.length; i++) {
+      objectives[i] *= scale;
+    }
+    KMeansSummary summary = new KMeansSummary(objectives, r.converged(), fin.totalCost() * scale, fin.counts,
         initSeconds);
-    KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers), summary,
+    KMeansModel model = new KMeansModel(uid(), new KMeansAutoencoder(r.state().centers, isCosine()), summary,
         provenance(input, fin.rows));
     LOG.info("k-means fit done: {} rounds, converged={}, training cost {}, cluster sizes {} to {}", r.rounds(),
-        r.converged(), String.format(Locale.ROOT, "%.6g", fin.totalCost()), min(fin.counts), max(fin.counts));
+        r.converged(), String.format(Locale.ROOT, "%.6g", fin.totalCost() * scale), min(fin.counts),
+        max(fin.counts));
     return model;
+  }
+
+  /**
+   * The centers' move that counts as converged, in squared Euclidean distance: tol^2 (as MLlib); for the cosine
+   * distance, MLlib's test {@code 1 - cos(old, new) <= tol}, which for unit centers is {@code ||old - new||^2 <= 2 tol}.
+   */
+  private double convergedMove2() {
+    return isCosine() ? 2 * getTol() : getTol() * getTol();
+  }
+
+  /** Squared Euclidean distances between unit vectors are twice their cosine distance. */
+  private double costScale() {
+    return isCosine() ? 0.5 : 1.0;
+  }
+
+  private boolean isCosine() {
+    return getDistanceMeasure().equals("cosine");
   }
 
   private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start, long seed) {
     int far = Math.min(getK(), 16);
-    double tol2 = getTol() * getTol();
-    String fit = getBounds() ? UUID.randomUUID().toString() : null;
+    double tol2 = convergedMove2();
+    boolean cosine = isCosine();
+    String fit = getBounds() && !sparseInput ? UUID.randomUUID().toString() : null;
     RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> s.fit == null ? ClusterStats.of(s, it, ctx.partition(), true, far)
             : BoundedRound.of(s, it, ctx), ClusterStats::merge);
@@ -295,7 +367,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
         if (fit != null && st.assigned() > 0 && hasEmpty(st.counts)) {
           st.farthest = farthest.round(s, round).farthest;
         }
-        CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG);
+        CenterUpdate u = CenterUpdate.lloyd(s.centers, st, round, LOG, cosine);
         return new RoundLoop.Outcome<>(new KMeansState(u.centers, fit, s.centers), st.totalCost(),
             u.maxMove2 <= tol2);
       }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
@@ -322,13 +394,14 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
 
   private RoundLoop.Result<KMeansState> miniBatch(JavaRDD<PointBlock> blocks, KMeansState start, long seed) {
     int far = Math.min(getK(), 16);
-    double tol2 = getTol() * getTol();
+    double tol2 = convergedMove2();
+    boolean cosine = isCosine();
     double fraction = getBatchFraction();
-    long[] seen = new long[getK()];
+    double[] seen = new double[getK()];
     RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> MiniBatchStep.of(s, it, ctx.partition(), ctx.seed(), fraction, far), ClusterStats::merge);
     return loop.run(start, getMaxIter(), (s, st, round) -> {
-      CenterUpdate u = CenterUpdate.miniBatch(s.centers, st, seen, round, LOG);
+      CenterUpdate u = CenterUpdate.miniBatch(s.centers, st, seen, round, LOG, cosine);
       long batch = st.assigned();
       double estimate = batch > 0 ? st.totalCost() * st.rows / batch : Double.NaN;
       return new RoundLoop.Outcome<>(new KMeansState(u.centers), estimate, u.maxMove2 <= tol2);

@@ -18,11 +18,13 @@ import org.slf4j.Logger;
  *   uniformly, then {@code initSteps} rounds each adding every row with probability
  *   {@code min(1, l d^2(x) / phi)}, l = 2k (as MLlib), then the candidates weighted by the rows nearest to them
  *   and reduced to k by weighted k-means++ and Lloyd on the driver ({@link LocalKMeans});</li>
- *   <li>"given": the user's centers, checked.</li>
+ *   <li>"given": the user's centers, checked (and scaled to unit norm for the cosine distance).</li>
  * </ul>
  * A first pass ({@link InitScan}) counts the rows and finds min(k, distinct rows): k larger than the number of
  * distinct points is an error, and when sampling yields fewer than k distinct candidates the rest come from the
- * distinct rows that pass found, so a fit always starts from k distinct centers.
+ * distinct rows that pass found, so a fit always starts from k distinct centers. Weighted rows: the first row is drawn
+ * with probability proportional to its weight, the oversampling uses weighted costs and the candidates weigh the
+ * weights of their rows.
  */
 final class KMeansInit {
   private KMeansInit() {}
@@ -37,9 +39,19 @@ final class KMeansInit {
   }
 
   static Result initialize(JavaRDD<PointBlock> blocks, int d, int k, String mode, int initSteps, double[][] given,
-      long seed, String column, Logger log) {
+      long seed, String column, Logger log, boolean cosine) {
     if (mode.equals("given")) {
-      return new Result(givenCenters(given, d, k));
+      DenseMatrix c = givenCenters(given, d, k);
+      if (cosine) {
+        for (int j = 0; j < k; j++) {
+          if (!(PointBlock.squaredNorm(c.values, j * d, d) > 0)) {
+            throw new IllegalArgumentException("initial center " + j + " is the zero vector: the cosine distance is "
+                + "not defined for it");
+          }
+        }
+        CenterUpdate.normalize(c, c);
+      }
+      return new Result(c);
     }
     int sampleSize = mode.equals("random") ? k : 1;
     RoundLoop<PointBlock, Integer, InitScan> scanLoop = new RoundLoop<>(blocks, Seeds.derive(seed, "kmeans-init-scan"),
@@ -56,7 +68,7 @@ final class KMeansInit {
     if (mode.equals("random")) {
       centers = Points.distinct(scan.sample, List.of());
     } else {
-      centers = kMeansParallel(blocks, d, k, initSteps, scan.sample.get(0), seed, log);
+      centers = kMeansParallel(blocks, d, k, initSteps, scan.sample.get(0), seed, log, cosine);
     }
     List<double[]> sorted = new ArrayList<>(scan.distinct);
     sorted.sort(Points::compare);
@@ -72,7 +84,7 @@ final class KMeansInit {
   }
 
   private static List<double[]> kMeansParallel(JavaRDD<PointBlock> blocks, int d, int k, int initSteps, double[] first,
-      long seed, Logger log) {
+      long seed, Logger log, boolean cosine) {
     List<double[]> candidates = new ArrayList<>();
     candidates.add(first);
     double l = 2.0 * k;
@@ -98,9 +110,13 @@ final class KMeansInit {
     ClusterStats w = weightLoop.round(new KMeansState(cand), 1);
     double[] weights = new double[cand.cols];
     for (int j = 0; j < weights.length; j++) {
-      weights[j] = w.counts[j];
+      weights[j] = w.weight(j);
     }
     DenseMatrix c = LocalKMeans.fit(cand, weights, k, Seeds.derive(seed, "kmeans++"), 30);
+    if (cosine) {
+      // The candidates are unit rows; their weighted means are not.
+      CenterUpdate.normalize(c, c.copy());
+    }
     log.info("k-means|| chose {} candidates in {} steps and reduced them to k = {} (candidate cost {})",
         cand.cols, initSteps, k, String.format(Locale.ROOT, "%.6g", w.totalCost()));
     List<double[]> out = new ArrayList<>();

@@ -93,6 +93,11 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
     return ae.codeSize();
   }
 
+  /** "euclidean" or "cosine", as MLlib's distanceMeasure. */
+  public String distanceMeasure() {
+    return ae.cosine() ? "cosine" : "euclidean";
+  }
+
   public int numFeatures() {
     return ae.inputSize();
   }
@@ -129,7 +134,10 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
     return summary != null;
   }
 
-  /** Sum of squared distances of the training rows to their nearest center. */
+  /**
+   * Sum of squared distances of the training rows to their nearest center (times the rows' weights when weighted;
+   * for the cosine distance the sum of {@code w (1 - cos)}), as MLlib's trainingCost.
+   */
   public double trainingCost() {
     return summary.trainingCost();
   }
@@ -222,7 +230,7 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
         out[c++][j] = label;
       }
       if (withDistance) {
-        out[c][j] = Math.sqrt(km.squaredDistance(x.values, j * x.rows, label));
+        out[c][j] = km.distance(x.values, j * x.rows, label);
       }
     }
   }
@@ -249,7 +257,8 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
         .put("centers", ae.centers())
         .put("trainingCost", summary.trainingCost())
         .put("clusterSizes", sizesAsDoubles)
-        .put("initSeconds", summary.initSeconds());
+        .put("initSeconds", summary.initSeconds())
+        .put("cosine", ae.cosine() ? 1.0 : 0.0);
   }
 
   @Override
@@ -270,7 +279,9 @@ public final class KMeansModel extends AutoencoderModel<KMeansModel> implements 
       KMeansSummary s = new KMeansSummary(h != null ? h.values() : data.vector("objectiveHistory"),
           h != null ? Boolean.TRUE.equals(h.converged()) : data.scalar("converged") != 0,
           data.scalar("trainingCost"), sizesAsLongs, data.scalar("initSeconds"));
-      return new KMeansModel(uid, new KMeansAutoencoder(c), s, prov);
+      // Saved before the cosine distance existed: no "cosine" entry, Euclidean.
+      boolean cosine = data.has("cosine") && data.scalar("cosine") != 0;
+      return new KMeansModel(uid, new KMeansAutoencoder(c, cosine), s, prov);
     });
   }
 

@@ -14,6 +14,7 @@ final class KMeansParams {
 
   static Param<String> distanceCol(Identifiable owner) {
     return new Param<>(owner, "distanceCol",
-        "output column for the Euclidean distance to the nearest center; empty for none (default: empty)");
+        "output column for the distance to the nearest center (Euclidean, or 1 - cos for the cosine distance); "
+        + "empty for none (default: empty)");
   }
 }

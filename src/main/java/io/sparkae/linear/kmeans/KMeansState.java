@@ -101,6 +101,25 @@ final class KMeansState implements Serializable {
     }
   }
 
+  /** C^T (k x d column-major, {@code [t k + i] = c_i[t]}) for sparse blocks; built once per executor, on demand. */
+  private transient double[] transposed;
+
+  synchronized double[] transposed() {
+    if (transposed == null) {
+      int d = centers.rows;
+      int k = centers.cols;
+      double[] t = new double[d * k];
+      double[] cv = centers.values;
+      for (int i = 0; i < k; i++) {
+        for (int r = 0; r < d; r++) {
+          t[r * k + i] = cv[i * d + r];
+        }
+      }
+      transposed = t;
+    }
+    return transposed;
+  }
+
   int dim() {
     return centers.rows;
   }

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * sample of its rows with probability {@code fraction}, drawn from the partition's per-round seed by geometric
  * skips (so unsampled rows cost nothing), copied into one reused d x capacity buffer and assigned with the same
  * gemm kernel as Lloyd. Returns the batch's per-cluster sums and counts; {@code rows} counts every row scanned so
- * that the driver can scale the batch cost to the whole data.
+ * that the driver can scale the batch cost to the whole data. Weighted rows carry their weights into the batch.
+ * Dense blocks only.
  */
 final class MiniBatchStep {
   private MiniBatchStep() {}
@@ -25,6 +26,7 @@ final class MiniBatchStep {
     double logKeep = Math.log1p(-Math.min(fraction, 1.0));
     DenseMatrix batch = null;
     double[] batchNorms = null;
+    double[] batchWeights = null;
     NearestCenter kernel = null;
     int filled = 0;
     long batchRows = 0;
@@ -35,14 +37,18 @@ final class MiniBatchStep {
       if (batch == null) {
         batch = new DenseMatrix(d, b.x.cols);
         batchNorms = new double[b.x.cols];
+        batchWeights = b.weights == null ? null : new double[b.x.cols];
         kernel = new NearestCenter(d, state.k(), b.x.cols);
       }
       while (nextPick < position + b.size) {
         int j = (int) (nextPick - position);
         System.arraycopy(b.x.values, j * d, batch.values, filled * d, d);
         batchNorms[filled] = b.norms[j];
+        if (batchWeights != null) {
+          batchWeights[filled] = b.weights[j];
+        }
         if (++filled == batch.cols) {
-          flush(state, kernel, batch, batchNorms, filled, st, partition, batchRows);
+          flush(state, kernel, batch, batchNorms, batchWeights, filled, st, partition, batchRows);
           batchRows += filled;
           filled = 0;
         }
@@ -51,7 +57,7 @@ final class MiniBatchStep {
       position += b.size;
     }
     if (filled > 0) {
-      flush(state, kernel, batch, batchNorms, filled, st, partition, batchRows);
+      flush(state, kernel, batch, batchNorms, batchWeights, filled, st, partition, batchRows);
     }
     st.rows = position;
     return st;
@@ -65,9 +71,9 @@ final class MiniBatchStep {
     return (long) Math.floor(Math.log(1.0 - rng.nextDouble()) / logKeep);
   }
 
-  private static void flush(KMeansState state, NearestCenter kernel, DenseMatrix batch, double[] norms, int n,
-      ClusterStats st, int partition, long firstBatchRow) {
-    kernel.assign(state.centers, state.norms, batch, norms, n, st.sums);
-    st.addAssigned(kernel, batch, n, partition, firstBatchRow);
+  private static void flush(KMeansState state, NearestCenter kernel, DenseMatrix batch, double[] norms,
+      double[] weights, int n, ClusterStats st, int partition, long firstBatchRow) {
+    kernel.assign(state.centers, state.norms, batch, norms, n, st.sums, weights);
+    st.addAssigned(kernel, new PointBlock(batch, 0), weights, n, partition, firstBatchRow);
   }
 }

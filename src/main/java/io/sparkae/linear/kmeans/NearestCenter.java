@@ -1,7 +1,9 @@
 package io.sparkae.linear.kmeans;
 
 import io.sparkae.linalg.Blas;
+import io.sparkae.linalg.CsrMatrix;
 import io.sparkae.linalg.DenseMatrix;
+import java.util.Arrays;
 
 /**
  * The k-means kernel: the nearest center of every column of a dense block, with one level-3 {@code dgemm} per block
@@ -80,6 +82,26 @@ final class NearestCenter {
    * {@code sums[:, label_j] += x_j}.
    */
   void assign(DenseMatrix c, double[] norms, DenseMatrix x, double[] xNorms, int n, double[] sums) {
+    assign(c, norms, x, xNorms, n, sums, null);
+  }
+
+  /**
+   * The rows of a cached block against the round's centers: dense blocks as above, sparse ones with
+   * {@link #assignSparse}; with {@code sums}, each row is added with its weight.
+   */
+  void assign(KMeansState s, PointBlock b, double[] sums) {
+    if (b.sparse()) {
+      assignSparse(s.centers, s.norms, s.transposed(), b.csr, b.norms, b.size, sums, b.weights);
+    } else {
+      assign(s.centers, s.norms, b.x, b.norms, b.size, sums, b.weights);
+    }
+  }
+
+  /**
+   * As {@link #assign(DenseMatrix, double[], DenseMatrix, double[], int, double[])}, with {@code sums[:, label_j]
+   * += w_j x_j} when {@code w} (the rows' weights) is non-null.
+   */
+  void assign(DenseMatrix c, double[] norms, DenseMatrix x, double[] xNorms, int n, double[] sums, double[] w) {
     if (c.rows != d || c.cols != k || x.rows != d || n > x.cols) {
       throw new IllegalArgumentException("nearest center: C is " + c.shape() + ", X is " + x.shape() + " (using " + n
           + " columns), expected C to be " + d + "x" + k + " and X to have " + d + " rows");
@@ -113,7 +135,12 @@ final class NearestCenter {
         double fast = xNorms == null ? 0 : xNorms[col] + best;
         if (xNorms != null && fast * CANCELLATION > xNorms[col] + norms[a]) {
           dist2[col] = fast;
-          if (sums != null) {
+          if (sums != null && w != null) {
+            double wj = w[col];
+            for (int t = 0; t < d; t++) {
+              sums[co + t] += wj * xv[xo + t];
+            }
+          } else if (sums != null) {
             for (int t = 0; t < d; t++) {
               sums[co + t] += xv[xo + t];
             }
@@ -126,15 +153,99 @@ final class NearestCenter {
             double r = xv[xo + t] - cv[co + t];
             s += r * r;
           }
-        } else {
+        } else if (w == null) {
           for (int t = 0; t < d; t++) {
             double v = xv[xo + t];
             sums[co + t] += v;
             double r = v - cv[co + t];
             s += r * r;
           }
+        } else {
+          double wj = w[col];
+          for (int t = 0; t < d; t++) {
+            double v = xv[xo + t];
+            sums[co + t] += wj * v;
+            double r = v - cv[co + t];
+            s += r * r;
+          }
         }
         dist2[col] = s;
+      }
+    }
+  }
+
+  /**
+   * The sparse form of {@link #assign}: {@code G = -2 C^T X} for n CSR rows costs k multiply-adds per nonzero,
+   * reading for each nonzero x_t the contiguous column t of {@code ct} = C^T (k x d, {@code ct[t k + i] = c_i[t]}),
+   * so no row is ever densified. The distance to the chosen center is {@code ||x||^2 + min_i (...)} unless that
+   * cancels (as in the dense case); then it is computed over the row's nonzeros as
+   * {@code sum_{t in nz} (x_t - c_t)^2 + (||c||^2 - sum_{t in nz} c_t^2)}. With {@code sums},
+   * {@code sums[:, label_j] += w_j x_j} over the nonzeros.
+   */
+  void assignSparse(DenseMatrix c, double[] norms, double[] ct, CsrMatrix x, double[] xNorms, int n, double[] sums,
+      double[] w) {
+    if (c.rows != d || c.cols != k || x.cols != d || n > x.rows || ct.length != d * k) {
+      throw new IllegalArgumentException("nearest center: C is " + c.shape() + ", X is " + x.shape() + " (using " + n
+          + " rows), expected C to be " + d + "x" + k + " and X to have " + d + " columns");
+    }
+    ensure(n);
+    int[] ptr = x.rowPtr;
+    int[] idx = x.colIdx;
+    double[] xv = x.values;
+    double[] cv = c.values;
+    for (int start = 0; start < n; start += chunk) {
+      int m = Math.min(chunk, n - start);
+      Arrays.fill(g, 0, k * m, 0.0);
+      for (int j = 0; j < m; j++) {
+        int go = j * k;
+        int row = start + j;
+        for (int p = ptr[row]; p < ptr[row + 1]; p++) {
+          double v = -2.0 * xv[p];
+          int to = idx[p] * k;
+          for (int i = 0; i < k; i++) {
+            g[go + i] += v * ct[to + i];
+          }
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        int go = j * k;
+        double best = g[go] + norms[0];
+        int a = 0;
+        double next = Double.POSITIVE_INFINITY;
+        for (int i = 1; i < k; i++) {
+          double v = g[go + i] + norms[i];
+          if (v < best) {
+            next = best;
+            best = v;
+            a = i;
+          } else if (v < next) {
+            next = v;
+          }
+        }
+        int row = start + j;
+        label[row] = a;
+        second2[row] = xNorms[row] + next;
+        int co = a * d;
+        double fast = xNorms[row] + best;
+        if (fast * CANCELLATION > xNorms[row] + norms[a]) {
+          dist2[row] = fast;
+        } else {
+          double on = 0;
+          double cOn = 0;
+          for (int p = ptr[row]; p < ptr[row + 1]; p++) {
+            double ci = cv[co + idx[p]];
+            double r = xv[p] - ci;
+            on += r * r;
+            cOn += ci * ci;
+          }
+          dist2[row] = on + Math.max(0.0, norms[a] - cOn);
+        }
+        if (sums != null) {
+          double wj = w == null ? 1.0 : w[row];
+          for (int p = ptr[row]; p < ptr[row + 1]; p++) {
+            sums[co + idx[p]] += wj * xv[p];
+          }
+        }
       }
     }
   }

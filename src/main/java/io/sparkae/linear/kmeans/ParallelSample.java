@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * kept iff {@code t(x) = l d^2(x) / u > phi}; since phi is at least any partial sum, a partition keeps only the rows
  * whose t beats its running sum, and each merge drops the rows whose t does not beat the merged sum. The expected
  * number kept per partition stays near l (times log n during the scan, pruned as it goes), and the rows that
- * survive to the driver are exactly {@code {x : t(x) > phi}}. A plain class: it travels through Kryo.
+ * survive to the driver are exactly {@code {x : t(x) > phi}}. Weighted rows use {@code w d^2(x)} in
+ * place of d^2(x) (phi the weighted cost), the weighted k-means|| that MLlib does not do. A plain
+ * class: it travels through Kryo.
  */
 final class ParallelSample implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -52,19 +54,18 @@ final class ParallelSample implements Serializable {
     while (blocks.hasNext()) {
       PointBlock b = blocks.next();
       if (kernel == null) {
-        kernel = new NearestCenter(d, state.k(), b.x.cols);
+        kernel = new NearestCenter(d, state.k(), b.capacity());
       }
-      kernel.assign(state.centers, state.norms, b.x, b.norms, b.size, null);
+      kernel.assign(state, b, null);
       double blockPhi = 0;
       for (int j = 0; j < b.size; j++, position++) {
-        double e = kernel.dist2[j];
+        double e = b.weights == null ? kernel.dist2[j] : b.weights[j] * kernel.dist2[j];
         double u = 1.0 - rng.nextDouble();
         blockPhi += e;
         running += e;
         double t = l * e / u;
         if (e > 0 && t > running) {
-          s.kept.add(new Kept(t, Farthest.key(partition, position),
-              Arrays.copyOfRange(b.x.values, j * d, (j + 1) * d)));
+          s.kept.add(new Kept(t, Farthest.key(partition, position), b.row(j)));
           if (s.kept.size() > pruneAt) {
             s.prune(running);
             pruneAt = Math.max(pruneAt, 2 * s.kept.size());

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -47,20 +48,28 @@ import picocli.CommandLine.Option;
  * </ol>
  * Cases: an IDX image file (MNIST, Fashion-MNIST; pixels scaled to [0, 1]) with k = 10 and 100, and synthetic
  * Gaussian blobs (default 1,000,000 x 100, k = 100). Never commit data; pass the file's path.
+ *
+ * <p>With {@code --sparse} only a sparse case runs instead (the IDX and dense synthetic cases are skipped): planted
+ * clusters of sparse rows (default 1,000,000 x 100,000, 50 nonzeros per row, k = 100; see {@link #sparseClusters}),
+ * made on the executors as {@link SparseVector}s, written to Parquet and read back. It prints step 2 only: the
+ * Lloyd iterations of both from the same initial centers (sparkae's k-means||), per iteration as above, both final
+ * costs, their relative difference and the ratio MLlib/sparkae. MLlib gets the rows as sparse vectors, never
+ * densified.
  */
 @Command(name = "kmeans", mixinStandardHelpOptions = true,
     description = "k-means: sparkae vs Spark MLlib, same initial centers, per-iteration times and costs")
 public final class KMeansBench extends Benchmark {
 
   @Option(names = "--idx", description = "IDX3 image file (gzipped or not); 'none' skips it (default: "
-      + "data/mnist/train-images-idx3-ubyte.gz when fetched)")
+      + "data/mnist/train-images-idx3-ubyte.gz when fetched; not run with --sparse)")
   public String idx = Files.exists(Paths.get("data/mnist/train-images-idx3-ubyte.gz"))
       ? "data/mnist/train-images-idx3-ubyte.gz" : null;
 
   @Option(names = "--idx-k", split = ",", description = "k values for the IDX data (default: 10,100)")
   public int[] idxK = {10, 100};
 
-  @Option(names = "--rows", description = "synthetic rows; 0 skips the synthetic case (default: 1000000)")
+  @Option(names = "--rows", description = "synthetic rows; 0 skips the synthetic case (default: 1000000; not run "
+      + "with --sparse)")
   public long rows = 1_000_000;
 
   @Option(names = "--dim", description = "synthetic dimension (default: 100)")
@@ -72,6 +81,22 @@ public final class KMeansBench extends Benchmark {
 
   @Option(names = "--k", description = "k for the synthetic data (default: 100)")
   public int k = 100;
+
+  @Option(names = "--sparse", description = "run only the sparse case (planted clusters of sparse rows), none of "
+      + "the others")
+  public boolean sparse;
+
+  @Option(names = "--sparse-rows", description = "rows of the sparse case (default: 1000000)")
+  public long sparseRows = 1_000_000;
+
+  @Option(names = "--sparse-dim", description = "dimension of the sparse case (default: 100000)")
+  public int sparseDim = 100_000;
+
+  @Option(names = "--sparse-nnz", description = "nonzeros per row of the sparse case (default: 50)")
+  public int sparseNnz = 50;
+
+  @Option(names = "--sparse-k", description = "k for the sparse case (default: 100)")
+  public int sparseK = 100;
 
   @Option(names = "--iters", description = "Lloyd iterations (default: 20)")
   public int iters = 20;
@@ -106,6 +131,13 @@ public final class KMeansBench extends Benchmark {
         partitions,
         Runtime.getRuntime().availableProcessors());
     try {
+      if (o.sparse) {
+        Dataset<Row> sparse = sparseClusters(spark, o.sparseRows, o.sparseDim, o.sparseNnz, SPARSE_CLUSTERS,
+            SPARSE_TOPIC, partitions, o.seed);
+        String parquet = toParquet(sparse, scratch.resolve("sparse"));
+        runSparseCase(spark, spark.read().parquet(parquet).repartition(partitions), o);
+        return;
+      }
       if (o.idx != null && !o.idx.equals("none")) {
         String name = Paths.get(o.idx).getFileName().toString();
         String parquet = toParquet(idxFrame(spark, Paths.get(o.idx), partitions), scratch.resolve("idx"));
@@ -228,6 +260,47 @@ public final class KMeansBench extends Benchmark {
     df.unpersist();
   }
 
+  /**
+   * The sparse case: Lloyd iterations of sparkae and MLlib's RDD KMeans from the same initial centers (sparkae's
+   * k-means||), tol 0, per iteration as (fit of iters - fit of 1) / (iters - 1), and both final costs.
+   */
+  private static void runSparseCase(SparkSession spark, Dataset<Row> source, KMeansBench o) {
+    Dataset<Row> df = source.cache();
+    long n = df.count();
+    int parts = df.rdd().getNumPartitions();
+    int k = o.sparseK;
+    String name = String.format(Locale.ROOT, "sparse %dx%d, %d nonzeros per row, %d planted clusters", n,
+        o.sparseDim, o.sparseNnz, SPARSE_CLUSTERS);
+    System.out.printf(Locale.ROOT, "%n== %s: %d rows, dim %d, %d nnz/row, k = %d, %d partitions (from Parquet), "
+        + "%d Lloyd iterations ==%n", name, n, o.sparseDim, o.sparseNnz, k, parts, o.iters);
+    // Warm both up (JIT, BLAS loading) on the same data; sparkae's k-means|| gives the initial centers of both.
+    KMeansModel init = new KMeans().setK(k).setSeed(o.seed).setMaxIter(0).fit(df);
+    double[][] start = rows(init.clusterCenters());
+    System.out.printf(Locale.ROOT, "sparkae k-means|| init (the warm-up fit): %.2f s, cost %.6e%n",
+        init.summary().initSeconds(), init.trainingCost());
+    mllib(df, start, 1);
+
+    int r = o.repeats;
+    KMeansModel[] ours = new KMeansModel[1];
+    double s1 = best(r, () -> sparkae(df, start, 1));
+    double sN = best(r, () -> ours[0] = sparkae(df, start, o.iters));
+    org.apache.spark.mllib.clustering.KMeansModel[] theirs = new org.apache.spark.mllib.clustering.KMeansModel[1];
+    double m1 = best(r, () -> mllib(df, start, 1));
+    double mN = best(r, () -> theirs[0] = mllib(df, start, o.iters));
+    double sIter = (sN - s1) / (o.iters - 1);
+    double mIter = (mN - m1) / (o.iters - 1);
+    double[] h = ours[0].summary().objectiveHistory();
+    double sCost = h[h.length - 1];
+    double mCost = theirs[0].trainingCost();
+    System.out.printf(Locale.ROOT, "Lloyd per iteration: sparkae %.3f s, MLlib (RDD, row, sparse vectors) %.3f s, "
+        + "MLlib/sparkae %.1fx  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
+    System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
+        + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
+    o.figure(String.format(Locale.ROOT, "%s, k = %d: Lloyd iteration", name, k), mIter / sIter,
+        "MLlib (RDD) s / sparkae s");
+    df.unpersist();
+  }
+
   private static KMeansModel sparkae(Dataset<Row> df, double[][] start, int iters) {
     return new KMeans().setInitialCenters(start).setMaxIter(iters).setTol(0).fit(df);
   }
@@ -321,6 +394,90 @@ public final class KMeansBench extends Benchmark {
           };
         });
     return spark.createDataFrame(rdd, SCHEMA);
+  }
+
+  /** Planted clusters of the sparse case. */
+  static final int SPARSE_CLUSTERS = 100;
+  /** "Topic" features each planted cluster owns (fewer when the dimension is smaller). */
+  static final int SPARSE_TOPIC = 500;
+
+  /**
+   * Planted clusters of sparse rows, made on the executors: each of {@code clusters} clusters owns a random set of
+   * {@code topic} features (the same sets on every partition, drawn from {@code seed}); a row picks a cluster,
+   * draws 80% of its {@code nnz} distinct features from the cluster's set and the rest uniformly from all
+   * {@code d}, each value 1 + Exp(1) noise (positive, like term counts). A {@link SparseVector} per row (indices
+   * sorted and distinct), each partition's rows from a generator seeded by ({@code seed}, partition).
+   */
+  static Dataset<Row> sparseClusters(SparkSession spark, long rows, int d, int nnz, int clusters, int topic,
+      int partitions, long seed) {
+    if (nnz < 1 || nnz > d) {
+      throw new IllegalArgumentException("--sparse-nnz must be in [1, --sparse-dim], got " + nnz + " for d = " + d);
+    }
+    int t = Math.min(topic, d);
+    int fromTopic = Math.min(t, (int) Math.round(0.8 * nnz));
+    List<Integer> parts = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      parts.add(p);
+    }
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, partitions)
+        .mapPartitionsWithIndex((p, ignored) -> {
+          // The clusters' feature sets: t distinct features each, the same on every partition.
+          SplittableRandom r = new SplittableRandom(seed);
+          boolean[] taken = new boolean[d];
+          int[][] sets = new int[clusters][];
+          for (int c = 0; c < clusters; c++) {
+            sets[c] = distinct(r, t, d, null, taken, new int[t], 0);
+            for (int j : sets[c]) {
+              taken[j] = false;
+            }
+          }
+          long count = rows / partitions + (p < rows % partitions ? 1 : 0);
+          SplittableRandom g = new SplittableRandom(seed * 31 + p + 1);
+          return new Iterator<Row>() {
+            long made;
+
+            @Override
+            public boolean hasNext() {
+              return made < count;
+            }
+
+            @Override
+            public Row next() {
+              made++;
+              int[] set = sets[g.nextInt(clusters)];
+              int[] idx = new int[nnz];
+              distinct(g, fromTopic, set.length, set, taken, idx, 0);
+              distinct(g, nnz - fromTopic, d, null, taken, idx, fromTopic);
+              for (int j : idx) {
+                taken[j] = false;
+              }
+              Arrays.sort(idx);
+              double[] val = new double[nnz];
+              for (int i = 0; i < nnz; i++) {
+                val[i] = 1 - Math.log(1 - g.nextDouble());
+              }
+              return RowFactory.create(new SparseVector(d, idx, val));
+            }
+          };
+        }, false);
+    return spark.createDataFrame(rdd, SCHEMA);
+  }
+
+  /**
+   * Fills {@code out[from, from + count)} with features not yet {@code taken}, drawn uniformly from
+   * {@code pool[0, size)} (or from [0, size) when pool is null), and marks them taken; returns {@code out}.
+   */
+  private static int[] distinct(SplittableRandom r, int count, int size, int[] pool, boolean[] taken, int[] out,
+      int from) {
+    for (int i = from; i < from + count; ) {
+      int j = r.nextInt(size);
+      int f = pool == null ? j : pool[j];
+      if (!taken[f]) {
+        taken[f] = true;
+        out[i++] = f;
+      }
+    }
+    return out;
   }
 
   private static double gaussian(SplittableRandom r) {

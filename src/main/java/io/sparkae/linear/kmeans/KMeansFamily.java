@@ -16,6 +16,8 @@ public final class KMeansFamily extends Family.Of {
         --algorithm      | algorithm     | lloyd or minibatch
         --batch-fraction | batchFraction | mini-batch: fraction of each partition per round
         --restarts       | restarts      | runs from different seeds; the lowest training cost is kept
+        --distance       | distanceMeasure | euclidean or cosine (spherical k-means)
+        --weight-col     | weightCol     | column of row weights (finite, >= 0), e.g. in Parquet input
         """);
   }
 }

@@ -134,8 +134,9 @@ public final class DataSources {
    * {@code ubyte} (e.g. {@code train-images-idx3-ubyte.gz}). A directory takes the format of the first data file in
    * it in name order (names starting with {@code _} or {@code .} are skipped, as Spark does), so the folder of
    * {@code data/fetch reuters} reads as {@code reuters}; a photo there ({@code .png}, {@code .jpg}, {@code .jpeg},
-   * {@code .gif}, {@code .bmp}) makes it {@code images}. A folder of one document per file needs
-   * {@code text-folder} named.
+   * {@code .gif}, {@code .bmp}) makes it {@code images}, even after a {@code .txt} file ({@code data/fetch images}
+   * puts a {@code SOURCES.txt} beside its photos). A folder of one document per file needs {@code text-folder}
+   * named.
    */
   public static String inferFormat(SparkSession spark, String path) {
     Path p = new Path(path);
@@ -147,18 +148,25 @@ public final class DataSources {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.isDirectory(p)) {
         FileStatus[] files = fs.listStatus(p);
+        boolean text = false;
         Arrays.sort(files);
         for (FileStatus f : files) {
           String name = f.getPath().getName();
           if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-            Optional<String> inside = formatOfName(name);
-            if (inside.isPresent()) {
-              return inside.get();
-            }
             if (name.toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|gif|bmp)")) {
               return "images";
             }
+            Optional<String> inside = formatOfName(name);
+            if (inside.isPresent() && !text) {
+              if (!inside.get().equals("text")) {
+                return inside.get();
+              }
+              text = true; // unless a photo follows
+            }
           }
+        }
+        if (text) {
+          return "text";
         }
       }
     } catch (IOException e) {

@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 public final class InputOptions {
   @Option(names = "--input", required = true,
       description = "input data: Parquet, CSV, JSON, LibSVM, IDX (MNIST format, raw or gzipped), or text (a "
-          + "document per line or per file, Reuters JSON)")
+          + "document per line or per file, Reuters JSON), or a folder of photos (images: p x p patches)")
   String input;
 
   /** Every format {@link DataSources#load} reads; a test checks it against {@link DataSources#FORMATS}. */
-  static final String FORMAT_LIST = "parquet, json, csv, libsvm, idx, text, text-folder, reuters";
+  static final String FORMAT_LIST = "parquet, json, csv, libsvm, idx, text, text-folder, reuters, images";
 
   @Option(names = "--format", description = FORMAT_LIST + ", or auto from the name (default)")
   String format = "auto";

@@ -1,5 +1,6 @@
 package io.sparkae.data;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code text-folder}</td><td>one document per file of a folder, as {@code text}</td></tr>
  * <tr><td>{@code reuters}</td><td>the Reuters-21578 JSON files of {@code data/fetch reuters} (a folder of
  *   {@code reuters-NNN.json}, or one of them), as {@code text} plus a {@code topics} string array</td></tr>
+ * <tr><td>{@code images}</td><td>a local folder of photos (png, jpg, gif, bmp) cut into seeded p x p patches by
+ *   {@link ImagePatches}: {@code features} (p*p, tagged p x p images), {@code image}, {@code x}, {@code y}; options
+ *   {@code patch} (p, default 12), {@code whiten} ({@code none} (default), {@code zca}, {@code 1/f} or
+ *   {@code olshausen}), {@code f0} (1/f roll-off, cycles per pixel, default 0.4), {@code zcaEpsilon} (default
+ *   0.01), {@code patches} (total, shared evenly by the images) or {@code perImage} (default 1000 per image),
+ *   {@code seed} (default 42)</td></tr>
  * </table>
  *
  * <p>A null, empty or {@code auto} format is inferred from the name ({@link #inferFormat}). Options for every
@@ -66,7 +74,7 @@ public final class DataSources {
   public static final String IMAGE_KEY = "sparkae.image";
   /** The formats {@link #load} knows, besides {@code auto}. */
   public static final List<String> FORMATS =
-      List.of("parquet", "json", "csv", "libsvm", "idx", "text", "text-folder", "reuters");
+      List.of("parquet", "json", "csv", "libsvm", "idx", "text", "text-folder", "reuters", "images");
 
   /** Options this class interprets itself; the rest go to Spark's reader. */
   private static final Set<String> OWN_OPTIONS =
@@ -108,6 +116,7 @@ public final class DataSources {
       case "libsvm" -> libsvm(spark, path, opts);
       case "idx" -> IdxSource.load(spark, path, opts);
       case "text", "text-folder", "reuters" -> TextCorpus.load(spark, path, fmt, opts);
+      case "images" -> images(spark, path, opts);
       default -> throw new IllegalStateException("format '" + fmt + "' is listed but not handled");
     };
     String parts = opts.get("numPartitions");
@@ -124,8 +133,10 @@ public final class DataSources {
    * {@code .svm}, {@code .txt} (text, one document per line); else {@code idx} if the name contains {@code idx} or
    * {@code ubyte} (e.g. {@code train-images-idx3-ubyte.gz}). A directory takes the format of the first data file in
    * it in name order (names starting with {@code _} or {@code .} are skipped, as Spark does), so the folder of
-   * {@code data/fetch reuters} reads as {@code reuters}. A folder of one document per file needs
-   * {@code text-folder} named.
+   * {@code data/fetch reuters} reads as {@code reuters}; a photo there ({@code .png}, {@code .jpg}, {@code .jpeg},
+   * {@code .gif}, {@code .bmp}) makes it {@code images}, even after a {@code .txt} file ({@code data/fetch images}
+   * puts a {@code SOURCES.txt} beside its photos). A folder of one document per file needs {@code text-folder}
+   * named.
    */
   public static String inferFormat(SparkSession spark, String path) {
     Path p = new Path(path);
@@ -137,15 +148,25 @@ public final class DataSources {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.isDirectory(p)) {
         FileStatus[] files = fs.listStatus(p);
+        boolean text = false;
         Arrays.sort(files);
         for (FileStatus f : files) {
           String name = f.getPath().getName();
           if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+            if (name.toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|gif|bmp)")) {
+              return "images";
+            }
             Optional<String> inside = formatOfName(name);
-            if (inside.isPresent()) {
-              return inside.get();
+            if (inside.isPresent() && !text) {
+              if (!inside.get().equals("text")) {
+                return inside.get();
+              }
+              text = true; // unless a photo follows
             }
           }
+        }
+        if (text) {
+          return "text";
         }
       }
     } catch (IOException e) {
@@ -306,6 +327,55 @@ public final class DataSources {
       r = r.option("numFeatures", positiveInt(opts.get("numFeatures"), "numFeatures", path));
     }
     return r.load(path).select(FEATURES, LABEL);
+  }
+
+  /** A local folder of photos as patches ({@link ImagePatches}); the options are those of the class comment. */
+  private static Dataset<Row> images(SparkSession spark, String path, Map<String, String> opts) {
+    Path p = new Path(path);
+    String scheme = p.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      throw new IllegalArgumentException("format images reads local folders only, found " + path);
+    }
+    String folder = p.toUri().getPath();
+    if (!new File(folder).isDirectory()) {
+      throw new IllegalArgumentException("format images needs a folder of photos, found the file " + path);
+    }
+    int patch = positiveInt(opts.getOrDefault("patch", "12"), "patch", path);
+    String whiten = opts.getOrDefault("whiten", "none");
+    double f0 = positiveDouble(opts.getOrDefault("f0", Double.toString(ImagePatches.DEFAULT_F0)), "f0", path);
+    double eps = positiveDouble(opts.getOrDefault("zcaEpsilon", Double.toString(ImagePatches.DEFAULT_ZCA_EPSILON)),
+        "zcaEpsilon", path);
+    long seed;
+    try {
+      seed = Long.parseLong(opts.getOrDefault("seed", "42").trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option seed for " + path + " must be an integer, found '"
+          + opts.get("seed") + "'", e);
+    }
+    if (opts.containsKey("patches") && opts.containsKey("perImage")) {
+      throw new IllegalArgumentException("options patches (total) and perImage for " + path + " exclude each other,"
+          + " found both");
+    }
+    int parts = JavaSparkContext.fromSparkContext(spark.sparkContext()).defaultParallelism();
+    if (opts.containsKey("patches")) {
+      return ImagePatches.loadTotal(spark, folder, patch, positiveInt(opts.get("patches"), "patches", path), whiten,
+          eps, f0, seed, parts);
+    }
+    int perImage = positiveInt(opts.getOrDefault("perImage", "1000"), "perImage", path);
+    return ImagePatches.load(spark, folder, patch, perImage, whiten, eps, f0, seed, parts);
+  }
+
+  private static double positiveDouble(String value, String option, String path) {
+    try {
+      double d = Double.parseDouble(value.trim());
+      if (d > 0 && !Double.isInfinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("option " + option + " for " + path + " must be a positive number, found '"
+        + value + "'");
   }
 
   /** The label column: option {@code labelCol} (which must exist), else {@code label} if present, else null. */

@@ -24,20 +24,37 @@ import org.apache.spark.sql.types.StructType;
  * Square patches of a folder of photographs (JPEG, PNG, GIF, BMP: what {@link ImageIO} reads), the classic input
  * of sparse coding (Olshausen, Field 1996). Each image becomes grey levels in [0, 1]
  * ({@code 0.299 R + 0.587 G + 0.114 B}); from image number t (files in name order) {@code perImage} top-left
- * corners are drawn uniformly with a seed derived from (seed, t); each p x p patch (row-major, pixel (r, c) at
- * {@code r * p + c}) has its own mean removed and, with {@code whitening = "zca"}, is multiplied by the ZCA matrix
- * {@code E diag(1 / sqrt(l + eps)) E^T} of the patches' covariance (eigenpairs (l, E), eps a fraction
- * (default 1e-2) of the mean eigenvalue; Bell, Sejnowski 1997). Rows: {@code features} (p*p, tagged as p x p
- * images), {@code image} (file name), {@code x}, {@code y} (the patch's corner). Patches are cut on the driver: meant for folders of tens of
- * photos and up to a few hundred thousand patches.
+ * corners are drawn uniformly with a seed derived from (seed, t), so the same seed gives the same patches; each
+ * p x p patch (row-major, pixel (r, c) at {@code r * p + c}) has its own mean removed. Whitening:
+ * <ul>
+ * <li>{@code "none"}: the centred patches as they are;
+ * <li>{@code "zca"}: every patch multiplied by the ZCA matrix {@code E diag(1 / sqrt(l + eps)) E^T} of the patches'
+ *   covariance (eigenpairs (l, E), eps a fraction (default 1e-2) of the mean eigenvalue; Bell, Sejnowski 1997);
+ * <li>{@code "1/f"} (or {@code "olshausen"}): as Olshausen and Field did it, each whole grey image, before patches
+ *   are cut, has its mean removed and is filtered in the frequency domain by {@code R(f) = f exp(-(f/f0)^4)}
+ *   ({@link WhiteningFilter}: f radial frequency in cycles per pixel, f0 default 0.4, mirror padding to powers of
+ *   two); the patches cut from the filtered images (and centred) are then divided by one global scale, the root
+ *   mean square of all their values, so that the mean patch variance (a patch's variance: the mean of its p*p
+ *   squared centred values) over the whole set is exactly 1. Olshausen's sparsenet code scales its images to
+ *   variance 0.1 instead; multiply by {@code sqrt(0.1)} for that.
+ * </ul>
+ * Rows: {@code features} (p*p, tagged as p x p images), {@code image} (file name), {@code x}, {@code y} (the
+ * patch's corner). Patches are cut on the driver: meant for folders of tens of photos and up to a few hundred
+ * thousand patches (100,000 12 x 12 patches are 115 MB of doubles). {@link DataSources} reads such a folder as
+ * format {@code images}.
  */
 public final class ImagePatches {
+  /** The default roll-off frequency f0 of {@code "1/f"} whitening, cycles per pixel. */
+  public static final double DEFAULT_F0 = WhiteningFilter.DEFAULT_F0;
+  /** The default ZCA regulariser, a fraction of the mean eigenvalue. */
+  public static final double DEFAULT_ZCA_EPSILON = 1e-2;
+
   private ImagePatches() {}
 
   /** The patches as a DataFrame in {@code partitions} partitions (ZCA regulariser eps = 1e-2 mean eigenvalue). */
   public static Dataset<Row> load(SparkSession spark, String folder, int p, int perImage, String whitening,
       long seed, int partitions) {
-    return load(spark, folder, p, perImage, whitening, 1e-2, seed, partitions);
+    return load(spark, folder, p, perImage, whitening, DEFAULT_ZCA_EPSILON, seed, partitions);
   }
 
   /**
@@ -46,56 +63,149 @@ public final class ImagePatches {
    */
   public static Dataset<Row> load(SparkSession spark, String folder, int p, int perImage, String whitening,
       double zcaEpsilon, long seed, int partitions) {
-    if (p < 1 || perImage < 1) {
-      throw new IllegalArgumentException("patch size and patches per image must be >= 1, found " + p + " and "
-          + perImage);
+    return load(spark, folder, p, perImage, whitening, zcaEpsilon, DEFAULT_F0, seed, partitions);
+  }
+
+  /**
+   * As {@link #load(SparkSession, String, int, int, String, double, long, int)}, with the roll-off frequency
+   * {@code f0} (cycles per pixel, {@code > 0}) of {@code "1/f"} whitening; the other whitenings ignore it.
+   */
+  public static Dataset<Row> load(SparkSession spark, String folder, int p, int perImage, String whitening,
+      double zcaEpsilon, double f0, long seed, int partitions) {
+    if (perImage < 1) {
+      throw new IllegalArgumentException("patches per image must be >= 1, found " + perImage);
     }
-    if (!whitening.equals("none") && !whitening.equals("zca")) {
-      throw new IllegalArgumentException("whitening must be none or zca, found '" + whitening + "'");
+    File[] files = files(folder);
+    int[] counts = new int[files.length];
+    Arrays.fill(counts, perImage);
+    return toDataFrame(spark, cut(files, p, counts, whitening, zcaEpsilon, f0, seed), p, partitions);
+  }
+
+  /**
+   * {@code total} patches in all: image t (in name order) gives {@code total / T} of them, one more for the first
+   * {@code total % T} images (T images). Patches of image t are the first ones {@code load} with that many per
+   * image would cut (same seed per image).
+   */
+  static Dataset<Row> loadTotal(SparkSession spark, String folder, int p, long total, String whitening,
+      double zcaEpsilon, double f0, long seed, int partitions) {
+    File[] files = files(folder);
+    if (total < files.length || total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("total patches must be at least one per image (" + files.length
+          + " images in " + folder + ") and below 2^31, found " + total);
     }
+    int[] counts = new int[files.length];
+    for (int t = 0; t < files.length; t++) {
+      counts[t] = (int) (total / files.length + (t < total % files.length ? 1 : 0));
+    }
+    return toDataFrame(spark, cut(files, p, counts, whitening, zcaEpsilon, f0, seed), p, partitions);
+  }
+
+  /** The whitening's canonical name, {@code none}, {@code zca} or {@code 1/f}; {@code olshausen} is {@code 1/f}. */
+  static String whitening(String name) {
+    String w = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    return switch (w) {
+      case "none", "zca", "1/f" -> w;
+      case "olshausen" -> "1/f";
+      default -> throw new IllegalArgumentException("whitening must be none, zca or 1/f (also: olshausen), found '"
+          + name + "'");
+    };
+  }
+
+  /** The image files of {@code folder} in name order. */
+  static File[] files(String folder) {
     File[] files = new File(folder).listFiles((dir, name) -> name.toLowerCase(Locale.ROOT)
         .matches(".*\\.(png|jpe?g|gif|bmp)"));
     if (files == null || files.length == 0) {
       throw new IllegalArgumentException("no images (png, jpg, gif, bmp) in " + folder);
     }
     Arrays.sort(files);
-    List<double[]> patches = new ArrayList<>();
-    List<Object[]> tags = new ArrayList<>();
+    return files;
+  }
+
+  /** The patches and their tags: what the rows hold. */
+  record Cut(List<double[]> patches, List<Object[]> tags) {}
+
+  /** Cuts {@code counts[t]} patches from image t and whitens them. */
+  static Cut cut(File[] files, int p, int[] counts, String whitening, double zcaEpsilon, double f0, long seed) {
+    String w = whitening(whitening);
+    if (p < 1) {
+      throw new IllegalArgumentException("patch size must be >= 1, found " + p);
+    }
+    if (w.equals("1/f") && (!(f0 > 0) || Double.isInfinite(f0))) {
+      throw new IllegalArgumentException("f0 must be a positive number of cycles per pixel, found " + f0);
+    }
+    long n = 0;
+    for (int c : counts) {
+      n += c;
+    }
+    List<double[]> patches = new ArrayList<>((int) Math.min(n, Integer.MAX_VALUE - 8));
+    List<Object[]> tags = new ArrayList<>(patches.size());
     for (int t = 0; t < files.length; t++) {
       double[][] grey = grey(files[t]);
       int h = grey.length;
-      int w = grey[0].length;
-      if (h < p || w < p) {
-        throw new IllegalArgumentException(files[t].getName() + " is " + w + " x " + h + ", smaller than the "
+      int wd = grey[0].length;
+      if (h < p || wd < p) {
+        throw new IllegalArgumentException(files[t].getName() + " is " + wd + " x " + h + ", smaller than the "
             + p + " x " + p + " patches");
       }
+      if (w.equals("1/f")) {
+        grey = WhiteningFilter.apply(grey, f0);
+      }
+      String name = files[t].getName();
       SplittableRandom r = new SplittableRandom(patchSeed(seed, t));
-      for (int k = 0; k < perImage; k++) {
+      for (int k = 0; k < counts[t]; k++) {
         int y = r.nextInt(h - p + 1);
-        int x = r.nextInt(w - p + 1);
+        int x = r.nextInt(wd - p + 1);
         double[] v = new double[p * p];
         double mean = 0;
         for (int a = 0; a < p; a++) {
-          for (int b = 0; b < p; b++) {
-            v[a * p + b] = grey[y + a][x + b];
-            mean += v[a * p + b];
-          }
+          System.arraycopy(grey[y + a], x, v, a * p, p);
+        }
+        for (double e : v) {
+          mean += e;
         }
         mean /= p * p;
         for (int i = 0; i < v.length; i++) {
           v[i] -= mean;
         }
         patches.add(v);
-        tags.add(new Object[] {files[t].getName(), x, y});
+        tags.add(new Object[] {name, x, y});
       }
     }
-    if (whitening.equals("zca")) {
+    if (w.equals("zca")) {
       zca(patches, p * p, zcaEpsilon);
+    } else if (w.equals("1/f")) {
+      unitMeanVariance(patches);
     }
-    List<Row> rows = new ArrayList<>(patches.size());
-    for (int i = 0; i < patches.size(); i++) {
-      Object[] tag = tags.get(i);
-      rows.add(RowFactory.create(Vectors.dense(patches.get(i)), tag[0], tag[1], tag[2]));
+    return new Cut(patches, tags);
+  }
+
+  /** Divides every (centred) patch by the root mean square of all values, so the mean patch variance is 1. */
+  static void unitMeanVariance(List<double[]> patches) {
+    double sum = 0;
+    long count = 0;
+    for (double[] v : patches) {
+      for (double e : v) {
+        sum += e * e;
+      }
+      count += v.length;
+    }
+    if (sum == 0) {
+      return; // constant images: nothing to scale
+    }
+    double s = 1 / Math.sqrt(sum / count);
+    for (double[] v : patches) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= s;
+      }
+    }
+  }
+
+  private static Dataset<Row> toDataFrame(SparkSession spark, Cut cut, int p, int partitions) {
+    List<Row> rows = new ArrayList<>(cut.patches().size());
+    for (int i = 0; i < cut.patches().size(); i++) {
+      Object[] tag = cut.tags().get(i);
+      rows.add(RowFactory.create(Vectors.dense(cut.patches().get(i)), tag[0], tag[1], tag[2]));
     }
     StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false)
         .add("image", DataTypes.StringType, false).add("x", DataTypes.IntegerType, false)

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkae.linear.pca.PCAModel;
 import io.sparkae.testing.Cli;
 import io.sparkae.testing.SparkTest;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,30 @@ class CliTest extends SparkTest {
     r = run("fit", "pca", "--input", SAMPLE, "--k", "3", "--output", fit.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("already exists; pass --overwrite"), r.err());
+  }
+
+  @Test
+  void aFolderOfPhotosFitsAsOneOverFWhitenedPatches(@TempDir Path dir) throws Exception {
+    Path photos = dir.resolve("photos");
+    Files.createDirectories(photos);
+    for (int t = 0; t < 2; t++) {
+      BufferedImage img = new BufferedImage(20 + 5 * t, 18, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < img.getHeight(); y++) {
+        for (int x = 0; x < img.getWidth(); x++) {
+          int g = (int) (128 + 100 * Math.sin(0.7 * x + (0.4 + t) * y) * Math.cos(0.3 * y));
+          img.setRGB(x, y, (g << 16) | (g << 8) | g);
+        }
+      }
+      ImageIO.write(img, "png", photos.resolve("p" + t + ".png").toFile());
+    }
+    Path fit = dir.resolve("pca");
+    Cli.Result r = run("fit", "pca", "--input", photos.toString(), "--format", "images", "--option", "patch=4",
+        "--option", "whiten=1/f", "--option", "f0=0.3", "--option", "patches=200", "--k", "3", "--no-report",
+        "--output", fit.toString());
+    assertEquals(0, r.code(), r.err());
+    PCAModel model = PCAModel.load(fit.resolve("model").toString());
+    assertEquals(4, model.provenance().imageHeight());
+    assertEquals(200, model.provenance().rows());
   }
 
   @Test

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.testing.Project;
 import io.sparkae.testing.SparkTest;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -196,7 +199,7 @@ class DataSourcesTest {
 
     e = assertThrows(IllegalArgumentException.class, () -> DataSources.load(spark, missing, "xlsx", Map.of()));
     assertEquals("unknown format 'xlsx' for " + missing + ": expected one of auto, parquet, json, csv, libsvm, idx,"
-        + " text, text-folder, reuters", e.getMessage());
+        + " text, text-folder, reuters, images", e.getMessage());
 
     Path odd = tmp.resolve("table.dat");
     Files.writeString(odd, "1,2\n");
@@ -216,6 +219,56 @@ class DataSourcesTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> DataSources.load(spark, parquet, null, Map.of("featuresCol", "x", "numPartitions", "0")));
     assertEquals("option numPartitions for " + parquet + " must be a positive integer, found '0'", e.getMessage());
+  }
+
+  /** A w x h PNG of a seeded random texture (grey levels 0..255). */
+  private static void png(Path file, int w, int h, long seed) throws IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int g = (int) (128 + 60 * Math.sin(0.3 * x + 0.2 * y) + r.nextInt(60));
+        img.setRGB(x, y, (g << 16) | (g << 8) | g);
+      }
+    }
+    ImageIO.write(img, "png", file.toFile());
+  }
+
+  @Test
+  void aFolderOfPhotosLoadsAsWhitenedPatches() throws IOException {
+    Path dir = tmp.resolve("photos");
+    Files.createDirectories(dir);
+    png(dir.resolve("a.png"), 24, 20, 1);
+    png(dir.resolve("b.png"), 20, 30, 2);
+    Files.writeString(dir.resolve("SOURCES.txt"), "not a photo, skipped\n");
+    Map<String, String> opts = Map.of("patch", "6", "whiten", "1/f", "f0", "0.3", "patches", "25", "seed", "7");
+    Dataset<Row> df = DataSources.load(spark, dir.toString(), "images", opts);
+    assertEquals(List.of("features", "image", "x", "y"), Arrays.asList(df.columns()));
+    assertArrayEquals(new int[] {6, 6}, DataSources.imageShape(df.schema().apply("features")).orElseThrow());
+    List<Row> rows = df.orderBy("image", "x", "y").collectAsList();
+    assertEquals(25, rows.size());
+    assertEquals(13, rows.stream().filter(r -> r.getAs("image").equals("a.png")).count(), "25 = 13 + 12");
+    List<Row> direct = ImagePatches.loadTotal(spark, dir.toString(), 6, 25, "1/f", 0.01, 0.3, 7, 1)
+        .orderBy("image", "x", "y").collectAsList();
+    assertEquals(direct.toString(), rows.toString(), "the options reach ImagePatches");
+    double meanVar = 0;
+    for (Row r : rows) {
+      for (double v : ((Vector) r.getAs("features")).toArray()) {
+        meanVar += v * v / (36 * 25);
+      }
+    }
+    assertEquals(1.0, meanVar, 1e-12, "1/f patches have unit mean variance");
+
+    assertEquals("images", DataSources.inferFormat(spark, dir.toString()));
+    Dataset<Row> plain = DataSources.load(spark, dir.toString(), null, Map.of("patch", "4", "perImage", "3"));
+    assertEquals(6, plain.count());
+    assertArrayEquals(new int[] {4, 4}, DataSources.imageShape(plain.schema().apply("features")).orElseThrow());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataSources.load(spark, dir.toString(), "images", Map.of("whiten", "pink")));
+    assertEquals("whitening must be none, zca or 1/f (also: olshausen), found 'pink'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> DataSources.load(spark, dir.toString(), "images", Map.of("f0", "0")));
+    assertEquals("option f0 for " + dir + " must be a positive number, found '0'", e.getMessage());
   }
 
   @Test

@@ -161,10 +161,6 @@ public final class GaborFit {
       return new Params(a, x0, y0, mod(th, Math.PI), sigmaX, sigmaY, frequency, mod(ph, TWO_PI), offset);
     }
 
-    double[] toArray() {
-      return new double[] {amplitude, x0, y0, theta, sigmaX, sigmaY, frequency, phase, offset};
-    }
-
     static Params of(double[] q) {
       return new Params(q[A], q[X0], q[Y0], q[THETA], q[SX], q[SY], q[F], q[PHI], q[C]);
     }
@@ -775,11 +771,6 @@ public final class GaborFit {
           jtj[j * NP + k] = jtj[k * NP + j];
         }
       }
-    }
-
-    /** Jacobian of the last evaluation with one, for the tests. */
-    double[] lastJacobian() {
-      return jac.clone();
     }
   }
 

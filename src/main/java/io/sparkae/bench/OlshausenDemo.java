@@ -6,6 +6,7 @@ import io.sparkae.linear.dictionary.SparseCoding;
 import io.sparkae.linear.dictionary.SparseCodingModel;
 import io.sparkae.linear.pca.PCA;
 import io.sparkae.linear.pca.PCAModel;
+import io.sparkae.report.GaborFit;
 import io.sparkae.report.ImageGrid;
 import io.sparkae.report.LinePlot;
 import java.nio.file.Files;
@@ -24,10 +25,11 @@ import picocli.CommandLine.Parameters;
  * The Olshausen-Field picture (Olshausen, Field 1996, Nature 381): sparse coding of p x p patches of natural
  * photographs learns localised, oriented, band-pass (Gabor-like) atoms, while PCA of the same patches gives
  * global, Fourier-like components. Cuts seeded ZCA-whitened patches from a folder of photos
- * ({@code data/fetch images}), fits both, and writes {@code atoms.png}, {@code pca.png}, {@code objective.png}
- * and {@code summary.txt} into the output folder. Arguments (positional, all optional): images folder, output
- * folder, patches per image, atoms, lambda, rounds, patch size, ZCA epsilon (defaults data/images, out/olshausen,
- * 1000, 144, 1.0, 10, 12, 0.1); and {@code --master}.
+ * ({@code data/fetch images}), fits both, and writes {@code atoms.png}, {@code pca.png}, {@code objective.png},
+ * {@code gabor.png} (each atom beside the Gabor fitted to it, {@link GaborFit}) and {@code summary.txt} (with the
+ * fraction of Gabor-like atoms and of Gabor-like PCA components) into the output folder. Arguments (positional,
+ * all optional): images folder, output folder, patches per image, atoms, lambda, rounds, patch size, ZCA epsilon
+ * (defaults data/images, out/olshausen, 1000, 144, 1.0, 10, 12, 0.1); and {@code --master}.
  */
 @Command(name = "demo-olshausen", mixinStandardHelpOptions = true,
     description = "sparse coding and PCA of ZCA-whitened photo patches: atoms.png, pca.png, objective.png")
@@ -71,6 +73,16 @@ public final class OlshausenDemo extends Demo {
     }
     ImageGrid.write(out.resolve("pca.png"), comps, p, p, (int) Math.ceil(Math.sqrt(w.cols)),
         "PCA: " + w.cols + " components, same patches", ImageGrid.Scale.PER_IMAGE_SYMMETRIC);
+    List<GaborFit.Fit> atomFits = GaborFit.fitAll(tiles, p);
+    List<GaborFit.Fit> pcaFits = GaborFit.fitAll(comps, p);
+    List<double[]> pairs = new ArrayList<>();
+    List<double[]> fitted = GaborFit.render(atomFits);
+    for (int j = 0; j < tiles.size(); j++) {
+      pairs.add(tiles.get(j));
+      pairs.add(fitted.get(j));
+    }
+    ImageGrid.write(out.resolve("gabor.png"), pairs, p, p, 2 * cols, "sparse coding atoms, each beside its Gabor fit",
+        ImageGrid.Scale.PER_IMAGE_SYMMETRIC);
     LinePlot.write(out.resolve("objective.png"), "sparse coding objective per row", "round", "objective",
         List.of(LinePlot.Series.ofRounds("lambda " + lambda, sc.objectiveHistory())), false);
     long[] nz = sc.nonzeroHistogram();
@@ -82,9 +94,9 @@ public final class OlshausenDemo extends Demo {
     }
     String summary = String.format(Locale.ROOT,
         "patches %d (%dx%d, ZCA), atoms %d, lambda %.3g, rounds %d, fit %.1f s, objective per row %s, "
-            + "mean nonzeros per code %.2f (last round)%n", n, p, p, atoms, lambda,
-        sc.objectiveHistory().length, scSeconds, Arrays.toString(sc.objectiveHistory()),
-        mean / Math.max(1, total));
+            + "mean nonzeros per code %.2f (last round)%nsparse coding atoms: %s%nPCA components: %s%n", n, p, p,
+        atoms, lambda, sc.objectiveHistory().length, scSeconds, Arrays.toString(sc.objectiveHistory()),
+        mean / Math.max(1, total), GaborFit.summarize(atomFits).describe(), GaborFit.summarize(pcaFits).describe());
     Files.writeString(out.resolve("summary.txt"), summary);
     System.out.print(summary);
     spark.stop();

@@ -25,17 +25,43 @@ final class ParallelSample implements Serializable {
   double phiLo;
   private final List<Kept> kept = new ArrayList<>();
 
-  /** A kept row with its score t and its (partition, position) key. */
+  /**
+   * A kept row with its score t and its (partition, position) key: the dense values, or for a row of a sparse block
+   * only its nonzeros (a kept row is densified on the driver, once it is selected: most kept rows are pruned, and a
+   * dense copy of a 100,000-wide row would cost 800 KB each).
+   */
   static final class Kept implements Serializable {
     private static final long serialVersionUID = 1L;
     final double t;
     final long key;
     final double[] row;
+    final int dim;
+    final int[] indices;
 
-    Kept(double t, long key, double[] row) {
+    Kept(double t, long key, PointBlock b, int j) {
       this.t = t;
       this.key = key;
-      this.row = row;
+      if (b.sparse()) {
+        int from = b.csr.rowPtr[j];
+        int to = b.csr.rowPtr[j + 1];
+        this.indices = Arrays.copyOfRange(b.csr.colIdx, from, to);
+        this.row = Arrays.copyOfRange(b.csr.values, from, to);
+      } else {
+        this.indices = null;
+        this.row = b.row(j);
+      }
+      this.dim = b.dim;
+    }
+
+    double[] dense() {
+      if (indices == null) {
+        return row;
+      }
+      double[] out = new double[dim];
+      for (int p = 0; p < indices.length; p++) {
+        out[indices[p]] = row[p];
+      }
+      return out;
     }
   }
 
@@ -65,7 +91,7 @@ final class ParallelSample implements Serializable {
         running += e;
         double t = l * e / u;
         if (e > 0 && t > running) {
-          s.kept.add(new Kept(t, Farthest.key(partition, position), b.row(j)));
+          s.kept.add(new Kept(t, Farthest.key(partition, position), b, j));
           if (s.kept.size() > pruneAt) {
             s.prune(running);
             pruneAt = Math.max(pruneAt, 2 * s.kept.size());
@@ -104,7 +130,7 @@ final class ParallelSample implements Serializable {
     kept.sort((a, b) -> Long.compare(a.key, b.key));
     List<double[]> out = new ArrayList<>();
     for (Kept e : kept) {
-      out.add(e.row);
+      out.add(e.dense());
     }
     return out;
   }

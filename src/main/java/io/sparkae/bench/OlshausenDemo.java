@@ -19,29 +19,58 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
 
 /**
  * The Olshausen-Field picture (Olshausen, Field 1996, Nature 381): sparse coding of p x p patches of natural
  * photographs learns localised, oriented, band-pass (Gabor-like) atoms, while PCA of the same patches gives
- * global, Fourier-like components. Cuts seeded ZCA-whitened patches from a folder of photos
- * ({@code data/fetch images}), fits both, and writes {@code atoms.png}, {@code pca.png}, {@code objective.png},
- * {@code gabor.png} (each atom beside the Gabor fitted to it, {@link GaborFit}) and {@code summary.txt} (with the
- * fraction of Gabor-like atoms and of Gabor-like PCA components) into the output folder. Arguments (positional,
- * all optional): images folder, output folder, patches per image, atoms, lambda, rounds, patch size, ZCA epsilon
- * (defaults data/images, out/olshausen, 1000, 144, 1.0, 10, 12, 0.1); and {@code --master}.
+ * global, Fourier-like components. Whitens each photo of a folder ({@code data/fetch images}) as Olshausen and Field
+ * did, with the filter R(f) = f exp(-(f/f0)^4) over the whole image (or ZCA of the patches: {@code --whiten zca}),
+ * cuts {@code --patches} seeded patches of unit mean variance, fits both until the objective stops falling
+ * ({@code --tol}), fits a Gabor to every atom and every PCA component ({@link GaborFit}) and writes
+ * {@code atoms.png}, {@code pca.png}, {@code objective.png}, {@code gabor.png} (each atom beside its fitted Gabor)
+ * and {@code summary.txt} (with the fraction of Gabor-like atoms and of Gabor-like PCA components) into
+ * {@code --out}. Named options only; {@code --help} lists them with their defaults; and {@code --master}.
  */
 @Command(name = "demo-olshausen", mixinStandardHelpOptions = true,
-    description = "sparse coding and PCA of ZCA-whitened photo patches: atoms.png, pca.png, objective.png")
+    description = "sparse coding and PCA of whitened photo patches: atoms.png, pca.png, gabor.png, objective.png")
 public final class OlshausenDemo extends Demo {
-  @Parameters(index = "0", arity = "0..1", defaultValue = "data/images", description = "the photos") String images;
-  @Parameters(index = "1", arity = "0..1", defaultValue = "out/olshausen", description = "output folder") Path out;
-  @Parameters(index = "2", arity = "0..1", defaultValue = "1000", description = "patches per image") int perImage;
-  @Parameters(index = "3", arity = "0..1", defaultValue = "144", description = "atoms") int atoms;
-  @Parameters(index = "4", arity = "0..1", defaultValue = "1.0", description = "lambda (L1 weight)") double lambda;
-  @Parameters(index = "5", arity = "0..1", defaultValue = "10", description = "rounds") int rounds;
-  @Parameters(index = "6", arity = "0..1", defaultValue = "12", description = "patch size p (p x p patches)") int p;
-  @Parameters(index = "7", arity = "0..1", defaultValue = "0.1", description = "ZCA epsilon") double zcaEpsilon;
+  @Option(names = "--images", defaultValue = "data/images", description = "folder of photos (default: ${DEFAULT-VALUE})")
+  String images;
+  @Option(names = "--out", defaultValue = "out/olshausen", description = "output folder (default: ${DEFAULT-VALUE})")
+  Path out;
+  @Option(names = "--patches", defaultValue = "100000", description = "patches in all, shared evenly by the photos "
+      + "(default: ${DEFAULT-VALUE})")
+  long patches;
+  @Option(names = "--atoms", defaultValue = "144", description = "atoms (default: ${DEFAULT-VALUE})")
+  int atoms;
+  @Option(names = "--lambda", defaultValue = "0.4", description = "L1 weight of the codes, for patches of unit "
+      + "variance (default: ${DEFAULT-VALUE})")
+  double lambda;
+  @Option(names = "--patch", defaultValue = "12", description = "patch size p, p x p patches (default: "
+      + "${DEFAULT-VALUE})")
+  int p;
+  @Option(names = "--whiten", defaultValue = "1/f", description = "1/f (Olshausen and Field's filter of the whole "
+      + "image, R(f) = f exp(-(f/f0)^4)), zca or none (default: ${DEFAULT-VALUE})")
+  String whiten;
+  @Option(names = "--f0", defaultValue = "0.4", description = "1/f: the filter's cut-off, cycles/pixel (default: "
+      + "${DEFAULT-VALUE})")
+  double f0;
+  @Option(names = "--zca-epsilon", defaultValue = "0.1", description = "zca: the regulariser (default: "
+      + "${DEFAULT-VALUE})")
+  double zcaEpsilon;
+  @Option(names = "--max-rounds", defaultValue = "100", description = "at most this many rounds; the fit stops "
+      + "earlier on --tol (default: ${DEFAULT-VALUE})")
+  int rounds;
+  @Option(names = "--tol", defaultValue = "1e-3", description = "stop when the objective per row falls by less than "
+      + "this fraction in a round (default: ${DEFAULT-VALUE})")
+  double tol;
+  @Option(names = "--seed", defaultValue = "42", description = "seed of the patches and of the fit (default: "
+      + "${DEFAULT-VALUE})")
+  long seed;
+  @Option(names = "--partitions", defaultValue = "2", description = "partitions of the patches (default: "
+      + "${DEFAULT-VALUE})")
+  int partitions;
 
   public static void main(String[] args) {
     BenchOptions.runDemo(new OlshausenDemo(), args);
@@ -51,11 +80,12 @@ public final class OlshausenDemo extends Demo {
   public Integer call() throws Exception {
     Files.createDirectories(out);
     SparkSession spark = session("sparkae olshausen demo");
-    Dataset<Row> patches = ImagePatches.load(spark, images, p, perImage, "zca", zcaEpsilon, 42, 2).cache();
+    Dataset<Row> patches = ImagePatches.loadTotal(spark, images, p, this.patches, whiten, zcaEpsilon, f0, seed,
+        partitions).cache();
     long n = patches.count();
     long t0 = System.nanoTime();
-    SparseCodingModel sc = new SparseCoding().setNumAtoms(atoms).setLambda(lambda).setMaxIter(rounds).setTol(1e-4)
-        .setSeed(42).fit(patches);
+    SparseCodingModel sc = new SparseCoding().setNumAtoms(atoms).setLambda(lambda).setMaxIter(rounds).setTol(tol)
+        .setSeed(seed).fit(patches);
     double scSeconds = (System.nanoTime() - t0) / 1e9;
     PCAModel pca = new PCA().setK(Math.min(atoms, p * p)).fit(patches);
     DenseMatrix phi = sc.dictionary();
@@ -65,7 +95,7 @@ public final class OlshausenDemo extends Demo {
     }
     int cols = (int) Math.ceil(Math.sqrt(phi.cols));
     ImageGrid.write(out.resolve("atoms.png"), tiles, p, p, cols, "sparse coding: " + phi.cols + " atoms, " + p + "x"
-        + p + " ZCA patches", ImageGrid.Scale.PER_IMAGE_SYMMETRIC);
+        + p + " " + whiten + " patches", ImageGrid.Scale.PER_IMAGE_SYMMETRIC);
     DenseMatrix w = pca.components();
     List<double[]> comps = new ArrayList<>();
     for (int j = 0; j < w.cols; j++) {
@@ -93,8 +123,8 @@ public final class OlshausenDemo extends Demo {
       total += nz[k];
     }
     String summary = String.format(Locale.ROOT,
-        "patches %d (%dx%d, ZCA), atoms %d, lambda %.3g, rounds %d, fit %.1f s, objective per row %s, "
-            + "mean nonzeros per code %.2f (last round)%nsparse coding atoms: %s%nPCA components: %s%n", n, p, p,
+        "patches %d (%dx%d, %s), atoms %d, lambda %.3g, rounds %d, fit %.1f s, objective per row %s, "
+            + "mean nonzeros per code %.2f (last round)%nsparse coding atoms: %s%nPCA components: %s%n", n, p, p, whiten,
         atoms, lambda, sc.objectiveHistory().length, scSeconds, Arrays.toString(sc.objectiveHistory()),
         mean / Math.max(1, total), GaborFit.summarize(atomFits).describe(), GaborFit.summarize(pcaFits).describe());
     Files.writeString(out.resolve("summary.txt"), summary);

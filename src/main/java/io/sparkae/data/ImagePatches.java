@@ -86,7 +86,7 @@ public final class ImagePatches {
    * {@code total % T} images (T images). Patches of image t are the first ones {@code load} with that many per
    * image would cut (same seed per image).
    */
-  static Dataset<Row> loadTotal(SparkSession spark, String folder, int p, long total, String whitening,
+  public static Dataset<Row> loadTotal(SparkSession spark, String folder, int p, long total, String whitening,
       double zcaEpsilon, double f0, long seed, int partitions) {
     File[] files = files(folder);
     if (total < files.length || total > Integer.MAX_VALUE) {

@@ -1,6 +1,5 @@
 package io.sparkae.neural.vae;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +73,7 @@ class VaeIwaeFitTest extends SparkTest {
     assertTrue(loss.length == 8 && fall < 0.8, "training bound " + Arrays.toString(loss));
 
     // The model's per-row loss is the -IWAE-5 bound, from the same noise as the evaluation's K = 5 estimate.
-    Dataset<Row> data = DataSources.load(spark(), input.toString(), "json", Map.of()).limit(200).cache();
+    Dataset<Row> data = DataSources.load(spark(), input.toString(), "json", Map.of()).limit(100).cache();
     List<Row> rows = m.copy(new ParamMap()).setLossCol("loss").transform(data)
         .select("loss").collectAsList();
     double mean = rows.stream().mapToDouble(x -> x.getDouble(0)).average().orElseThrow();
@@ -83,13 +82,8 @@ class VaeIwaeFitTest extends SparkTest {
     assertTrue(-e.logLikelihood() <= e.negElbo() + 0.05, "IWAE-5 " + -e.logLikelihood() + " vs -ELBO "
         + e.negElbo());
 
-    // Save and load: the model (its settings by name) and the estimator (its Params).
-    Path again = dir.resolve("again");
-    m.write().save(again.toString());
-    VariationalAutoencoderModel back = VariationalAutoencoderModel.load(again.toString());
-    assertEquals(5, back.vae().iwaeSamples());
-    assertArrayEquals(m.autoencoder().parameters(), back.autoencoder().parameters());
-    assertEquals(e.logLikelihood(), back.evaluateLikelihood(data, 5).logLikelihood(), 0.0);
+    // The model above was saved by the CLI and loaded (its settings by name, iwaeSamples among them); the estimator
+    // keeps the Param through its own save and load.
     Path est = dir.resolve("estimator");
     new VariationalAutoencoder().setIwaeSamples(7).setLatentSize(3).write().save(est.toString());
     VariationalAutoencoder loaded = VariationalAutoencoder.load(est.toString());

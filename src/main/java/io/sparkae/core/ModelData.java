@@ -83,6 +83,11 @@ public final class ModelData {
     return !settings.isEmpty();
   }
 
+  /** Whether the setting {@code name} was saved (a setting added later is absent from older models). */
+  public boolean hasSetting(String name) {
+    return settings.containsKey(name);
+  }
+
   public String text(String name) {
     String v = settings.get(name);
     if (v == null) {

@@ -45,7 +45,8 @@ public interface Objective extends Serializable {
 
     /**
      * The sum over the first n columns of {@link #input()} of the per-example loss that is reported (for a VAE the
-     * negative ELBO, whatever the training schedule), with randomness from {@code seed}.
+     * negative ELBO, or the negative IWAE bound when it trains on that, whatever the training schedule), with
+     * randomness from {@code seed}.
      */
     double loss(float[] p, int n, long seed);
   }

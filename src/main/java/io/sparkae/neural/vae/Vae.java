@@ -21,6 +21,17 @@ import java.util.SplittableRandom;
  * importance-weighted estimate {@code log p(x) ~ log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x)} (Burda, Grosse and
  * Salakhutdinov 2016) lies between the ELBO and log p(x) and grows with K.
  *
+ * <p>With {@code iwaeSamples} K &gt; 1 training minimises that bound instead (the IWAE): per row, L independent
+ * groups of K samples, and
+ * <pre>
+ *   l(x) = (1/L) sum_g -log (1/K) sum_k w_gk,   log w = log p(x|z) + beta(e) [log p(z) - log q(z|x)]
+ * </pre>
+ * (L = 1 is Burda et al.'s IWAE; L &gt; 1 averages L bounds, Rainforth et al. 2018's MIWAE(L, K); beta = 1 after
+ * warm-up is the bound itself). The gradient weights each sample's by its normalised importance weight
+ * ({@link Buffers#iwaeGradient}, where the derivation is); the reported per-row loss ({@link Evaluator#loss}, the
+ * model's loss and its history) is then the -IWAE-K bound, K samples keyed by the row, and {@link #lossName} says
+ * which bound a figure is.
+ *
  * <p>Layout of the flat parameters: the encoder stack (d, h_1, ..., h_m, 2k) then the decoder stack (k, g_1, ...,
  * g_r, o), o = d (2d for the Gaussian decoder); hidden layers use one activation, last layers are linear. The
  * encoder's last layer emits mu in rows 0..k-1 and v in rows k..2k-1 of each column.
@@ -47,6 +58,7 @@ public final class Vae implements Objective {
   private final Prior prior;
   private final boolean softmaxLatent;
   private final int samples;
+  private final int iwaeSamples;
   private final double beta;
   private final double warmupEpochs;
   private final boolean binarize;
@@ -76,6 +88,7 @@ public final class Vae implements Objective {
     this.prior = b.prior;
     this.softmaxLatent = b.softmaxLatent;
     this.samples = b.samples;
+    this.iwaeSamples = b.iwaeSamples;
     this.beta = b.beta;
     this.warmupEpochs = b.warmupEpochs;
     this.binarize = b.binarize;
@@ -128,6 +141,16 @@ public final class Vae implements Objective {
     return samples;
   }
 
+  /** K, the importance samples of the training bound: 1 for the ELBO, K &gt; 1 for the IWAE bound. */
+  public int iwaeSamples() {
+    return iwaeSamples;
+  }
+
+  /** Which bound is trained and reported per row: "-ELBO", or "-IWAE-K bound" for K &gt; 1. */
+  public String lossName() {
+    return iwaeSamples > 1 ? "-IWAE-" + iwaeSamples + " bound" : "-ELBO";
+  }
+
   public double beta() {
     return beta;
   }
@@ -164,9 +187,10 @@ public final class Vae implements Objective {
     return p;
   }
 
+  /** Buffers for training and {@link Evaluator#loss}: L K samples per row. */
   @Override
   public Buffers evaluator(int capacity) {
-    return new Buffers(capacity, samples);
+    return new Buffers(capacity, samples * iwaeSamples);
   }
 
   /** Buffers for up to {@code capacity} rows and {@code draws} latent samples per row at a time. */
@@ -176,8 +200,9 @@ public final class Vae implements Objective {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "VAE(encoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
-        + "%d parameters)", Arrays.toString(encoder.sizes()), softmaxLatent ? "softmax -> " : "",
+    return String.format(Locale.ROOT, "VAE(%sencoder %s, decoder %s%s, %s, %s, %s prior, L %d, beta %s%s%s, "
+        + "%d parameters)", iwaeSamples > 1 ? lossName() + ", " : "", Arrays.toString(encoder.sizes()),
+        softmaxLatent ? "softmax -> " : "",
         Arrays.toString(decoder.sizes()), encoder.hidden().lowerName(), likelihood.lowerName(),
         prior.alpha() > 0 ? "Dirichlet(" + prior.alpha() + ") Laplace" : "N(0, I)", samples, beta,
         warmupEpochs > 0 ? ", warm-up " + warmupEpochs + " epochs" : "", (binarize ? ", binarized" : "")
@@ -213,10 +238,13 @@ public final class Vae implements Objective {
     @Override
     public double gradient(float[] p, float[] grad, float[] target, int n, float weightDecay, double epoch,
         long seed) {
+      if (iwaeSamples > 1) {
+        return iwaeGradient(p, grad, target, n, weightDecay, epoch, seed, iwaeSamples);
+      }
       check(n);
       Arrays.fill(grad, 0f);
       encodePosterior(p, target, n, seed, true);
-      double reconstruction = decodeSamples(p, n, draws, seed, 0, true) / draws; // sum_j E_q -log p(x_j | z)
+      double reconstruction = decodeSamples(p, n, draws, seed, 0, true, 1f / (n * draws)) / draws; // sum_j E_q -log p
       double kl = 0;                                                             // sum_j KL(q(z|x_j) || p(z))
       for (int j = 0; j < n; j++) {
         kl += prior.kl(posterior(), j * 2 * k, null, 0f);
@@ -227,10 +255,105 @@ public final class Vae implements Objective {
       return loss;
     }
 
-    /** -ELBO summed over the first n columns of the input (beta = 1), each row's noise keyed by its values. */
+    /**
+     * The IWAE training step: the loss of {@link Vae}'s class comment with L = draws / kSamples groups of
+     * {@code kSamples} samples, summed over the n rows (each row's loss the mean over its groups), and
+     * {@code grad :=} the gradient of its mean plus weight decay. Sample s of row j is column {@code s n + j} of the
+     * decoder's block (n L K columns, one level-3 pass), group g its samples gK .. gK + K - 1; the noise is the
+     * ELBO's, stream (seed, row, s).
+     *
+     * <p>Derivation (one row, one group; eps_k fixed, z_k = mu + sigma eps_k, sigma = exp(v/2), prior N(m, diag
+     * s^2), beta = beta(epoch)). With {@code l = -log sum_k w_k + log K} and {@code w~ = softmax(log w)},
+     * <pre>
+     *   dl/dtheta = -sum_k w~_k d(log w_k)/dtheta.
+     * </pre>
+     * The three parts of {@code log w_k}, as functions of (mu, v) through z_k and directly:
+     * <pre>
+     *   log p(x|z_k)     through z_k only: d/dz_k by the decoder's backward pass (d/dW_dec directly)
+     *   log p(z_k)       = sum_i -(1/2) [log 2 pi + log s_i^2 + (z_ki - m_i)^2 / s_i^2]
+     *                      d/dz_ki = -(z_ki - m_i) / s_i^2
+     *   log q(z_k|x)     = sum_i -(1/2) [log 2 pi + v_i + ((z_ki - mu_i) / sigma_i)^2]
+     *                    = sum_i -(1/2) [log 2 pi + v_i + eps_ki^2]
+     * </pre>
+     * so with the noise fixed log q depends on the parameters only through -v_i / 2: its path derivative through
+     * z_k ({@code -(z - mu) / sigma^2 = -eps / sigma} per unit of dz) cancels its direct derivative in mu
+     * ({@code +eps / sigma}) and, in v, the direct {@code (z - mu)^2 / (2 sigma^2) = eps^2 / 2} cancels the path
+     * {@code -eps / sigma * dz/dv = -eps / sigma * sigma eps / 2}, leaving {@code d log q / dv_i = -1/2},
+     * {@code d log q / dmu_i = 0} (this is the total derivative; dropping the score term instead, as "sticking the
+     * landing" does, is a different estimator). With {@code dz_ki/dmu_i = 1}, {@code dz_ki/dv_i = sigma_i eps_ki / 2}
+     * and {@code G_k = d(-log p(x|z_k))/dz_k + beta (z_k - m) / s^2}:
+     * <pre>
+     *   dl/dW_dec = sum_k w~_k d(-log p(x|z_k))/dW_dec
+     *   dl/dmu_i  = sum_k w~_k G_ki
+     *   dl/dv_i   = sum_k w~_k G_ki sigma_i eps_ki / 2  -  beta / 2          (sum_k w~_k = 1)
+     * </pre>
+     * and dW_enc by the encoder's backward pass from (dl/dmu, dl/dv). On the block: the decoder's deltas of column
+     * c are scaled by {@code w~_c / (n L)} (the mean over rows and groups), so one decoder backward over the n L K
+     * columns gives the first line, and {@link VaeBackward} adds {@code beta w~_c / (n L) (z - m) / s^2} to dl/dz
+     * before the reparameterisation step and {@code -beta / (2n)} to dl/dv after it. In expectation over eps, K = 1
+     * gives the ELBO's gradient with the closed-form KL: {@code E[z - m] = mu - m} and
+     * {@code E[(z - m) sigma eps / 2] = sigma^2 / 2}, so dl/dv has mean {@code (sigma^2 / s^2 - 1) / 2 = dKL/dv}.
+     * The log-variance is clamped as everywhere ({@link Prior#clampLogVariance}), with no gradient outside.
+     */
+    double iwaeGradient(float[] p, float[] grad, float[] target, int n, float weightDecay, double epoch, long seed,
+        int kSamples) {
+      check(n);
+      if (kSamples < 1 || draws % kSamples != 0) {
+        throw new IllegalArgumentException("buffers of " + draws + " samples per row do not hold groups of K = "
+            + kSamples);
+      }
+      int groups = draws / kSamples;
+      int m = n * draws;
+      Arrays.fill(grad, 0f);
+      encodePosterior(p, target, n, seed, true);
+      decodeSamples(p, n, draws, seed, 0, true, 1f); // decDelta := d(-log p(x|z))/da, scaled below
+      double b = beta(epoch);
+      float[] zs = latentSamples(latentDropout > 0);
+      double perColumn = 1.0 / ((double) n * groups);
+      double logK = Math.log(kSamples);
+      double loss = 0;
+      for (int g = 0; g < groups; g++) {
+        for (int j = 0; j < n; j++) {
+          int first = g * kSamples * n + j; // column of sample gK of row j; its K samples are n columns apart
+          double max = Double.NEGATIVE_INFINITY;
+          for (int s = 0, c = first; s < kSamples; s++, c += n) {
+            double lw = -nll[c];
+            if (b > 0) {
+              lw += b * (prior.logDensity(zs, c * k) - logPosterior(j, c));
+            }
+            iwWeight[c] = lw;
+            max = Math.max(max, lw);
+          }
+          double sum = 0;
+          for (int s = 0, c = first; s < kSamples; s++, c += n) {
+            double e = Math.exp(iwWeight[c] - max);
+            iwWeight[c] = e;
+            sum += e;
+          }
+          loss += logK - (max + Math.log(sum)); // -log (1/K) sum_k w_k, by log-sum-exp
+          for (int s = 0, c = first; s < kSamples; s++, c += n) {
+            iwWeight[c] = iwWeight[c] / sum * perColumn;
+          }
+        }
+      }
+      int o = decoder.outputSize();
+      for (int c = 0; c < m; c++) {
+        float w = (float) iwWeight[c];
+        for (int i = c * o; i < (c + 1) * o; i++) {
+          decDelta[i] *= w;
+        }
+      }
+      VaeBackward.backward(Vae.this, this, p, grad, n, 0, weightDecay, iwWeight, b);
+      return loss / groups;
+    }
+
+    /**
+     * The reported per-row loss summed over the first n columns of the input (beta = 1), each row's noise keyed by
+     * its values: the -ELBO, or with K &gt; 1 the -IWAE-K bound (K samples).
+     */
     @Override
     public double loss(float[] p, int n, long seed) {
-      return negElbo(p, n, seed, null, null);
+      return iwaeSamples > 1 ? -logLikelihood(p, n, iwaeSamples, seed, null) : negElbo(p, n, seed, null, null);
     }
 
     /**
@@ -241,7 +364,7 @@ public final class Vae implements Objective {
     public double negElbo(float[] p, int n, long seed, double[] out, double[] parts) {
       check(n);
       encodePosterior(p, enc[0], n, seed, false);
-      decodeSamples(p, n, draws, seed, 0, false);
+      decodeSamples(p, n, draws, seed, 0, false, 0f);
       double total = 0;
       for (int j = 0; j < n; j++) {
         double reconstruction = 0; // (1/L) sum_l -log p(x_j | z_jl)
@@ -279,7 +402,7 @@ public final class Vae implements Objective {
       Arrays.fill(acc, 0, n, 0.0);
       for (int first = 0; first < kSamples; first += draws) {
         int s = Math.min(draws, kSamples - first);
-        decodeSamples(p, n, s, seed, first, false);
+        decodeSamples(p, n, s, seed, first, false, 0f);
         for (int l = 0; l < s; l++) {
           for (int j = 0; j < n; j++) {
             double w = -nll[l * n + j] + prior.logDensity(z, (l * n + j) * k) - logPosterior(j, l * n + j);
@@ -338,9 +461,10 @@ public final class Vae implements Objective {
     /**
      * Samples {@code firstSample .. firstSample + s - 1} of each of the n encoded rows through the decoder: z = mu +
      * sigma eps, t(z) (with latent dropout in training), the decoder, and -log p(x_j | z_jl) into
-     * {@code nll[l*n + j]}; in training also {@code decDelta := d(-log p)/da / (n s)}. Returns the sum of -log p.
+     * {@code nll[l*n + j]}; in training also {@code decDelta := scale * d(-log p)/da}. Returns the sum of -log p.
      */
-    private double decodeSamples(float[] p, int n, int s, long seed, int firstSample, boolean training) {
+    private double decodeSamples(float[] p, int n, int s, long seed, int firstSample, boolean training,
+        float scale) {
       int m = n * s;
       sample(n, s, seed, firstSample);
       if (training && latentDropout > 0) {
@@ -352,7 +476,6 @@ public final class Vae implements Objective {
       int o = decoder.outputSize();
       float[] a = decoderOutput();
       float[] delta = training ? decDelta : null;
-      float scale = 1f / m;
       double total = 0;
       for (int l = 0; l < s; l++) {
         total += likelihood.negLogLikelihood(a, l * n * o, x, 0, d, n, delta, scale, nll, l * n);

@@ -7,7 +7,8 @@ import io.sparkae.linalg.DenseMatrix;
  * A trained {@link Vae} as an {@link Autoencoder}: the code is the posterior mean mu(x) (for the topic model the
  * document's topic proportions softmax(mu(x))), the decoder returns the mean of p(x|z) (Bernoulli probabilities,
  * Gaussian means, or word probabilities), and the per-row loss is the negative ELBO in nats, estimated with the
- * model's L samples whose noise is keyed by (seed, the row's values), so a row's loss does not depend on its block.
+ * model's L samples whose noise is keyed by (seed, the row's values), so a row's loss does not depend on its block;
+ * for a VAE trained on the IWAE bound (K &gt; 1) it is that bound, -log (1/K) sum_k w_k, from K such samples.
  * Immutable; buffers are allocated per call (per block, not per row).
  */
 public final class VaeAutoencoder implements Autoencoder {
@@ -124,6 +125,16 @@ public final class VaeAutoencoder implements Autoencoder {
       return;
     }
     checkRows(x, inputSize(), "rows of size " + inputSize());
+    int kSamples = vae.iwaeSamples();
+    if (kSamples > 1) {
+      Vae.Buffers b = vae.evaluator(n, Math.min(kSamples, Math.max(1, 8192 / n)));
+      load(x, n, b.input());
+      b.logLikelihood(params, n, kSamples, seed, out);
+      for (int j = 0; j < n; j++) {
+        out[j] = -out[j];
+      }
+      return;
+    }
     Vae.Buffers b = vae.evaluator(n, vae.samples());
     load(x, n, b.input());
     b.negElbo(params, n, seed, out, null);
@@ -136,6 +147,6 @@ public final class VaeAutoencoder implements Autoencoder {
 
   @Override
   public String lossName() {
-    return "-ELBO (nats)";
+    return vae.lossName() + " (nats)";
   }
 }

@@ -16,12 +16,28 @@ import java.util.Arrays;
  *   encoder      dJ/dW_enc                                           (dense layers)
  *   decay        weightDecay * W on every weight block
  * </pre>
+ * For the IWAE ({@link Vae.Buffers#iwaeGradient}, which derives it) the decoder's deltas arrive already scaled by
+ * each column's weight {@code w~_c / (n L)}, the closed-form KL is off (klWeight = 0), and the sampled prior and
+ * posterior terms of the log-weights add
+ * <pre>
+ *   prior        dJ/dz_c += beta w~_c / (n L) (z_c - m) / s^2           (before the reparameterisation step)
+ *   posterior    dJ/dv   += -beta / (2n)                                 (log q = sum -(v + eps^2 + log 2 pi) / 2)
+ * </pre>
  */
 final class VaeBackward {
   private VaeBackward() {}
 
   static void backward(Vae vae, VaeBuffers b, float[] p, float[] grad, int n, double klWeight,
       float weightDecay) {
+    backward(vae, b, p, grad, n, klWeight, weightDecay, null, 0);
+  }
+
+  /**
+   * The backward pass; with {@code iwWeight} non-null (the IWAE: per column {@code w~_c / (n L)}) also the sampled
+   * prior and posterior terms, weighted by {@code iwBeta}.
+   */
+  static void backward(Vae vae, VaeBuffers b, float[] p, float[] grad, int n, double klWeight,
+      float weightDecay, double[] iwWeight, double iwBeta) {
     int k = vae.latentSize();
     int m = n * b.draws;
     DenseLayers encoder = vae.encoder();
@@ -36,6 +52,18 @@ final class VaeBackward {
     if (vae.softmaxLatent()) {
       Softmax.backward(dropout ? b.theta : b.dec[0], b.dTheta, m, k);
     }
+    boolean sampledKl = iwWeight != null && iwBeta > 0;
+    if (sampledKl) {
+      Prior prior = vae.prior();
+      float[] z = b.latentSamples(dropout);
+      for (int c = 0; c < m; c++) {
+        double w = iwBeta * iwWeight[c];
+        int zo = c * k;
+        for (int i = 0; i < k; i++) {
+          b.dTheta[zo + i] += (float) (w * (z[zo + i] - prior.mean(i)) / prior.variance(i));
+        }
+      }
+    }
     float[] h = b.posterior();
     Arrays.fill(b.encDelta, 0, 2 * k * n, 0f);
     for (int l = 0; l < b.draws; l++) {
@@ -49,6 +77,17 @@ final class VaeBackward {
           b.encDelta[ho + i] += g;
           if (v == raw) {
             b.encDelta[ho + k + i] += g * 0.5f * (float) Math.exp(0.5 * v) * b.eps[zo + i];
+          }
+        }
+      }
+    }
+    if (sampledKl) {
+      float dv = (float) (-0.5 * iwBeta / n);
+      for (int j = 0; j < n; j++) {
+        int ho = j * 2 * k;
+        for (int i = 0; i < k; i++) {
+          if (Prior.clampLogVariance(h[ho + k + i]) == h[ho + k + i]) {
+            b.encDelta[ho + k + i] += dv;
           }
         }
       }

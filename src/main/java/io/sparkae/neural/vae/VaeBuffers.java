@@ -33,6 +33,11 @@ class VaeBuffers {
   /** Importance weighting: per row the running maximum of the log-weights and the sum of exp(w - max). */
   final double[] logW;
   final double[] acc;
+  /**
+   * IWAE training: per decoder column first log w, then the column's share
+   * {@code w~ / (n L)} of the minibatch loss's gradient.
+   */
+  final double[] iwWeight;
   final Noise noise = new Noise();
 
   VaeBuffers(Vae vae, int capacity, int draws) {
@@ -61,11 +66,21 @@ class VaeBuffers {
     encScratch = new float[vae.encoder().maxSize() * capacity];
     logW = new double[capacity];
     acc = new double[capacity];
+    iwWeight = new double[m];
   }
 
   /** The encoder's last layer: mu in rows 0..k-1, v in rows k..2k-1 of each column. */
   final float[] posterior() {
     return enc[enc.length - 1];
+  }
+
+  /**
+   * The samples z = mu + sigma eps after a forward pass: {@link #z}, except in training with latent dropout and
+   * without the softmax latent, where z shares its array with the decoder's (masked) input and {@link #theta} keeps
+   * it.
+   */
+  final float[] latentSamples(boolean dropped) {
+    return dropped && theta != null && z == dec[0] ? theta : z;
   }
 
   /** The decoder's last layer: the parameters of p(x|z) for each column. */

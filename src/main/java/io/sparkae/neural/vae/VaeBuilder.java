@@ -4,8 +4,8 @@ import io.sparkae.neural.Activation;
 
 /**
  * The settings of a {@link Vae} ({@link Vae#builder}), each checked as it is set. By default linear encoder and
- * decoder (no hidden layers), relu hidden layers, the N(0, I) prior, no softmax latent, L = 1, beta = 1 without
- * warm-up, no binarisation and no latent dropout.
+ * decoder (no hidden layers), relu hidden layers, the N(0, I) prior, no softmax latent, L = 1, K = 1 (the ELBO),
+ * beta = 1 without warm-up, no binarisation and no latent dropout.
  */
 public final class VaeBuilder {
   final int d;
@@ -17,6 +17,7 @@ public final class VaeBuilder {
   Prior prior;
   boolean softmaxLatent;
   int samples = 1;
+  int iwaeSamples = 1;
   double beta = 1;
   double warmupEpochs;
   boolean binarize;
@@ -44,6 +45,18 @@ public final class VaeBuilder {
       throw new IllegalArgumentException("samples = " + l + " must be >= 1");
     }
     samples = l;
+    return this;
+  }
+
+  /**
+   * K >= 1 importance samples per row and step: K = 1 trains on the ELBO (closed-form KL), K > 1 on the IWAE bound
+   * -log (1/K) sum_k w_k (Burda, Grosse and Salakhutdinov 2016); see {@link Vae}.
+   */
+  public VaeBuilder iwaeSamples(int kSamples) {
+    if (kSamples < 1) {
+      throw new IllegalArgumentException("iwaeSamples = " + kSamples + " must be >= 1");
+    }
+    iwaeSamples = kSamples;
     return this;
   }
 

@@ -22,6 +22,8 @@ import org.apache.spark.ml.util.MLReader;
  * </pre>
  * with the expectation estimated from L reparameterised samples z = mu + sigma * eps and the KL term in closed form
  * (beta = 1, the default, gives the ELBO; a warm-up raises beta from 0 over the first epochs, Bowman et al. 2016).
+ * With {@code iwaeSamples} K &gt; 1 it minimises the importance-weighted bound -log (1/K) sum_k p(x, z_k) / q(z_k|x)
+ * instead (the IWAE, Burda, Grosse and Salakhutdinov 2016; see {@link Vae}), which is then the model's loss.
  * The code of a row is mu(x) ({@code sigmaCol} adds sigma(x)); {@link VariationalAutoencoderModel#sample} draws new
  * rows from the prior.
  */
@@ -32,6 +34,7 @@ public final class VariationalAutoencoder
   private final IntParam latentSize;
   private final Param<String> likelihood;
   private final BooleanParam binarize;
+  private final IntParam iwaeSamples;
 
   public VariationalAutoencoder() {
     this(Identifiable.randomUID("sparkae-vae"));
@@ -46,6 +49,10 @@ public final class VariationalAutoencoder
             "gaussian", "multinomial"}));
     binarize = new BooleanParam(this, "binarize", "replace each row by Bernoulli draws of its values in training "
         + "and evaluation (dynamic binarisation; bernoulli only) (default: false)");
+    iwaeSamples = new IntParam(this, "iwaeSamples", "importance samples K per row and step: 1 trains on the ELBO, "
+        + "K > 1 on the IWAE bound -log (1/K) sum_k w_k (Burda et al. 2016), which is then the reported loss "
+        + "(>= 1, default: 1)", ParamValidators.gtEq(1));
+    setDefault(iwaeSamples, 1);
     setDefault(latentSize, 20);
     setDefault(hiddenLayers(), new int[] {400});
     setDefault(activation(), "relu");
@@ -56,14 +63,17 @@ public final class VariationalAutoencoder
   public IntParam latentSize() { return latentSize; }
   public Param<String> likelihood() { return likelihood; }
   public BooleanParam binarize() { return binarize; }
+  public IntParam iwaeSamples() { return iwaeSamples; }
 
   public int getLatentSize() { return (Integer) getOrDefault(latentSize); }
   public String getLikelihood() { return getOrDefault(likelihood); }
   public boolean getBinarize() { return (Boolean) getOrDefault(binarize); }
+  public int getIwaeSamples() { return (Integer) getOrDefault(iwaeSamples); }
 
   public VariationalAutoencoder setLatentSize(int v) { return with(latentSize, v); }
   public VariationalAutoencoder setLikelihood(String v) { return with(likelihood, v); }
   public VariationalAutoencoder setBinarize(boolean v) { return with(binarize, v); }
+  public VariationalAutoencoder setIwaeSamples(int v) { return with(iwaeSamples, v); }
 
   @Override
   protected Vae vae(FitInput input) {
@@ -73,9 +83,10 @@ public final class VariationalAutoencoder
       mirror[i] = hidden[hidden.length - 1 - i];
     }
     int k = getLatentSize();
-    return new Vae(input.dim(), hidden, k, mirror, Activation.parse(getActivation()),
-        Likelihood.parse(getLikelihood()), Prior.standardNormal(k), false, getSamples(), getBeta(),
-        getKlWarmupEpochs(), getBinarize(), getLatentDropout());
+    return Vae.builder(input.dim(), k, Likelihood.parse(getLikelihood())).encoderHidden(hidden)
+        .decoderHidden(mirror).hidden(Activation.parse(getActivation())).samples(getSamples())
+        .iwaeSamples(getIwaeSamples()).beta(getBeta()).warmupEpochs(getKlWarmupEpochs()).binarize(getBinarize())
+        .latentDropout(getLatentDropout()).build();
   }
 
   @Override

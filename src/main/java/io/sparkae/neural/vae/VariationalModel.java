@@ -28,7 +28,8 @@ import org.apache.spark.sql.Row;
  * sampling from the prior. Immutable.
  *
  * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
- * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "beta",
+ * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "iwaeSamples"
+ * (absent before the IWAE: 1), "beta",
  * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "sampleInputs"; the fit's history as
  * {@link FitHistory#saveTo} saves it. Format-1 models (the history as "trainLoss",
  * "validationLoss", "roundsPerEpoch"; settings packed by position into the array "vae", enums by
@@ -71,10 +72,11 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
   /** One pass: the -ELBO and its terms together (the generic evaluate would compute the -ELBO a second time). */
   @Override
   public Map<String, Object> heldOutMetrics(Dataset<?> data) {
-    VaeEvaluation.Result r = evaluateLikelihood(data, 0);
+    int kSamples = vae().iwaeSamples();
+    VaeEvaluation.Result r = evaluateLikelihood(data, kSamples > 1 ? kSamples : 0);
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("rows", r.rows());
-    v.put("meanLoss", r.negElbo());
+    v.put("meanLoss", kSamples > 1 ? -r.logLikelihood() : r.negElbo());
     v.put("loss", ae.lossName());
     v.putAll(r.toMap());
     return v;
@@ -82,7 +84,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
 
   @Override
   protected String objectiveName() {
-    return "-ELBO per row";
+    return vae().lossName() + " per row";
   }
 
   @Override
@@ -113,9 +115,11 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
       List<Figure.Series> series = new ArrayList<>();
       series.add(new Figure.Series("train objective (per round)", axes[0], train));
       if (axes[1].length > 0) {
-        series.add(new Figure.Series("validation -ELBO (per epoch)", axes[1], hist.validation()));
+        series.add(new Figure.Series("validation " + vae().lossName() + " (per epoch)", axes[1],
+            hist.validation()));
       }
-      out.add(new Figure.LinePlot("elbo.png", "-ELBO per row (nats) against rows seen", "rows seen", "-ELBO", series,
+      out.add(new Figure.LinePlot("elbo.png", vae().lossName() + " per row (nats) against rows seen", "rows seen",
+          vae().lossName(), series,
           Arrays.stream(train).allMatch(v -> v > 0)));
     }
     if (!p.isImage()) {
@@ -260,6 +264,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
         .set("dirichletAlpha", v.prior().alpha())
         .set("softmaxLatent", v.softmaxLatent())
         .set("samples", v.samples())
+        .set("iwaeSamples", v.iwaeSamples())
         .set("beta", v.beta())
         .set("warmupEpochs", v.warmupEpochs())
         .set("binarize", v.binarize())
@@ -287,11 +292,14 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     }
     int k = (int) data.integer("latentSize");
     double alpha = data.real("dirichletAlpha");
-    Vae vae = new Vae((int) data.integer("inputSize"), data.ints("encoderHidden"), k, data.ints("decoderHidden"),
-        data.enumValue("activation", Activation.class), data.enumValue("likelihood", Likelihood.class),
-        alpha > 0 ? Prior.dirichletLaplace(k, alpha) : Prior.standardNormal(k), data.flag("softmaxLatent"),
-        (int) data.integer("samples"), data.real("beta"), data.real("warmupEpochs"), data.flag("binarize"),
-        data.real("latentDropout"));
+    Vae vae = Vae.builder((int) data.integer("inputSize"), k, data.enumValue("likelihood", Likelihood.class))
+        .encoderHidden(data.ints("encoderHidden")).decoderHidden(data.ints("decoderHidden"))
+        .hidden(data.enumValue("activation", Activation.class))
+        .prior(alpha > 0 ? Prior.dirichletLaplace(k, alpha) : Prior.standardNormal(k))
+        .softmaxLatent(data.flag("softmaxLatent")).samples((int) data.integer("samples"))
+        .iwaeSamples(data.hasSetting("iwaeSamples") ? (int) data.integer("iwaeSamples") : 1)
+        .beta(data.real("beta")).warmupEpochs(data.real("warmupEpochs")).binarize(data.flag("binarize"))
+        .latentDropout(data.real("latentDropout")).build();
     return new VaeAutoencoder(vae, parameters(data, vae), data.integer("seed"));
   }
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The VAE's backward pass against central finite differences of its minibatch objective (the noise is a function of
  * the step seed, so the objective is a deterministic function of the parameters), for every decoder, with and
- * without hidden layers, with the softmax latent of the topic model, latent dropout, several samples, a KL weight and weight decay;
+ * without hidden layers, with the softmax latent of the topic model, latent dropout, several samples, a KL weight
+ * and weight decay, and for the IWAE bound;
  * and the closed-form KL against its textbook one-dimensional form and a Monte Carlo estimate.
  */
 @Tag("stochastic")
@@ -103,6 +104,19 @@ class VaeGradientTest {
         Prior.standardNormal(2), false, 1, 0.5, 4, false, 0), 0.05f, 1.5, 24);
     assertGradientsMatch(new Vae(5, new int[] {4}, 2, new int[] {3}, Activation.SIGMOID, Likelihood.BERNOULLI,
         Prior.standardNormal(2), false, 3, 1.0, 0, true, 0), 0f, 1, 25);
+  }
+
+  @Test
+  void iwaeBoundWithEveryDecoderGroupsSoftmaxLatentDropoutWarmUpAndWeightDecay() {
+    for (Likelihood lik : Likelihood.values()) {
+      assertGradientsMatch(Vae.builder(5, 2, lik).encoderHidden(4).decoderHidden(3).hidden(Activation.TANH)
+          .iwaeSamples(4).build(), 0f, 1, 26);
+    }
+    assertGradientsMatch(Vae.builder(6, 3, Likelihood.MULTINOMIAL).encoderHidden(5).hidden(Activation.SOFTPLUS)
+        .prior(Prior.dirichletLaplace(3, 0.5)).softmaxLatent(true).samples(2).iwaeSamples(3).latentDropout(0.2)
+        .build(), 0f, 1, 27);
+    assertGradientsMatch(Vae.builder(5, 2, Likelihood.BERNOULLI).encoderHidden(4, 3).decoderHidden(4)
+        .samples(2).iwaeSamples(3).beta(0.5).warmupEpochs(4).latentDropout(0.3).build(), 0.05f, 1.5, 28);
   }
 
   @Test

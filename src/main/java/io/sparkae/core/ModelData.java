@@ -78,6 +78,11 @@ public final class ModelData {
     return this;
   }
 
+  /** Whether the setting {@code name} was saved (for settings added after a format, read with a default). */
+  public boolean hasSetting(String name) {
+    return settings.containsKey(name);
+  }
+
   /** Whether the model was saved with settings by name (format 2 and later). */
   public boolean hasSettings() {
     return !settings.isEmpty();

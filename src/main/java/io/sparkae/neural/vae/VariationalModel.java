@@ -29,7 +29,9 @@ import org.apache.spark.sql.Row;
  *
  * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
  * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "beta",
- * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * "warmupEpochs", "binarize", "latentDropout", "batchNorm" (absent in models saved before it: false), "seed";
+ * arrays: "parameters" (with batch normalisation, the running statistics after the weights), "sampleInputs"; the
+ * fit's history as
  * {@link FitHistory#saveTo} saves it. Format-1 models (the history as "trainLoss",
  * "validationLoss", "roundsPerEpoch"; settings packed by position into the array "vae", enums by
  * ordinal, the seed as two 32-bit halves) are still read.
@@ -264,6 +266,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
         .set("warmupEpochs", v.warmupEpochs())
         .set("binarize", v.binarize())
         .set("latentDropout", v.latentDropout())
+        .set("batchNorm", v.batchNorm())
         .set("seed", ae.seed())
         .put("parameters", pd));
   }
@@ -287,11 +290,14 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
     }
     int k = (int) data.integer("latentSize");
     double alpha = data.real("dirichletAlpha");
-    Vae vae = new Vae((int) data.integer("inputSize"), data.ints("encoderHidden"), k, data.ints("decoderHidden"),
-        data.enumValue("activation", Activation.class), data.enumValue("likelihood", Likelihood.class),
-        alpha > 0 ? Prior.dirichletLaplace(k, alpha) : Prior.standardNormal(k), data.flag("softmaxLatent"),
-        (int) data.integer("samples"), data.real("beta"), data.real("warmupEpochs"), data.flag("binarize"),
-        data.real("latentDropout"));
+    Vae vae = Vae.builder((int) data.integer("inputSize"), k, data.enumValue("likelihood", Likelihood.class))
+        .encoderHidden(data.ints("encoderHidden")).decoderHidden(data.ints("decoderHidden"))
+        .hidden(data.enumValue("activation", Activation.class))
+        .prior(alpha > 0 ? Prior.dirichletLaplace(k, alpha) : Prior.standardNormal(k))
+        .softmaxLatent(data.flag("softmaxLatent")).samples((int) data.integer("samples")).beta(data.real("beta"))
+        .warmupEpochs(data.real("warmupEpochs")).binarize(data.flag("binarize"))
+        .latentDropout(data.real("latentDropout"))
+        .batchNorm(data.hasSetting("batchNorm") && data.flag("batchNorm")).build();
     return new VaeAutoencoder(vae, parameters(data, vae), data.integer("seed"));
   }
 

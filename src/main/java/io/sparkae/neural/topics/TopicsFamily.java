@@ -14,7 +14,7 @@ public final class TopicsFamily extends Family.Of {
         --k          | k                | number of topics
         --alpha      | docConcentration | Dirichlet prior concentration on topic proportions
         --batch-norm | batchNorm        | batch normalisation (no learned scale) of the encoder's mu and \
-        log-variance and of the decoder's logits, ProdLDA's remedy against unused topics
+        log-variance and of the decoder's logits, ProdLDA's remedy against unused topics (--no-batch-norm: off)
         """);
   }
 }

@@ -8,6 +8,7 @@ import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,14 +161,16 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
   }
 
   /**
-   * Each topic's top words with its NPMI coherence on the training corpus (metrics and a readable topics.txt), and
-   * the vocabulary (vocabulary.txt, one word per line, for vectorising new documents with
+   * Each topic's top words with its NPMI coherence and its share of the topic mass ({@link #topicMass}) on the
+   * training corpus (metrics, with the number of topics under 1% and the smallest share, and a readable
+   * topics.txt), and the vocabulary (vocabulary.txt, one word per line, for vectorising new documents with
    * {@code --option vocabulary=...}).
    */
   @Override
   public Report trainingReport(Dataset<Row> corpus) {
     String[][] words = describeTopics(TOP_WORDS);
     double[] npmi = coherence(corpus, Math.min(TOP_WORDS, vae().inputSize()));
+    double[] mass = topicMass(corpus);
     double mean = 0;
     List<Map<String, Object>> topics = new ArrayList<>();
     StringBuilder text = new StringBuilder();
@@ -175,6 +178,7 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
       Map<String, Object> topic = new LinkedHashMap<>();
       topic.put("topic", t);
       topic.put("npmi", npmi[t]);
+      topic.put("mass", mass[t]);
       topic.put("words", words[t]);
       topics.add(topic);
       mean += npmi[t] / words.length;
@@ -182,9 +186,12 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("meanNpmi", mean);
+    metrics.put("topicsUnder1Percent", countBelow(mass, 0.01));
+    metrics.put("smallestTopicMass", Arrays.stream(mass).min().orElse(Double.NaN));
     metrics.put("topics", topics);
     String header = String.format(Locale.ROOT, "# %d topics, top %d words by decoder weight; NPMI on the training "
-        + "corpus (mean %.4f)%n", k(), TOP_WORDS, mean);
+        + "corpus (mean %.4f); %d topic(s) under 1%% of the topic mass, the smallest %.4f%n", k(), TOP_WORDS, mean,
+        countBelow(mass, 0.01), Arrays.stream(mass).min().orElse(Double.NaN));
     Map<String, String> files = new LinkedHashMap<>();
     files.put("topics.txt", header + text);
     files.put("vocabulary.txt", String.join("\n", getVocabulary()) + "\n");

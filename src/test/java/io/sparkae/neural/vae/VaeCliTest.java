@@ -81,7 +81,8 @@ class VaeCliTest extends SparkTest {
       java.util.Set<String> top = new java.util.HashSet<>(java.util.Arrays.asList(f).subList(2, 7));
       assertTrue(top.equals(java.util.Set.of(a)) || top.equals(java.util.Set.of(b)), line);
     }
-    assertTrue(Files.readString(fit.resolve("metrics.json")).contains("\"meanNpmi\""));
+    String metrics = Files.readString(fit.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"meanNpmi\"") && metrics.contains("\"topicsUnder1Percent\" : 0"), metrics);
     // New documents through the saved vocabulary: a word outside it is ignored, codes are topic proportions.
     Path fresh = dir.resolve("new.txt");
     Files.writeString(fresh, "apple banana zebra\nengine wheel\n");

@@ -3,13 +3,15 @@ package io.sparkae.neural;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkae.testing.Spread;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * Batch normalisation's backward pass against central finite differences of J(x) = sum c_ij BN(x)_ij + (1/2) sum
  * BN(x)_ij^2 w_ij (random c, w: a loss that is not linear in the output), in double on a tiny batch, in training
- * (batch statistics) and inference (running statistics) mode; the batch statistics and the running update.
+ * (batch statistics) and inference (running statistics) mode; the batch statistics and the running update; block
+ * momentum leaving such statistics at their average.
  */
 class BatchNormTest {
   private static final double EPS = 1e-3;
@@ -75,6 +77,8 @@ class BatchNormTest {
     for (long seed = 1; seed <= 5; seed++) {
       double train = worstRelativeError(true, seed);
       double infer = worstRelativeError(false, seed);
+      Spread.record("batchNorm.gradientRelativeError.training", train);
+      Spread.record("batchNorm.gradientRelativeError.inference", infer);
       assertTrue(train < 1e-6, "training-mode BN: relative error " + train);
       assertTrue(infer < 1e-6, "inference-mode BN: relative error " + infer);
     }
@@ -108,5 +112,15 @@ class BatchNormTest {
     assertEquals(3f, stats[1], 1e-6f);
     assertEquals(0.9 + 0.1 * 3.5 * 4 / 3, stats[2], 1e-6);
     assertEquals(0.9 + 0.1 * 350 * 4 / 3, stats[3], 1e-4);
+  }
+
+  @Test
+  void blockMomentumLeavesTheStatisticsAtTheirAverage() {
+    float[] delta = {1f, 5f};
+    float[] out = AveragingTrainer.blockStep(new float[] {0f, 2f}, new float[] {0f, 2f}, new float[] {1f, 3f}, delta,
+        0.5f, 1);
+    assertEquals(0 + 0.5f * 1f + 1f, out[0], 1e-6f); // the trained entry: theta + eta Delta + G
+    assertEquals(3f, out[1], 0f); // the statistic: the plain average, its Delta reset
+    assertEquals(0f, delta[1], 0f);
   }
 }

@@ -38,9 +38,10 @@ import org.apache.spark.sql.types.StructField;
  * and log-variance and the decoder's logits {@code W theta + b} are batch-normalised without a learned scale (the
  * biases act as BN's shift): per minibatch by its statistics, in inference by running statistics that each worker
  * keeps and the driver averages with the parameters; see {@link Vae} for the details and how workers are merged.
- * On by default, as in the paper: on planted LDA corpora it keeps every topic in use where the model without it
- * lets some collapse, and it recovers the planted topics better (see the tests); off, the fit is the model as before
- * (models saved before this setting existed load with it off).
+ * On by default, as in the paper: on a planted LDA corpus with a sparse prior it keeps every topic in use where
+ * the model without it lets some collapse, and recovers the planted topics better; where nothing collapses (alpha =
+ * 1, KL warm-up) the two fit alike (see the tests). Off, the fit is the model as before (models saved before this
+ * setting existed load with it off).
  *
  * <p>Input: count vectors (nonnegative integers, at least one word per document), e.g. from the {@code text},
  * {@code text-folder} or {@code reuters} data sources, whose vocabulary (column metadata
@@ -73,8 +74,7 @@ public final class TopicModel extends VariationalEstimator<TopicModelModel, Topi
     // Measured on Reuters (k = 20, 10 epochs): with Adam 0.002 and no warm-up most topics go unused (their top words
     // are noise, mean NPMI -0.11); a KL warm-up over 5 epochs with rate 0.005 lets the encoder spread documents over
     // the topics first (mean NPMI +0.04). Those runs were without batch normalisation, now on by default (batchNorm);
-    // it has not been measured on Reuters since, only on planted corpora (better planted-topic recovery, no
-    // collapsed topics).
+    // it has not been measured on Reuters since, only on planted corpora.
     setDefault(learningRate(), 0.005);
     setDefault(klWarmupEpochs(), 5.0);
     setDefault(batchSize(), 64);

@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
  * variational lower bounds on log p(held-out documents), but different ones: sparkae's is exp(sum -ELBO / sum of
  * counts) with its amortised logistic-normal posterior; MLlib's is exp(logPerplexity), from its per-document
  * Dirichlet posteriors fitted against the learned topics (plus its topic-prior term). Topics are ranked as each
- * library ranks them: sparkae by the decoder weights W (ProdLDA), MLlib by its topic-word matrix (lambda).
+ * library ranks them: sparkae by the decoder weights W (ProdLDA), MLlib by its topic-word matrix (lambda). For
+ * sparkae also the topics' use: each topic's share of the training corpus' topic mass (the mean of the documents'
+ * proportions theta), the number of topics under 1% of it (collapsed) and the smallest share; {@code --batch-norm}
+ * (default on, ProdLDA's) or {@code --no-batch-norm}.
  */
 @Command(name = "topics", mixinStandardHelpOptions = true,
     description = "topic model on Reuters: sparkae ProdLDA vs Spark MLlib online LDA (time, perplexity, NPMI)")
@@ -68,6 +71,13 @@ public final class TopicsBench extends Benchmark {
   @Option(names = "--seed", description = "seed of the split and of both fits (default: 42)")
   long seed = 42;
 
+  // Named by its negation, as picocli wants a negatable option that is on by default: --no-batch-norm turns it off,
+  // --batch-norm (the negated form) on.
+  @Option(names = "--no-batch-norm", negatable = true,
+      description = "sparkae: batch normalisation of the encoder's outputs and the decoder's logits, as ProdLDA "
+          + "(default: on; --no-batch-norm: off)")
+  boolean batchNorm = true;
+
   /** One library's figures. */
   private record Fit(double seconds, double perplexity, double[] npmi, String[][] words) {
     double meanNpmi() {
@@ -105,6 +115,9 @@ public final class TopicsBench extends Benchmark {
     VaeEvaluation.Result ev = ours.evaluateLikelihood(test, 0);
     int[][] oursTop = ours.topWordIndices(topN);
     Fit s = new Fit(oursSecs, ev.perplexity(), Coherence.npmi(train, "features", oursTop), names(oursTop, words));
+    double[] mass = ours.topicMass(train);
+    int collapsed = TopicModelModel.countBelow(mass, 0.01);
+    double smallest = Arrays.stream(mass).min().orElse(Double.NaN);
 
     long t1 = System.nanoTime();
     LDAModel theirs = lda(maxIter).fit(train);
@@ -116,13 +129,16 @@ public final class TopicsBench extends Benchmark {
 
     System.out.printf(Locale.ROOT, "%n%-34s %8s %12s %10s %10s%n", "model", "fit s", "perplexity", "NPMI mean",
         "NPMI min");
-    row(String.format(Locale.ROOT, "sparkae ProdLDA, %d epochs", epochs), s);
+    row(String.format(Locale.ROOT, "sparkae ProdLDA%s, %d epochs", batchNorm ? " BN" : "", epochs), s);
     row(String.format(Locale.ROOT, "MLlib LDA online, %d iter x %.2f", maxIter, subsamplingRate), m);
     System.out.printf(Locale.ROOT, "(held-out: %d documents, %.0f words. Perplexities are upper bounds computed "
         + "differently: sparkae exp(sum -ELBO / words) with its amortised encoder, MLlib exp(logPerplexity) from "
         + "per-document variational Dirichlets. NPMI of the top %d words on the %d training documents. MLlib sees "
         + "about %.1f passes over the corpus, sparkae %d.)%n", nTest, ev.tokens(), topN, nTrain,
         maxIter * subsamplingRate, epochs);
+    System.out.printf(Locale.ROOT, "sparkae topic use: %d of %d topics hold < 1%% of the training corpus' topic mass "
+        + "(mean theta); smallest topic %.4f, largest %.4f (uniform %.4f); batch norm %s%n", collapsed, mass.length,
+        smallest, Arrays.stream(mass).max().orElse(Double.NaN), 1.0 / mass.length, batchNorm ? "on" : "off");
     topics("sparkae", s);
     topics("MLlib", m);
     System.out.printf(Locale.ROOT, "%nsummary: fit time MLlib/sparkae %.2fx; perplexity sparkae/MLlib %.3f "
@@ -133,12 +149,15 @@ public final class TopicsBench extends Benchmark {
     figure(what + ": fit time", m.seconds() / s.seconds(), "MLlib online LDA s / sparkae ProdLDA s");
     figure(what + ": held-out perplexity bound", s.perplexity() / m.perplexity(), "sparkae / MLlib");
     figure(what + ": mean NPMI of the top " + topN + " words", s.meanNpmi() - m.meanNpmi(), "sparkae - MLlib");
+    figure(what + ": sparkae topics under 1% of the topic mass", collapsed, "topics (batch norm "
+        + (batchNorm ? "on" : "off") + ")");
+    figure(what + ": sparkae smallest topic's share of the topic mass", smallest, "fraction");
     train.unpersist(true);
     test.unpersist(true);
   }
 
   private TopicModel topicModel(int fitEpochs) {
-    return new TopicModel().setK(k).setEpochs(fitEpochs).setSeed(seed);
+    return new TopicModel().setK(k).setEpochs(fitEpochs).setSeed(seed).setBatchNorm(batchNorm);
   }
 
   private LDA lda(int iters) {

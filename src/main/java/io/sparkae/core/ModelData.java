@@ -78,14 +78,14 @@ public final class ModelData {
     return this;
   }
 
+  /** Whether the setting {@code name} was saved (for settings added after a format, read with a default). */
+  public boolean hasSetting(String name) {
+    return settings.containsKey(name);
+  }
+
   /** Whether the model was saved with settings by name (format 2 and later). */
   public boolean hasSettings() {
     return !settings.isEmpty();
-  }
-
-  /** Whether the setting {@code name} was saved (a setting added later is absent from older models). */
-  public boolean hasSetting(String name) {
-    return settings.containsKey(name);
   }
 
   public String text(String name) {

@@ -208,7 +208,7 @@ public final class AveragingTrainer {
       double loss = sums.lossSum / sums.samples;
       float[] next = sums.averageParams();
       if (bmuf) {
-        next = blockStep(params, from, next, delta, cfg.blockMomentum);
+        next = blockStep(params, from, next, delta, cfg.blockMomentum, net.trainedParams());
       }
       if (!Double.isFinite(loss) || !allFinite(next)) {
         throw new DivergedException(String.format(Locale.ROOT, "training diverged in round %d (epoch %d): the train "
@@ -266,11 +266,23 @@ public final class AveragingTrainer {
    * + G (in place), and the new global model theta + Delta. With eta = 0 that is the plain average.
    */
   static float[] blockStep(float[] theta, float[] start, float[] average, float[] delta, float eta) {
+    return blockStep(theta, start, average, delta, eta, theta.length);
+  }
+
+  /**
+   * {@link #blockStep} on the first {@code trained} entries; the objective's statistics after them (running
+   * means and variances) take the plain average, their Delta stays 0 (so the Nesterov look-ahead leaves them too).
+   */
+  static float[] blockStep(float[] theta, float[] start, float[] average, float[] delta, float eta, int trained) {
     float[] out = new float[theta.length];
-    for (int i = 0; i < out.length; i++) {
+    for (int i = 0; i < trained; i++) {
       float d = eta * delta[i] + (average[i] - start[i]);
       delta[i] = d;
       out[i] = theta[i] + d;
+    }
+    for (int i = trained; i < out.length; i++) {
+      delta[i] = 0f;
+      out[i] = average[i];
     }
     return out;
   }

@@ -19,6 +19,16 @@ public interface Objective extends Serializable {
   /** The number of parameters P. */
   int numParams();
 
+  /**
+   * The trained parameters are {@code p[0, trainedParams())}; the rest, up to P, are statistics the objective keeps
+   * in the same array (batch normalisation's running means and variances): {@link Evaluator#gradient} updates them in
+   * place and gives them a zero gradient, so the optimizers leave them alone, and parameter averaging averages them
+   * like the parameters; block momentum does not extrapolate them. Default: all P are trained.
+   */
+  default int trainedParams() {
+    return numParams();
+  }
+
   /** Fresh parameters from {@code seed}. */
   float[] initialize(long seed);
 
@@ -35,7 +45,8 @@ public interface Objective extends Serializable {
     /**
      * {@code grad := gradient of the minibatch objective} (the mean over the n examples of the per-example loss,
      * plus {@code (weightDecay / 2) sum ||W||_F^2} on the weights) at parameters p, with the clean examples in
-     * {@code target} (d x n). Returns the sum over the n examples of the per-example training loss.
+     * {@code target} (d x n). Returns the sum over the n examples of the per-example training loss. Updates the
+     * statistics after {@link Objective#trainedParams()} in p, if any, in place (their gradient is 0).
      *
      * @param epoch the position in training in epochs (step / steps per epoch), for schedules such as KL warm-up
      * @param seed the seed of this step's randomness (reparameterisation noise), derived from (seed, step,

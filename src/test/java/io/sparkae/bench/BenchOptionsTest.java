@@ -32,6 +32,20 @@ class BenchOptionsTest {
   }
 
   @Test
+  void topicsBenchBatchNormIsOnByDefaultAndNegatable() {
+    TopicsBench t = new TopicsBench();
+    new CommandLine(t).parseArgs();
+    assertTrue(t.batchNorm);
+    t = new TopicsBench();
+    new CommandLine(t).parseArgs("--no-batch-norm");
+    assertEquals(false, t.batchNorm);
+    t = new TopicsBench();
+    new CommandLine(t).parseArgs("--batch-norm", "--k", "5");
+    assertTrue(t.batchNorm);
+    assertEquals(5, t.k);
+  }
+
+  @Test
   void mnistDefaultsToTheFetchedSetElseTheSample() {
     PcaBench pca = new PcaBench();
     new CommandLine(pca).parseArgs();

@@ -8,16 +8,20 @@ import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.neural.vae.VaeAutoencoder;
 import io.sparkae.neural.vae.VariationalModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * A fitted {@link TopicModel}. {@code transform} appends each document's topic proportions softmax(mu(x)) (default
@@ -74,7 +78,8 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
    * The decoder's weights W (V x K) with each word's mean over the topics removed: column k scores each word for
    * topic k against the others. Because theta sums to 1, adding c_w to row w of W and subtracting it from b_w leaves
    * every document's word distribution unchanged; only the centred weights are identified, and ranking by raw W
-   * would rank frequent words high in every topic.
+   * would rank frequent words high in every topic. With batch normalisation the weights are those inference applies,
+   * row w of W divided by the running standard deviation sqrt(V_w + eps) of word w's logit.
    */
   public DenseMatrix topicWeights() {
     float[] p = autoencoder().parameters();
@@ -88,8 +93,9 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
         mean += p[off + t * v + i];
       }
       mean /= k;
+      double scale = vae().outputScale(p, i);
       for (int t = 0; t < k; t++) {
-        w.values[t * v + i] = p[off + t * v + i] - mean;
+        w.values[t * v + i] = (p[off + t * v + i] - mean) * scale;
       }
     }
     return w;
@@ -124,6 +130,26 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
     return out;
   }
 
+  /**
+   * Each topic's share of the corpus' topic mass: the mean over the documents of their topic proportions theta
+   * (this model's transform), K entries summing to 1. A topic with a share far below 1 / K is unused (collapsed).
+   */
+  public double[] topicMass(Dataset<?> documents) {
+    String col = "__theta";
+    Row r = copy(new ParamMap()).setOutputCol(col).transform(documents)
+        .select(Summarizer.mean(functions.col(col))).first();
+    return ((Vector) r.get(0)).toArray();
+  }
+
+  /** The number of entries of {@code mass} below {@code threshold} (e.g. 0.01: topics holding under 1%). */
+  public static int countBelow(double[] mass, double threshold) {
+    int c = 0;
+    for (double m : mass) {
+      c += m < threshold ? 1 : 0;
+    }
+    return c;
+  }
+
   /** exp(sum over documents of -ELBO / number of words): the perplexity bound on held-out documents. */
   public double perplexity(Dataset<?> documents) {
     return evaluateLikelihood(documents, 0).perplexity();
@@ -135,14 +161,16 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
   }
 
   /**
-   * Each topic's top words with its NPMI coherence on the training corpus (metrics and a readable topics.txt), and
-   * the vocabulary (vocabulary.txt, one word per line, for vectorising new documents with
+   * Each topic's top words with its NPMI coherence and its share of the topic mass ({@link #topicMass}) on the
+   * training corpus (metrics, with the number of topics under 1% and the smallest share, and a readable
+   * topics.txt), and the vocabulary (vocabulary.txt, one word per line, for vectorising new documents with
    * {@code --option vocabulary=...}).
    */
   @Override
   public Report trainingReport(Dataset<Row> corpus) {
     String[][] words = describeTopics(TOP_WORDS);
     double[] npmi = coherence(corpus, Math.min(TOP_WORDS, vae().inputSize()));
+    double[] mass = topicMass(corpus);
     double mean = 0;
     List<Map<String, Object>> topics = new ArrayList<>();
     StringBuilder text = new StringBuilder();
@@ -150,6 +178,7 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
       Map<String, Object> topic = new LinkedHashMap<>();
       topic.put("topic", t);
       topic.put("npmi", npmi[t]);
+      topic.put("mass", mass[t]);
       topic.put("words", words[t]);
       topics.add(topic);
       mean += npmi[t] / words.length;
@@ -157,9 +186,12 @@ public final class TopicModelModel extends VariationalModel<TopicModelModel> imp
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("meanNpmi", mean);
+    metrics.put("topicsUnder1Percent", countBelow(mass, 0.01));
+    metrics.put("smallestTopicMass", Arrays.stream(mass).min().orElse(Double.NaN));
     metrics.put("topics", topics);
     String header = String.format(Locale.ROOT, "# %d topics, top %d words by decoder weight; NPMI on the training "
-        + "corpus (mean %.4f)%n", k(), TOP_WORDS, mean);
+        + "corpus (mean %.4f); %d topic(s) under 1%% of the topic mass, the smallest %.4f%n", k(), TOP_WORDS, mean,
+        countBelow(mass, 0.01), Arrays.stream(mass).min().orElse(Double.NaN));
     Map<String, String> files = new LinkedHashMap<>();
     files.put("topics.txt", header + text);
     files.put("vocabulary.txt", String.join("\n", getVocabulary()) + "\n");

@@ -11,8 +11,10 @@ public final class TopicsFamily extends Family.Of {
         + "count vectors, e.g. --format reuters|text|text-folder (options vocabSize, minDF, maxDF, vocabulary, "
         + "stopWords). Writes topics.txt and vocabulary.txt beside the model.", TopicModel::new,
         Set.of(Uses.SGD_TRAINER, Uses.VARIATIONAL), """
-        --k     | k                | number of topics
-        --alpha | docConcentration | Dirichlet prior concentration on topic proportions
+        --k          | k                | number of topics
+        --alpha      | docConcentration | Dirichlet prior concentration on topic proportions
+        --batch-norm | batchNorm        | batch normalisation (no learned scale) of the encoder's mu and \
+        log-variance and of the decoder's logits, ProdLDA's remedy against unused topics (--no-batch-norm: off)
         """);
   }
 }

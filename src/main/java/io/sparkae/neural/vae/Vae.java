@@ -1,6 +1,7 @@
 package io.sparkae.neural.vae;
 
 import io.sparkae.neural.Activation;
+import io.sparkae.neural.BatchNorm;
 import io.sparkae.neural.DenseLayers;
 import io.sparkae.neural.Objective;
 import java.util.Arrays;
@@ -40,6 +41,31 @@ import java.util.SplittableRandom;
  * Salakhutdinov and Murray 2008), in training and in every reported loss, each draw seeded by the step or by the row's
  * values.
  *
+ * <p>With {@code batchNorm} (ProdLDA's remedy against collapsed topics; Srivastava and Sutton 2017, whose code
+ * normalises the encoder's mu and log-variance and the decoder's logits) the last layer of each network is
+ * batch-normalised without a learned scale ({@link BatchNorm}): with {@code u = W h} the layer's output before its
+ * bias b, it emits {@code BN(u) + b}, so the layer's own bias is the learned shift (BN would cancel it otherwise; the
+ * paper's TensorFlow and PyTorch code keep BN's shift too, for the decoder the background log-frequencies of the
+ * words). Per minibatch, each of the 2k encoder outputs is normalised over the n rows and each decoder output over
+ * the n L columns (every sample counts), eps = {@value #BN_EPSILON} (the paper's TensorFlow default: it bounds the
+ * gain 1 / sqrt(var + eps) at about 32 for outputs that hardly vary across the batch, e.g. logits of words whose
+ * weights are still tiny). The gradient goes through the batch statistics exactly. A training block of fewer than
+ * two columns (a single row in a partition's last minibatch) is normalised by the running statistics instead (its
+ * batch variance would be 0) and does not update them.
+ *
+ * <p>Running statistics: per output, an exponential moving average of the batch means and of the unbiased batch
+ * variances with momentum {@value #BN_MOMENTUM} (PyTorch's default; a memory of about ten steps, so after a round of
+ * H = 25 local steps each worker's averages describe the parameters it ends the round with; the paper's TensorFlow
+ * code uses 0.001, whose memory of a thousand steps would lag parameters that Adam moves at these rates). They live
+ * in the flat parameter array after the weights (see {@link #trainedParams()}: zero gradient, so no optimizer moves
+ * them, and no weight decay), so each worker keeps its own during a round and the driver merges them as it merges
+ * the parameters: the sample-weighted mean of the workers' running means and, likewise, the mean of their running
+ * variances (simply averaged, not by the law of total variance: each worker's running variance estimates the
+ * within-batch variance that training normalises by, and the spread of the workers' running means is the noise of
+ * their averages, not variance a batch shows). They are saved with the model (as parameters), checkpointed, and
+ * used in every other pass (the reported loss, validation, encode, decode, transform), so inference is
+ * deterministic and a row's code does not depend on the other rows of its block.
+ *
  * <p>Built by {@link #builder}. The forward chain (target, encoder, samples, t(z), decoder, -log p(x|z)) is written
  * once in {@link Buffers} and used by training, the -ELBO and the importance-weighted estimate; the backward pass is
  * {@link VaeBackward}, the arrays {@link VaeBuffers}. Immutable; the evaluator holds the buffers.
@@ -49,6 +75,10 @@ public final class Vae implements Objective {
   private static final double LOG_2PI = Math.log(2 * Math.PI);
   private static final long BINARIZE = 0x7F4A7C159E3779B9L;
   private static final long DROPOUT = 0x44524F50L;
+  /** Batch normalisation's eps in 1 / sqrt(var + eps). */
+  public static final double BN_EPSILON = 1e-3;
+  /** The momentum rho of batch normalisation's running statistics, M := (1 - rho) M + rho m. */
+  public static final double BN_MOMENTUM = 0.1;
 
   private final int d;
   private final int k;
@@ -63,6 +93,10 @@ public final class Vae implements Objective {
   private final double warmupEpochs;
   private final boolean binarize;
   private final float latentDropout;
+  private final boolean batchNorm;
+  /** Where the running statistics start in the flat parameters: the weights' count. */
+  private final int statsOffset;
+  private final int numParams;
 
   /** A VAE for rows of d features, a latent of size k and the decoder {@code likelihood}; see {@link VaeBuilder}. */
   public static VaeBuilder builder(int d, int k, Likelihood likelihood) {
@@ -93,6 +127,13 @@ public final class Vae implements Objective {
     this.warmupEpochs = b.warmupEpochs;
     this.binarize = b.binarize;
     this.latentDropout = (float) b.latentDropout;
+    this.batchNorm = b.batchNorm;
+    this.statsOffset = encoder.numParams() + decoder.numParams();
+    long total = statsOffset + (batchNorm ? 2L * (2 * k + decoder.outputSize()) : 0);
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("the VAE needs " + total + " parameters, more than one array holds");
+    }
+    this.numParams = (int) total;
   }
 
   private static int[] concat(int first, int[] middle, int last) {
@@ -114,7 +155,16 @@ public final class Vae implements Objective {
 
   @Override
   public int numParams() {
-    return encoder.numParams() + decoder.numParams();
+    return numParams;
+  }
+
+  /**
+   * The weights and biases; with batch normalisation the running statistics follow, from this offset: the running
+   * means of the 2k encoder outputs, their running variances, then the decoder's outputs' means and variances.
+   */
+  @Override
+  public int trainedParams() {
+    return statsOffset;
   }
 
   public DenseLayers encoder() {
@@ -167,6 +217,18 @@ public final class Vae implements Objective {
     return latentDropout;
   }
 
+  public boolean batchNorm() {
+    return batchNorm;
+  }
+
+  /**
+   * The factor by which inference scales decoder output i before its bias: {@code 1 / sqrt(V_i + eps)} with V_i the
+   * running variance, with batch normalisation; 1 without.
+   */
+  public double outputScale(float[] p, int i) {
+    return batchNorm ? 1 / Math.sqrt(p[statsOffset + 4 * k + decoder.outputSize() + i] + BN_EPSILON) : 1;
+  }
+
   /** The KL weight at training position {@code epoch} (in epochs). */
   public double beta(double epoch) {
     return warmupEpochs > 0 ? beta * Math.min(1.0, epoch / warmupEpochs) : beta;
@@ -183,6 +245,11 @@ public final class Vae implements Objective {
     encoder.zeroLastLayerRows(p, k, 2 * k);
     if (likelihood == Likelihood.GAUSSIAN) {
       decoder.zeroLastLayerRows(p, d, 2 * d);
+    }
+    if (batchNorm) { // running means 0, variances 1
+      Arrays.fill(p, statsOffset + 2 * k, statsOffset + 4 * k, 1f);
+      int o = decoder.outputSize();
+      Arrays.fill(p, statsOffset + 4 * k + o, statsOffset + 4 * k + 2 * o, 1f);
     }
     return p;
   }
@@ -206,7 +273,8 @@ public final class Vae implements Objective {
         Arrays.toString(decoder.sizes()), encoder.hidden().lowerName(), likelihood.lowerName(),
         prior.alpha() > 0 ? "Dirichlet(" + prior.alpha() + ") Laplace" : "N(0, I)", samples, beta,
         warmupEpochs > 0 ? ", warm-up " + warmupEpochs + " epochs" : "", (binarize ? ", binarized" : "")
-        + (latentDropout > 0 ? ", latent dropout " + latentDropout : ""), numParams());
+        + (latentDropout > 0 ? ", latent dropout " + latentDropout : "") + (batchNorm ? ", batch norm" : ""),
+        numParams());
   }
 
   /**
@@ -243,6 +311,7 @@ public final class Vae implements Objective {
       }
       check(n);
       Arrays.fill(grad, 0f);
+      allocateBatchNorm();
       encodePosterior(p, target, n, seed, true);
       double reconstruction = decodeSamples(p, n, draws, seed, 0, true, 1f / (n * draws)) / draws; // sum_j E_q -log p
       double kl = 0;                                                             // sum_j KL(q(z|x_j) || p(z))
@@ -447,6 +516,7 @@ public final class Vae implements Objective {
     public void encode(float[] p, int n) {
       check(n);
       encoder.forward(p, enc, n);
+      normalizePosterior(p, n, false);
     }
 
     /**
@@ -456,6 +526,7 @@ public final class Vae implements Objective {
     private void encodePosterior(float[] p, float[] target, int n, long seed, boolean training) {
       prepareTarget(target, n, seed, !training);
       encoder.forward(p, enc, n);
+      normalizePosterior(p, n, training);
     }
 
     /**
@@ -473,6 +544,7 @@ public final class Vae implements Objective {
       } else {
         decode(p, m);
       }
+      normalizeOutput(p, m, training);
       int o = decoder.outputSize();
       float[] a = decoderOutput();
       float[] delta = training ? decDelta : null;
@@ -504,6 +576,67 @@ public final class Vae implements Objective {
         in[i] = (float) codes[i];
       }
       decoder.forward(p, dec, n);
+      normalizeOutput(p, n, false);
+    }
+
+    // ---- Batch normalisation of the last layers ---------------------------------------------------------------
+
+    /** Batch-normalises (mu, v) of n rows (no-op without batch norm); in training by the batch's statistics. */
+    private void normalizePosterior(float[] p, int n, boolean training) {
+      if (batchNorm) {
+        encBatch = normalize(p, posterior(), encoder, 2 * k, n, statsOffset, training, encXhat, encInvStd);
+      }
+    }
+
+    /** Batch-normalises the decoder's output of {@code cols} columns (no-op without batch norm). */
+    private void normalizeOutput(float[] p, int cols, boolean training) {
+      if (batchNorm) {
+        decBatch = normalize(p, decoderOutput(), decoder, decoder.outputSize(), cols, statsOffset + 4 * k,
+            training, decXhat, decInvStd);
+      }
+    }
+
+    /**
+     * {@code a := BN(a - b) + b} on the first n columns of the last layer's output a (f x n, b its bias), the running
+     * statistics at {@code stats} (means) and {@code stats + f} (variances). Training with n &gt;= 2 uses the batch's
+     * statistics, keeps xhat and 1 / std for the backward pass and updates the running statistics in p; returns
+     * whether it did. Otherwise the running statistics, in float (evaluation buffers get no double scratch).
+     */
+    private boolean normalize(float[] p, float[] a, DenseLayers layers, int f, int n, int stats, boolean training,
+        double[] xhat, double[] invStd) {
+      int bias = layers.biasOffset(layers.layers() - 1);
+      if (!training) {
+        for (int i = 0; i < f; i++) {
+          bnScale[i] = (float) (1 / Math.sqrt(p[stats + f + i] + BN_EPSILON));
+        }
+        for (int j = 0; j < n; j++) {
+          int o = j * f;
+          for (int i = 0; i < f; i++) {
+            a[o + i] = (a[o + i] - p[bias + i] - p[stats + i]) * bnScale[i] + p[bias + i];
+          }
+        }
+        return false;
+      }
+      for (int j = 0; j < n; j++) {
+        int o = j * f;
+        for (int i = 0; i < f; i++) {
+          xhat[o + i] = (double) a[o + i] - p[bias + i];
+        }
+      }
+      boolean batch = n >= 2;
+      if (batch) {
+        BatchNorm.normalize(xhat, f, n, BN_EPSILON, bnMean, bnVar, invStd);
+        BatchNorm.updateRunning(p, stats, stats + f, bnMean, bnVar, f, n, BN_MOMENTUM);
+      } else {
+        BatchNorm.normalizeWith(xhat, f, n, BN_EPSILON, p, stats, stats + f, invStd);
+      }
+      for (int j = 0; j < n; j++) {
+        int o = j * f;
+        for (int i = 0; i < f; i++) {
+          a[o + i] = (float) (xhat[o + i] + p[bias + i]);
+        }
+      }
+      return batch;
     }
 
     private void check(int n) {

@@ -8,11 +8,13 @@ import java.util.Arrays;
  * {@link VaeBuffers#decDelta} (already divided by the n L columns). With J the minibatch loss
  * {@code (1/n) sum_j [(1/L) sum_l -log p(x_j | z_jl) + beta KL_j]}, it adds to {@code grad}:
  * <pre>
+ *   batch norm   dJ/du from dJ/da, a = BN(u) + b, and dJ/db          (with batch normalisation; {@link VaeBuffers})
  *   decoder      dJ/dW_dec, and dJ/dt at the decoder's input       (dense layers, {@link DenseLayers#backward})
  *   dropout      dJ/dt *= keep
  *   softmax      dJ/dz = theta * (dJ/dt - &lt;dJ/dt, theta&gt;)      (only with the softmax latent)
  *   reparam.     z = mu + exp(v/2) eps:  dJ/dmu += dJ/dz,  dJ/dv += dJ/dz * exp(v/2) eps / 2   (summed over l)
  *   KL           dJ/d(mu, v) += (beta / n) dKL/d(mu, v)             (closed form, {@link Prior#kl})
+ *   batch norm   the same through BN of (mu, v)                     (with batch normalisation)
  *   encoder      dJ/dW_enc                                           (dense layers)
  *   decay        weightDecay * W on every weight block
  * </pre>
@@ -43,6 +45,10 @@ final class VaeBackward {
     DenseLayers encoder = vae.encoder();
     DenseLayers decoder = vae.decoder();
     boolean dropout = vae.latentDropout() > 0;
+    if (vae.batchNorm()) {
+      b.normalizedBackward(grad, b.decDelta, decoder.biasOffset(decoder.layers() - 1), decoder.outputSize(), m,
+          b.decXhat, b.decInvStd, b.decBatch);
+    }
     decoder.backward(p, grad, b.dec, b.decDelta, b.decScratch, m, b.dTheta);
     if (dropout) {
       for (int i = 0; i < k * m; i++) {
@@ -96,6 +102,10 @@ final class VaeBackward {
       for (int j = 0; j < n; j++) {
         vae.prior().kl(h, j * 2 * k, b.encDelta, (float) (klWeight / n));
       }
+    }
+    if (vae.batchNorm()) {
+      b.normalizedBackward(grad, b.encDelta, encoder.biasOffset(encoder.layers() - 1), 2 * k, n, b.encXhat,
+          b.encInvStd, b.encBatch);
     }
     encoder.backward(p, grad, b.enc, b.encDelta, b.encScratch, n, null);
     encoder.addWeightDecay(p, grad, weightDecay);

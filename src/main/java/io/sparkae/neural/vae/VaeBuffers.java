@@ -1,5 +1,7 @@
 package io.sparkae.neural.vae;
 
+import io.sparkae.neural.BatchNorm;
+
 /**
  * One thread's arrays for a {@link Vae}: up to {@code capacity} rows and {@code draws} latent samples per row, so the
  * decoder's blocks have {@code n * draws} columns, sample l of row j in column {@code l*n + j}. Allocated once per
@@ -39,6 +41,24 @@ class VaeBuffers {
    */
   final double[] iwWeight;
   final Noise noise = new Noise();
+  /**
+   * Batch normalisation ({@link Vae}): inference's float scales; training's double scratch, allocated by the first
+   * training step ({@link #allocateBatchNorm}): xhat and 1 / std of the last training forward of each network,
+   * whether it used batch statistics, the batch's means and variances, and the backward's buffers.
+   */
+  final float[] bnScale;
+  double[] encXhat;
+  double[] encInvStd;
+  double[] decXhat;
+  double[] decInvStd;
+  boolean encBatch;
+  boolean decBatch;
+  double[] bnMean;
+  double[] bnVar;
+  double[] bnGrad;
+  double[] bnSums;
+  private final int encOutputs;
+  private final int decOutputs;
 
   VaeBuffers(Vae vae, int capacity, int draws) {
     if (capacity < 1 || draws < 1) {
@@ -67,6 +87,47 @@ class VaeBuffers {
     logW = new double[capacity];
     acc = new double[capacity];
     iwWeight = new double[m];
+    encOutputs = 2 * k;
+    decOutputs = vae.decoder().outputSize();
+    bnScale = vae.batchNorm() ? new float[Math.max(encOutputs, decOutputs)] : null;
+  }
+
+  /** Training's batch-normalisation scratch, once (a no-op without batch normalisation). */
+  final void allocateBatchNorm() {
+    if (bnScale == null || encXhat != null) {
+      return;
+    }
+    int f = Math.max(encOutputs, decOutputs);
+    int m = capacity * draws;
+    encXhat = new double[encOutputs * capacity];
+    encInvStd = new double[encOutputs];
+    decXhat = new double[decOutputs * m];
+    decInvStd = new double[decOutputs];
+    bnMean = new double[f];
+    bnVar = new double[f];
+    bnGrad = new double[f * Math.max(capacity, m)];
+    bnSums = new double[2 * f];
+  }
+
+  /**
+   * The backward pass of a batch-normalised last layer ({@code a = BN(u) + b}, u = W h), in place: {@code delta}
+   * holds dJ/da (f x n) and becomes dJ/du for the layer's own backward, {@code grad} of the bias b gains the direct
+   * path sum_j dJ/da_j less sum_j dJ/du_j, which the layer's backward then adds (u does not depend on b).
+   */
+  final void normalizedBackward(float[] grad, float[] delta, int bias, int f, int n, double[] xhat, double[] invStd,
+      boolean batch) {
+    for (int i = 0; i < f * n; i++) {
+      bnGrad[i] = delta[i];
+    }
+    BatchNorm.backward(bnGrad, xhat, invStd, f, n, batch, bnSums);
+    for (int j = 0; j < n; j++) {
+      int o = j * f;
+      for (int i = 0; i < f; i++) {
+        float dx = (float) bnGrad[o + i];
+        grad[bias + i] += delta[o + i] - dx;
+        delta[o + i] = dx;
+      }
+    }
   }
 
   /** The encoder's last layer: mu in rows 0..k-1, v in rows k..2k-1 of each column. */

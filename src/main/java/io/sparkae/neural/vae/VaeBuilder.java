@@ -5,7 +5,7 @@ import io.sparkae.neural.Activation;
 /**
  * The settings of a {@link Vae} ({@link Vae#builder}), each checked as it is set. By default linear encoder and
  * decoder (no hidden layers), relu hidden layers, the N(0, I) prior, no softmax latent, L = 1, K = 1 (the ELBO),
- * beta = 1 without warm-up, no binarisation and no latent dropout.
+ * beta = 1 without warm-up, no binarisation, no latent dropout and no batch normalisation.
  */
 public final class VaeBuilder {
   final int d;
@@ -22,6 +22,7 @@ public final class VaeBuilder {
   double warmupEpochs;
   boolean binarize;
   double latentDropout;
+  boolean batchNorm;
 
   VaeBuilder(int d, int k, Likelihood likelihood) {
     if (k < 1) {
@@ -117,6 +118,15 @@ public final class VaeBuilder {
       throw new IllegalArgumentException("latentDropout = " + rate + " must lie in [0, 1)");
     }
     latentDropout = rate;
+    return this;
+  }
+
+  /**
+   * Batch normalisation, without a learned scale, of the encoder's (mu, v) and of the decoder's output before the
+   * likelihood (ProdLDA's remedy against unused topics, Srivastava and Sutton 2017); see {@link Vae}.
+   */
+  public VaeBuilder batchNorm(boolean on) {
+    batchNorm = on;
     return this;
   }
 

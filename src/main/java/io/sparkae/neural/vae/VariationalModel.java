@@ -29,8 +29,9 @@ import org.apache.spark.sql.Row;
  *
  * <p>Saved settings (by name): "inputSize", "latentSize", "encoderHidden", "decoderHidden", "activation",
  * "likelihood", "dirichletAlpha" (0 for the standard normal prior), "softmaxLatent", "samples", "iwaeSamples"
- * (absent before the IWAE: 1), "beta",
- * "warmupEpochs", "binarize", "latentDropout", "seed"; arrays: "parameters", "sampleInputs"; the fit's history as
+ * (absent before the IWAE: 1), "beta", "warmupEpochs", "binarize", "latentDropout", "batchNorm" (absent in models
+ * saved before it: false), "seed"; arrays: "parameters" (with batch normalisation, the running statistics after
+ * the weights), "sampleInputs"; the fit's history as
  * {@link FitHistory#saveTo} saves it. Format-1 models (the history as "trainLoss",
  * "validationLoss", "roundsPerEpoch"; settings packed by position into the array "vae", enums by
  * ordinal, the seed as two 32-bit halves) are still read.
@@ -269,6 +270,7 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
         .set("warmupEpochs", v.warmupEpochs())
         .set("binarize", v.binarize())
         .set("latentDropout", v.latentDropout())
+        .set("batchNorm", v.batchNorm())
         .set("seed", ae.seed())
         .put("parameters", pd));
   }
@@ -299,7 +301,8 @@ public abstract class VariationalModel<M extends VariationalModel<M>> extends Tr
         .softmaxLatent(data.flag("softmaxLatent")).samples((int) data.integer("samples"))
         .iwaeSamples(data.hasSetting("iwaeSamples") ? (int) data.integer("iwaeSamples") : 1)
         .beta(data.real("beta")).warmupEpochs(data.real("warmupEpochs")).binarize(data.flag("binarize"))
-        .latentDropout(data.real("latentDropout")).build();
+        .latentDropout(data.real("latentDropout"))
+        .batchNorm(data.hasSetting("batchNorm") && data.flag("batchNorm")).build();
     return new VaeAutoencoder(vae, parameters(data, vae), data.integer("seed"));
   }
 

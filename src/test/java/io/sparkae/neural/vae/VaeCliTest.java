@@ -81,7 +81,15 @@ class VaeCliTest extends SparkTest {
       java.util.Set<String> top = new java.util.HashSet<>(java.util.Arrays.asList(f).subList(2, 7));
       assertTrue(top.equals(java.util.Set.of(a)) || top.equals(java.util.Set.of(b)), line);
     }
-    assertTrue(Files.readString(fit.resolve("metrics.json")).contains("\"meanNpmi\""));
+    String metrics = Files.readString(fit.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"meanNpmi\"") && metrics.contains("\"topicsUnder1Percent\" : 0"), metrics);
+    assertTrue(metrics.contains(", batch norm, "), "batch normalisation is on by default: " + metrics);
+    Path off = dir.resolve("topics-plain");
+    r = run("fit", "topics", "--input", corpus.toString(), "--format", "text", "--option", "minDF=1", "--option",
+        "maxDF=1000", "--k", "2", "--hidden", "16", "--epochs", "1", "--no-batch-norm", "--output", off.toString());
+    assertEquals("0", r[0], r[2]);
+    String plain = Files.readString(off.resolve("metrics.json"));
+    assertTrue(plain.contains("\"architecture\"") && !plain.contains("batch norm"), plain);
     // New documents through the saved vocabulary: a word outside it is ignored, codes are topic proportions.
     Path fresh = dir.resolve("new.txt");
     Files.writeString(fresh, "apple banana zebra\nengine wheel\n");

@@ -106,6 +106,21 @@ class VaeGradientTest {
         Prior.standardNormal(2), false, 3, 1.0, 0, true, 0), 0f, 1, 25);
   }
 
+  /**
+   * Batch normalisation of (mu, v) and of the decoder's output, through the whole VAE: the topic model's shape
+   * (softmax latent, Dirichlet prior, multinomial decoder) with two samples and latent dropout, and a Bernoulli VAE
+   * with hidden layers on both sides. The running statistics get a zero gradient (and do not enter the training
+   * loss, so their numeric derivative is 0 too).
+   */
+  @Test
+  void batchNormalisedOutputsOfBothNetworks() {
+    assertGradientsMatch(Vae.builder(6, 3, Likelihood.MULTINOMIAL).encoderHidden(5).hidden(Activation.SOFTPLUS)
+        .prior(Prior.dirichletLaplace(3, 0.5)).softmaxLatent(true).samples(2).latentDropout(0.2).batchNorm(true)
+        .build(), 0f, 1, 26);
+    assertGradientsMatch(Vae.builder(5, 2, Likelihood.BERNOULLI).encoderHidden(4).decoderHidden(3)
+        .hidden(Activation.TANH).batchNorm(true).build(), 0.05f, 0.5, 27);
+  }
+
   @Test
   void iwaeBoundWithEveryDecoderGroupsSoftmaxLatentDropoutWarmUpAndWeightDecay() {
     for (Likelihood lik : Likelihood.values()) {

@@ -44,7 +44,7 @@ public final class OlshausenDemo extends Demo {
   long patches;
   @Option(names = "--atoms", defaultValue = "144", description = "atoms (default: ${DEFAULT-VALUE})")
   int atoms;
-  @Option(names = "--lambda", defaultValue = "0.4", description = "L1 weight of the codes, for patches of unit "
+  @Option(names = "--lambda", defaultValue = "1.5", description = "L1 weight of the codes, for patches of unit "
       + "variance (default: ${DEFAULT-VALUE})")
   double lambda;
   @Option(names = "--patch", defaultValue = "12", description = "patch size p, p x p patches (default: "

@@ -62,7 +62,7 @@ public final class OlshausenDemo extends Demo {
   @Option(names = "--max-rounds", defaultValue = "100", description = "at most this many rounds; the fit stops "
       + "earlier on --tol (default: ${DEFAULT-VALUE})")
   int rounds;
-  @Option(names = "--tol", defaultValue = "1e-3", description = "stop when the objective per row falls by less than "
+  @Option(names = "--tol", defaultValue = "3e-4", description = "stop when the objective per row falls by less than "
       + "this fraction in a round (default: ${DEFAULT-VALUE})")
   double tol;
   @Option(names = "--seed", defaultValue = "42", description = "seed of the patches and of the fit (default: "

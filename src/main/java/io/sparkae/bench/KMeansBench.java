@@ -215,21 +215,10 @@ public final class KMeansBench extends Benchmark {
     String label = String.format(Locale.ROOT, "%s, k = %d", name, k);
     o.figure(label + ": k-means|| init", mInit / sInit, "MLlib s / sparkae s");
 
-    KMeansModel[] ours = new KMeansModel[1];
-    double s1 = best(r, () -> sparkae(df, start, 1));
-    double sN = best(r, () -> ours[0] = sparkae(df, start, o.iters));
-    org.apache.spark.mllib.clustering.KMeansModel[] theirs = new org.apache.spark.mllib.clustering.KMeansModel[1];
-    double m1 = best(r, () -> mllib(df, start, 1));
-    double mN = best(r, () -> theirs[0] = mllib(df, start, o.iters));
-    double sIter = (sN - s1) / (o.iters - 1);
-    double mIter = (mN - m1) / (o.iters - 1);
-    double[] h = ours[0].summary().objectiveHistory();
-    double sCost = h[h.length - 1];
-    double mCost = theirs[0].trainingCost();
-    System.out.printf(Locale.ROOT, "Lloyd per iteration: sparkae %.3f s, MLlib (RDD, row) %.3f s, MLlib/sparkae %.1fx"
-        + "  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
-    System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
-        + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
+    Lloyd lloyd = lloydIterations(df, start, o, "MLlib (RDD, row)");
+    double sIter = lloyd.sparkae();
+    double mIter = lloyd.mllib();
+    double sN = lloyd.sparkaeFit();
     String target = name.startsWith("synthetic") ? "5" : k >= 100 ? "10" : "5";
     o.figure(label + ": Lloyd iteration", mIter / sIter, "MLlib (RDD) s / sparkae s, target >= " + target);
     // The round loop's own cost beside the iteration: an empty round over the same cached partitions.
@@ -280,6 +269,22 @@ public final class KMeansBench extends Benchmark {
         init.summary().initSeconds(), init.trainingCost());
     mllib(df, start, 1);
 
+    Lloyd lloyd = lloydIterations(df, start, o, "MLlib (RDD, row, sparse vectors)");
+    double sIter = lloyd.sparkae();
+    double mIter = lloyd.mllib();
+    o.figure(String.format(Locale.ROOT, "%s, k = %d: Lloyd iteration", name, k), mIter / sIter,
+        "MLlib (RDD) s / sparkae s");
+    df.unpersist();
+  }
+
+  /** Seconds per Lloyd iteration of both, and sparkae's whole fit of {@code iters} iterations. */
+  private record Lloyd(double sparkae, double mllib, double sparkaeFit) {}
+
+  /**
+   * Lloyd iterations of both from the same centers, tol 0: seconds per iteration = (fit with iters - fit with 1) /
+   * (iters - 1), the fastest of the repeats; prints both and the final costs.
+   */
+  private static Lloyd lloydIterations(Dataset<Row> df, double[][] start, KMeansBench o, String mllibName) {
     int r = o.repeats;
     KMeansModel[] ours = new KMeansModel[1];
     double s1 = best(r, () -> sparkae(df, start, 1));
@@ -292,13 +297,11 @@ public final class KMeansBench extends Benchmark {
     double[] h = ours[0].summary().objectiveHistory();
     double sCost = h[h.length - 1];
     double mCost = theirs[0].trainingCost();
-    System.out.printf(Locale.ROOT, "Lloyd per iteration: sparkae %.3f s, MLlib (RDD, row, sparse vectors) %.3f s, "
-        + "MLlib/sparkae %.1fx  [fits of %d: %.1f s vs %.1f s]%n", sIter, mIter, mIter / sIter, o.iters, sN, mN);
+    System.out.printf(Locale.ROOT, "Lloyd per iteration: sparkae %.3f s, %s %.3f s, MLlib/sparkae %.1fx"
+        + "  [fits of %d: %.1f s vs %.1f s]%n", sIter, mllibName, mIter, mIter / sIter, o.iters, sN, mN);
     System.out.printf(Locale.ROOT, "final cost: sparkae %.12e (%d rounds), MLlib %.12e (%d rounds), relative "
         + "difference %.1e%n", sCost, h.length, mCost, theirs[0].numIter(), Math.abs(sCost - mCost) / mCost);
-    o.figure(String.format(Locale.ROOT, "%s, k = %d: Lloyd iteration", name, k), mIter / sIter,
-        "MLlib (RDD) s / sparkae s");
-    df.unpersist();
+    return new Lloyd(sIter, mIter, sN);
   }
 
   private static KMeansModel sparkae(Dataset<Row> df, double[][] start, int iters) {

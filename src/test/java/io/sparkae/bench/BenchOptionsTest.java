@@ -55,22 +55,27 @@ class BenchOptionsTest {
   }
 
   @Test
-  void demosTakeTheirPositionalArgumentsAsBefore() {
+  void demosTakeTheirArgumentsAndOlshausenNamedOptionsWithConvergingDefaults() {
     OlshausenDemo o = new OlshausenDemo();
     new CommandLine(o).parseArgs();
     assertEquals("data/images", o.images);
     assertEquals(Path.of("out/olshausen"), o.out);
-    assertEquals(1000, o.perImage);
+    assertEquals(100_000, o.patches);
     assertEquals(144, o.atoms);
-    assertEquals(1.0, o.lambda);
-    assertEquals(10, o.rounds);
+    assertEquals(1.5, o.lambda);
     assertEquals(12, o.p);
-    assertEquals(0.1, o.zcaEpsilon);
-    new CommandLine(o).parseArgs("imgs", "out", "50", "16", "0.5", "3", "8", "0.2", "--master", "local[2]");
+    assertEquals("1/f", o.whiten);
+    assertEquals(0.4, o.f0);
+    assertEquals(3e-4, o.tol);
+    new CommandLine(o).parseArgs("--images", "imgs", "--out", "out", "--patches", "5000", "--atoms", "16",
+        "--lambda", "0.5", "--patch", "8", "--whiten", "zca", "--zca-epsilon", "0.2", "--max-rounds", "3",
+        "--master", "local[2]");
     assertEquals("imgs", o.images);
     assertEquals(16, o.atoms);
     assertEquals(8, o.p);
+    assertEquals("zca", o.whiten);
     assertEquals(0.2, o.zcaEpsilon);
+    assertEquals(3, o.rounds);
     assertEquals("local[2]", o.master.master);
 
     CocktailPartyDemo c = new CocktailPartyDemo();

@@ -114,19 +114,9 @@ final class NearestCenter {
       Blas.blas().dgemm("T", "N", k, m, d, -2.0, cv, 0, d, xv, start * d, d, 0.0, g, 0, k);
       for (int j = 0; j < m; j++) {
         int go = j * k;
-        double best = g[go] + norms[0];
-        int a = 0;
-        double next = Double.POSITIVE_INFINITY;
-        for (int i = 1; i < k; i++) {
-          double v = g[go + i] + norms[i];
-          if (v < best) {
-            next = best;
-            best = v;
-            a = i;
-          } else if (v < next) {
-            next = v;
-          }
-        }
+        int a = scan(go, norms);
+        double best = scanBest;
+        double next = scanNext;
         int col = start + j;
         label[col] = a;
         second2[col] = xNorms == null ? Double.NaN : xNorms[col] + next;
@@ -174,6 +164,33 @@ final class NearestCenter {
     }
   }
 
+  /** The smallest and second smallest value of the last {@link #scan}. */
+  private double scanBest;
+  private double scanNext;
+
+  /**
+   * The index of the smallest {@code g[go + i] + norms[i]} over the k centers; its value in {@link #scanBest}, the
+   * second smallest in {@link #scanNext} (+inf when k = 1). The argmin both kernels share.
+   */
+  private int scan(int go, double[] norms) {
+    double best = g[go] + norms[0];
+    int a = 0;
+    double next = Double.POSITIVE_INFINITY;
+    for (int i = 1; i < k; i++) {
+      double v = g[go + i] + norms[i];
+      if (v < best) {
+        next = best;
+        best = v;
+        a = i;
+      } else if (v < next) {
+        next = v;
+      }
+    }
+    scanBest = best;
+    scanNext = next;
+    return a;
+  }
+
   /**
    * The sparse form of {@link #assign}: {@code G = -2 C^T X} for n CSR rows costs k multiply-adds per nonzero,
    * reading for each nonzero x_t the contiguous column t of {@code ct} = C^T (k x d, {@code ct[t k + i] = c_i[t]}),
@@ -209,19 +226,9 @@ final class NearestCenter {
       }
       for (int j = 0; j < m; j++) {
         int go = j * k;
-        double best = g[go] + norms[0];
-        int a = 0;
-        double next = Double.POSITIVE_INFINITY;
-        for (int i = 1; i < k; i++) {
-          double v = g[go + i] + norms[i];
-          if (v < best) {
-            next = best;
-            best = v;
-            a = i;
-          } else if (v < next) {
-            next = v;
-          }
-        }
+        int a = scan(go, norms);
+        double best = scanBest;
+        double next = scanNext;
         int row = start + j;
         label[row] = a;
         second2[row] = xNorms[row] + next;

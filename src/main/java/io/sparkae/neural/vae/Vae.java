@@ -374,6 +374,7 @@ public final class Vae implements Objective {
       int groups = draws / kSamples;
       int m = n * draws;
       Arrays.fill(grad, 0f);
+      allocateBatchNorm();
       encodePosterior(p, target, n, seed, true);
       decodeSamples(p, n, draws, seed, 0, true, 1f); // decDelta := d(-log p(x|z))/da, scaled below
       double b = beta(epoch);

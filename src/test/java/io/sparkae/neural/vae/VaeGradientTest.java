@@ -134,6 +134,19 @@ class VaeGradientTest {
         .samples(2).iwaeSamples(3).beta(0.5).warmupEpochs(4).latentDropout(0.3).build(), 0.05f, 1.5, 28);
   }
 
+  /**
+   * The two options merged from separate work: batch normalisation of the decoder's output over the n L K columns of
+   * an IWAE block, whose deltas are weighted by the normalised importance weights (BN's backward is linear in them).
+   */
+  @Test
+  void iwaeBoundWithBatchNormalisation() {
+    assertGradientsMatch(Vae.builder(6, 3, Likelihood.MULTINOMIAL).encoderHidden(5).hidden(Activation.SOFTPLUS)
+        .prior(Prior.dirichletLaplace(3, 0.5)).softmaxLatent(true).samples(2).iwaeSamples(3).batchNorm(true)
+        .build(), 0f, 1, 29);
+    assertGradientsMatch(Vae.builder(5, 2, Likelihood.BERNOULLI).encoderHidden(4).decoderHidden(3)
+        .hidden(Activation.TANH).iwaeSamples(4).batchNorm(true).build(), 0.05f, 0.5, 30);
+  }
+
   @Test
   void klMatchesTheOneDimensionalFormulaAndMonteCarlo() {
     Prior p = Prior.dirichletLaplace(2, 0.3);

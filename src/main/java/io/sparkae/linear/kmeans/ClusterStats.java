@@ -1,6 +1,5 @@
 package io.sparkae.linear.kmeans;
 
-import io.sparkae.linalg.DenseMatrix;
 import java.io.Serializable;
 import java.util.Iterator;
 
@@ -42,16 +41,9 @@ final class ClusterStats implements Serializable {
   }
 
   /**
-   * Records the assignment the kernel just made for the first n columns of x (whose sums, if any, the kernel has
-   * already added): counts, cost (block subtotal first, for accuracy) and farthest rows.
-   */
-  void addAssigned(NearestCenter kernel, DenseMatrix x, int n, int partition, long firstPosition) {
-    addAssigned(kernel, new PointBlock(x, 0), null, n, partition, firstPosition);
-  }
-
-  /**
-   * As above for the first n rows of {@code b} (dense or sparse), each counted with its weight {@code w[j]} (w
-   * null: 1): the cost and mass are weighted, and the farthest rows are ranked by weighted distance (a row of
+   * Records the assignment the kernel just made for the first n rows of {@code b} (dense or sparse; the sums, if
+   * any, the kernel has already added): counts, cost (block subtotal first, for accuracy) and farthest rows, each row
+   * counted with its weight {@code w[j]} (w null: 1): the cost and mass are weighted, and the farthest rows are ranked by weighted distance (a row of
    * weight 0 never re-seeds a cluster).
    */
   void addAssigned(NearestCenter kernel, PointBlock b, double[] w, int n, int partition, long firstPosition) {

@@ -64,8 +64,6 @@ import org.slf4j.LoggerFactory;
 public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
-  /** Whether the running fit's blocks are sparse (set by train, read by its rounds on the driver). */
-  private transient boolean sparseInput;
 
   private final IntParam k;
   private final Param<String> initMode;
@@ -260,8 +258,9 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     }, true).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Build and cache the blocks (and count the rows) before anything else, so that init is timed on its own.
-      long[] counted = blocks.map(b -> new long[] {b.size, b.sparse() ? 1 : 0, b.size})
-          .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + (b[1] > 0 ? b[2] : 0)});
+      // {rows, rows in sparse blocks}
+      long[] counted = blocks.map(b -> new long[] {b.size, b.sparse() ? b.size : 0})
+          .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
       long n = counted[0];
       if (n == 0) {
         throw new IllegalArgumentException("empty data: input column '" + column + "' has no rows");
@@ -273,14 +272,13 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
             + "); use algorithm 'lloyd'");
       }
       if (sparse) {
-        LOG.info("k-means: {} of {} rows in sparse (CSR) blocks, never densified; distance bounds off", counted[2], n);
+        LOG.info("k-means: {} of {} rows in sparse (CSR) blocks, never densified; distance bounds off", counted[1], n);
       }
-      this.sparseInput = sparse;
       KMeansModel best = null;
       for (int run = 0; run < getRestarts(); run++) {
         // Run 0 is the fit with one run; each other run has its own seed, derived from (seed, run).
         long seed = run == 0 ? getSeed() : Seeds.derive(getSeed(), "k-means restart " + run);
-        KMeansModel m = fitOnce(input, blocks, n, seed);
+        KMeansModel m = fitOnce(input, blocks, n, seed, sparse);
         if (getRestarts() > 1) {
           LOG.info("k-means run {} of {} (seed {}): training cost {}", run + 1, getRestarts(), seed,
               String.format(Locale.ROOT, "%.10g", m.summary().trainingCost()));
@@ -297,7 +295,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
   }
 
   /** One k-means|| (or random, or given) initialisation and its rounds, randomness from {@code seed} only. */
-  private KMeansModel fitOnce(FitInput input, JavaRDD<PointBlock> blocks, long n, long seed) {
+  private KMeansModel fitOnce(FitInput input, JavaRDD<PointBlock> blocks, long n, long seed, boolean sparse) {
     int d = input.dim();
     int kk = getK();
     String column = input.column();
@@ -312,7 +310,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
         blocks.getNumPartitions(), column, String.format(Locale.ROOT, "%.2f", initSeconds));
     RoundLoop.Result<KMeansState> r = getAlgorithm().equals("minibatch")
         ? miniBatch(blocks, new KMeansState(init.centers), seed)
-        : lloyd(blocks, init.centers, seed);
+        : lloyd(blocks, init.centers, seed, sparse);
     RoundLoop<PointBlock, KMeansState, ClusterStats> last = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> ClusterStats.of(s, it, ctx.partition(), false, 0), ClusterStats::merge);
     ClusterStats fin = last.round(r.state(), r.rounds() + 1);
@@ -348,11 +346,13 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     return getDistanceMeasure().equals("cosine");
   }
 
-  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start, long seed) {
+  /** Lloyd rounds; Hamerly's bounds (when asked for) only on dense blocks. */
+  private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start, long seed,
+      boolean sparse) {
     int far = Math.min(getK(), 16);
     double tol2 = convergedMove2();
     boolean cosine = isCosine();
-    String fit = getBounds() && !sparseInput ? UUID.randomUUID().toString() : null;
+    String fit = getBounds() && !sparse ? UUID.randomUUID().toString() : null;
     RoundLoop<PointBlock, KMeansState, ClusterStats> loop = new RoundLoop<>(blocks, seed,
         (s, it, ctx) -> s.fit == null ? ClusterStats.of(s, it, ctx.partition(), true, far)
             : BoundedRound.of(s, it, ctx), ClusterStats::merge);

@@ -25,6 +25,7 @@ final class MiniBatchStep {
     SplittableRandom rng = new SplittableRandom(seed);
     double logKeep = Math.log1p(-Math.min(fraction, 1.0));
     DenseMatrix batch = null;
+    PointBlock view = null;
     double[] batchNorms = null;
     double[] batchWeights = null;
     NearestCenter kernel = null;
@@ -36,6 +37,7 @@ final class MiniBatchStep {
       PointBlock b = blocks.next();
       if (batch == null) {
         batch = new DenseMatrix(d, b.x.cols);
+        view = new PointBlock(batch, 0);
         batchNorms = new double[b.x.cols];
         batchWeights = b.weights == null ? null : new double[b.x.cols];
         kernel = new NearestCenter(d, state.k(), b.x.cols);
@@ -48,7 +50,7 @@ final class MiniBatchStep {
           batchWeights[filled] = b.weights[j];
         }
         if (++filled == batch.cols) {
-          flush(state, kernel, batch, batchNorms, batchWeights, filled, st, partition, batchRows);
+          flush(state, kernel, view, batchNorms, batchWeights, filled, st, partition, batchRows);
           batchRows += filled;
           filled = 0;
         }
@@ -57,7 +59,7 @@ final class MiniBatchStep {
       position += b.size;
     }
     if (filled > 0) {
-      flush(state, kernel, batch, batchNorms, batchWeights, filled, st, partition, batchRows);
+      flush(state, kernel, view, batchNorms, batchWeights, filled, st, partition, batchRows);
     }
     st.rows = position;
     return st;
@@ -71,9 +73,10 @@ final class MiniBatchStep {
     return (long) Math.floor(Math.log(1.0 - rng.nextDouble()) / logKeep);
   }
 
-  private static void flush(KMeansState state, NearestCenter kernel, DenseMatrix batch, double[] norms,
+  /** Assigns the first n rows of the batch buffer ({@code view}, a block over it; its own norms unused). */
+  private static void flush(KMeansState state, NearestCenter kernel, PointBlock view, double[] norms,
       double[] weights, int n, ClusterStats st, int partition, long firstBatchRow) {
-    kernel.assign(state.centers, state.norms, batch, norms, n, st.sums, weights);
-    st.addAssigned(kernel, new PointBlock(batch, 0), weights, n, partition, firstBatchRow);
+    kernel.assign(state.centers, state.norms, view.x, norms, n, st.sums, weights);
+    st.addAssigned(kernel, view, weights, n, partition, firstBatchRow);
   }
 }

@@ -99,7 +99,8 @@ public final class VaeMnistFigure extends Demo {
     return 0;
   }
 
-  private static String field(String json, String name) {
+  /** A number field of a flat JSON text, or "?". */
+  static String field(String json, String name) {
     Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*([-0-9.eE]+)").matcher(json);
     return m.find() ? m.group(1) : "?";
   }

@@ -1,6 +1,7 @@
 package io.sparkae.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import dev.ludovic.netlib.lapack.JavaLAPACK;
 import dev.ludovic.netlib.lapack.LAPACK;
@@ -37,6 +38,17 @@ public final class Blas {
   /** The process-wide BLAS instance. */
   public static BLAS blas() {
     return BLAS.getInstance();
+  }
+
+  /**
+   * netlib's Java BLAS (its Vector API implementation where {@code jdk.incubator.vector} is present, else plain
+   * Java), for level-1 operations on short vectors in hot loops: a JNI call costs more than a 144-element
+   * {@code daxpy}, and C2 does not vectorize the plain loop {@code y[i] += a x[i]} at two offsets into two arrays.
+   * Measured on this project's 2-core machine, 144 elements: 36 to 41 ns per daxpy here, 73 to 101 ns native, 79
+   * to 90 ns the plain Java loop.
+   */
+  public static BLAS vectorBlas() {
+    return JavaBLAS.getInstance();
   }
 
   /** The process-wide LAPACK instance. */

@@ -1,5 +1,7 @@
 package io.sparkae.linear.dictionary;
 
+import dev.ludovic.netlib.blas.BLAS;
+import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -311,6 +313,7 @@ public final class SparseCoder implements Serializable {
     int m = phi.cols;
     double half = lambda / 2;
     double[] g = gram.values;
+    BLAS axpy = Blas.vectorBlas();
     double maxChange = 0;
     long updates = 0;
     for (int i = 0; i < m; i++) {
@@ -328,10 +331,8 @@ public final class SparseCoder implements Serializable {
       double delta = v - old;
       if (delta != 0) {
         z[off + i] = v;
-        int go = i * m;
-        for (int k = 0; k < m; k++) {
-          q[off + k] -= delta * g[go + k];
-        }
+        // q -= delta G[:, i]: the pass's only O(m) work, vectorized (see Blas#vectorBlas).
+        axpy.daxpy(m, -delta, g, i * m, 1, q, off, 1);
         updates++;
         maxChange = Math.max(maxChange, Math.abs(delta));
       }
@@ -357,16 +358,14 @@ public final class SparseCoder implements Serializable {
     if (!(mu > 0)) {
       return;
     }
-    double zc = 0;
-    double zq = 0;
-    double l1 = 0;
+    // Vectorized reductions (see Blas#vectorBlas): this test runs once per row and round, beside the row's passes.
+    BLAS vb = Blas.vectorBlas();
+    double zc = vb.ddot(m, z, off, 1, c, off, 1);
+    double zq = vb.ddot(m, z, off, 1, q, off, 1);
+    double l1 = vb.dasum(m, z, off, 1);
     double qmax = 0;
     for (int i = 0; i < m; i++) {
-      double zi = z[off + i];
       double qi = q[off + i];
-      zc += zi * c[off + i];
-      zq += zi * qi;
-      l1 += Math.abs(zi);
       qmax = Math.max(qmax, nonnegative ? qi : Math.abs(qi));
     }
     double rr = Math.max(0, xx - zc - zq);

@@ -160,16 +160,12 @@ final class BoundedRound {
         int co = a * d;
         if (w == null) {
           squares[a] += xn[j];
-          for (int t = 0; t < d; t++) {
-            sums[co + t] += xv[xo + t];
-          }
+          NearestCenter.addRow(sums, co, xv, xo, d, 1.0);
         } else {
           double wj = w[j];
           st.mass[a] += wj;
           squares[a] += wj * xn[j];
-          for (int t = 0; t < d; t++) {
-            sums[co + t] += wj * xv[xo + t];
-          }
+          NearestCenter.addRow(sums, co, xv, xo, d, wj);
         }
       }
       labels.add(lab);

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * With the row norms given, the squared distance to the chosen center is {@code ||x_j||^2 + min_i (...)}, unless
  * cancellation makes that inaccurate ({@code ||x||^2 + ||c||^2 > 1024 d^2}, a relative error that could exceed
  * about 1e-12): then, and when no norms are given, it is computed directly as {@code ||x_j - c_label||^2}. When
- * asked, x_j is added into its cluster's column of a d x k sum matrix (O(d) per row, a loop the JIT vectorizes,
+ * asked, x_j is added into its cluster's column of a d x k sum matrix (O(d) per row, a vectorized daxpy,
  * instead of a one-hot gemm costing O(dk)).
  * Buffers are allocated once; {@link #assign} allocates nothing. Not thread-safe: one instance per task.
  */
@@ -125,43 +125,29 @@ final class NearestCenter {
         double fast = xNorms == null ? 0 : xNorms[col] + best;
         if (xNorms != null && fast * CANCELLATION > xNorms[col] + norms[a]) {
           dist2[col] = fast;
-          if (sums != null && w != null) {
-            double wj = w[col];
-            for (int t = 0; t < d; t++) {
-              sums[co + t] += wj * xv[xo + t];
-            }
-          } else if (sums != null) {
-            for (int t = 0; t < d; t++) {
-              sums[co + t] += xv[xo + t];
-            }
-          }
-          continue;
-        }
-        double s = 0;
-        if (sums == null) {
+        } else {
+          double s = 0;
           for (int t = 0; t < d; t++) {
             double r = xv[xo + t] - cv[co + t];
             s += r * r;
           }
-        } else if (w == null) {
-          for (int t = 0; t < d; t++) {
-            double v = xv[xo + t];
-            sums[co + t] += v;
-            double r = v - cv[co + t];
-            s += r * r;
-          }
-        } else {
-          double wj = w[col];
-          for (int t = 0; t < d; t++) {
-            double v = xv[xo + t];
-            sums[co + t] += wj * v;
-            double r = v - cv[co + t];
-            s += r * r;
-          }
+          dist2[col] = s;
         }
-        dist2[col] = s;
+        if (sums != null) {
+          addRow(sums, co, xv, xo, d, w == null ? 1.0 : w[col]);
+        }
       }
     }
+  }
+
+  /**
+   * {@code sums[co..co+d) += w x[xo..xo+d)}, through netlib's Java (Vector API) BLAS: C2 leaves this loop at two
+   * offsets into two arrays scalar, and it is the per-row cost of a round whose distances the bounds skip. Every
+   * round, bounded or full, adds its rows with this one method, so their sums agree bit for bit (with w = 1 it is
+   * the plain sum, fused or not).
+   */
+  static void addRow(double[] sums, int co, double[] xv, int xo, int d, double w) {
+    Blas.vectorBlas().daxpy(d, w, xv, xo, 1, sums, co, 1);
   }
 
   /** The smallest and second smallest value of the last {@link #scan}. */

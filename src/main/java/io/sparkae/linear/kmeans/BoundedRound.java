@@ -158,15 +158,13 @@ final class BoundedRound {
         st.counts[a]++;
         int xo = j * d;
         int co = a * d;
-        if (w == null) {
-          squares[a] += xn[j];
-          NearestCenter.addRow(sums, co, xv, xo, d, 1.0);
-        } else {
-          double wj = w[j];
+        // Weight 1 when unweighted: 1 * v is v exactly, so this is the plain sum.
+        double wj = w == null ? 1.0 : w[j];
+        if (w != null) {
           st.mass[a] += wj;
-          squares[a] += wj * xn[j];
-          NearestCenter.addRow(sums, co, xv, xo, d, wj);
         }
+        squares[a] += wj * xn[j];
+        NearestCenter.addRow(sums, co, xv, xo, d, wj);
       }
       labels.add(lab);
       uppers.add(up);

@@ -91,6 +91,7 @@ public final class CodeStats implements Serializable {
     DenseMatrix sample = null;
     double[] c = new double[0];
     double[] q = new double[0];
+    double[] scratch = new double[0];
     double[] zbuf = new double[0];
     double[] xx = new double[0];
     DenseMatrix am = new DenseMatrix(m, m);
@@ -120,6 +121,7 @@ public final class CodeStats implements Serializable {
       if (c.length < m * n) {
         c = new double[m * n];
         q = new double[m * n];
+        scratch = new double[m * n];
         if (!warm) {
           zbuf = new double[m * n];
           xx = new double[n];
@@ -156,7 +158,7 @@ public final class CodeStats implements Serializable {
       DenseMatrix cm = new DenseMatrix(m, n, c);
       DenseMatrix qm = new DenseMatrix(m, n, q);
       DenseMatrix zm = new DenseMatrix(m, n, zv);
-      coder.correlations(x, n, cm);
+      coder.correlations(x, n, cm, scratch);
       if (!haveNorms) {
         SparseCoder.squaredNorms(x, n, xx);
       }

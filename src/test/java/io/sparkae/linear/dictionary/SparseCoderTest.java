@@ -131,6 +131,64 @@ class SparseCoderTest {
     }
   }
 
+  @Test
+  void tiledPlainPassesReachTheLeastSquaresAndNnlsSolutions() {
+    // lambda = 0 (NMF's codes, and plain least squares) runs its passes over tiles of 64 rows at once: N = 200
+    // rows give three full tiles and a partial one of 8. With 12 atoms in R^20 the Gram is nonsingular, so both
+    // problems have one solution, which the cold per-row solve (active set) also finds. Tolerances as above: a
+    // pass that moves nothing by more than 1e-10 leaves Q within m * 1e-10 of its optimum value.
+    int m = 12;
+    DenseMatrix phi = PlantedDictionary.atoms(D, m, 31);
+    DenseMatrix other = PlantedDictionary.atoms(D, m, 32);
+    DenseMatrix x = block(phi, 33);
+    for (boolean nonneg : new boolean[] {false, true}) {
+      SparseCoder coder = new SparseCoder(phi, SparseCoder.Solver.LASSO, 0.0, 1, nonneg);
+      DenseMatrix z = new DenseMatrix(m, N);
+      new SparseCoder(other, SparseCoder.Solver.LASSO, 0.0, 1, nonneg).encode(x, N, z);
+      DenseMatrix c = new DenseMatrix(m, N);
+      DenseMatrix qk = new DenseMatrix(m, N);
+      double[] xx = new double[N];
+      coder.correlations(x, N, c);
+      SparseCoder.squaredNorms(x, N, xx);
+      double before = objective(phi, x, z, 0);
+      int calls = 0;
+      double moved;
+      do {
+        DenseMatrix start = z.copy();
+        coder.codeBlock(c, N, z, qk, xx, true, 3, 1e-10);
+        moved = z.maxAbsDiff(start);
+        double after = objective(phi, x, z, 0);
+        assertTrue(after <= before + 1e-9 * before, "nonneg " + nonneg + ", call " + calls + ": " + before + " -> "
+            + after);
+        before = after;
+        calls++;
+      } while (moved > 1e-10 && calls < 5000);
+      assertTrue(calls > 1 && calls < 5000, "warm passes converged after " + calls + " calls");
+      DenseMatrix q = residualCorrelations(phi, x, z);
+      assertTrue(q.maxAbsDiff(qk) < 1e-9, "the kept Q is C - G Z: " + q.maxAbsDiff(qk));
+      int zeros = 0;
+      for (int j = 0; j < N; j++) {
+        for (int i = 0; i < m; i++) {
+          double zi = z.get(i, j);
+          double qi = q.get(i, j);
+          if (nonneg && zi == 0) {
+            zeros++;
+            assertTrue(qi <= 1e-7, "row " + j + " atom " + i + ": q = " + qi);
+          } else {
+            assertTrue(!nonneg || zi > 0);
+            assertEquals(0.0, qi, 1e-7, "row " + j + " atom " + i);
+          }
+        }
+      }
+      // The planted codes have signed coefficients, so the nonnegative solution has active bounds.
+      assertTrue(!nonneg || zeros > N, "NNLS codes with zeros: " + zeros);
+      DenseMatrix cold = new DenseMatrix(m, N);
+      coder.encode(x, N, cold);
+      assertTrue(cold.maxAbsDiff(z) < 1e-6, "nonneg " + nonneg + ": tiled and per-row codes agree: "
+          + cold.maxAbsDiff(z));
+    }
+  }
+
   /** sum_j ||x_j - Phi z_j||^2 + lambda ||z_j||_1. */
   private static double objective(DenseMatrix phi, DenseMatrix x, DenseMatrix z, double lambda) {
     DenseMatrix r = x.copy();

@@ -2,6 +2,7 @@ package io.sparkae.bench;
 
 import io.sparkae.data.DataSources;
 import io.sparkae.data.ImagePatches;
+import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import io.sparkae.linear.dictionary.DictionaryModel;
 import io.sparkae.linear.dictionary.NMF;
@@ -73,6 +74,17 @@ public final class DictionaryBench extends Benchmark {
 
   @Option(names = "--partitions", split = ",", description = "partition counts (default: 1,2)")
   int[] partitions = {1, 2};
+
+  @Option(names = "--code-sweeps", description = "sweeps per round over the warm codes, 0 for the estimator's default "
+      + "(default: 0)")
+  int codeSweeps = 0;
+
+  @Option(names = "--codes", description = "both, warm or exact: which codes to fit (default: both)")
+  String codes = "both";
+
+  @Option(names = "--reference-error", description = "NMF: the relative error to reach, instead of fitting "
+      + "--reference-rounds exact rounds for it (default: 0, fit them)")
+  double referenceError = 0;
 
   @Option(names = "--reference-rounds", description = "NMF: exact rounds of the reference relative error, 0 to skip "
       + "(default: 200)")
@@ -189,13 +201,20 @@ public final class DictionaryBench extends Benchmark {
   private void compare(SparkSession spark, Problem p, StringBuilder report) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     double rate = gemmRate(p.d, p.m);
-    line(report, "gemm rate on Phi^T X (%d x %d by %d x %d, one thread): %.2f GFLOP/s", p.m, p.d, p.d, BLOCK, rate / 1e9);
+    line(report, "gemm rate on Phi^T X (%d x %d by %d x %d, one thread, best of both orientations): %.2f GFLOP/s",
+        p.m, p.d, p.d, BLOCK, rate / 1e9);
     double budget = budgets[budgets.length - 1];
     List<Run> runs = new ArrayList<>();
     for (int parts : partitions) {
       Dataset<Row> train = p.data.repartition(parts).persist(StorageLevel.MEMORY_ONLY());
       train.count();
-      for (boolean exact : new boolean[] {false, true}) {
+      boolean[] kinds = switch (codes) {
+        case "both" -> new boolean[] {false, true};
+        case "warm" -> new boolean[] {false};
+        case "exact" -> new boolean[] {true};
+        default -> throw new IllegalArgumentException("--codes must be both, warm or exact, found '" + codes + "'");
+      };
+      for (boolean exact : kinds) {
         DictionaryModel<?> model = fit(p, train, exact, 100000, budget);
         Run r = new Run(parts, exact, model.objectiveHistory(), model.roundSeconds(), model.codeUpdates());
         runs.add(r);
@@ -215,30 +234,43 @@ public final class DictionaryBench extends Benchmark {
     int most = partitions[partitions.length - 1];
     int fewest = partitions[0];
     Run warmMost = find(runs, most, false);
-    Run exactMost = find(runs, most, true);
+    Run exactMost = codes.equals("both") ? find(runs, most, true) : null;
     Run warmFewest = find(runs, fewest, false);
     String tag = p.nmf() ? String.format(Locale.ROOT, "NMF r=%d, %dx%d", p.m, p.n, p.d)
         : String.format(Locale.ROOT, "SC m=%d, l=%.3g, %dx%d", p.m, p.lambda, p.n, p.d);
     figure(tag + ": s per round, warm, " + most + " partitions", warmMost.perRound(), "seconds");
     figure(tag + ": round / floor, warm, " + most + " partitions", warmMost.perRound()
         / (roundFlops(p, warmMost) / (rate * Math.min(most, cores))), "measured s / floor s");
-    figure(tag + ": round, exact / warm codes, " + most + " partitions", exactMost.perRound() / warmMost.perRound(),
-        "exact s / warm s");
+    if (exactMost != null) {
+      figure(tag + ": round, exact / warm codes, " + most + " partitions", exactMost.perRound()
+          / warmMost.perRound(), "exact s / warm s");
+    }
     if (fewest != most) {
       figure(tag + ": round, " + fewest + " vs " + most + " partitions, warm", warmFewest.perRound()
           / warmMost.perRound(), fewest + "-partition s / " + most + "-partition s");
     }
     for (double b : budgets) {
-      figure(String.format(Locale.ROOT, "%s: objective at %.0f s, exact / warm", tag, b),
-          exactMost.objectiveAt(b) / warmMost.objectiveAt(b), "exact objective / warm objective");
+      if (exactMost != null) {
+        figure(String.format(Locale.ROOT, "%s: objective at %.0f s, exact / warm", tag, b),
+            exactMost.objectiveAt(b) / warmMost.objectiveAt(b), "exact objective / warm objective");
+      }
     }
-    if (p.nmf() && referenceRounds > 0) {
-      Dataset<Row> train = p.data.repartition(most).persist(StorageLevel.MEMORY_ONLY());
-      train.count();
-      DictionaryModel<?> ref = fit(p, train, true, referenceRounds, 0);
-      train.unpersist();
-      double[] h = ref.objectiveHistory();
-      double target = relative(p, h[h.length - 1]);
+    if (p.nmf() && (referenceRounds > 0 || referenceError > 0)) {
+      double target;
+      String source;
+      if (referenceError > 0) {
+        target = referenceError;
+        source = "given (--reference-error)";
+      } else {
+        Dataset<Row> train = p.data.repartition(most).persist(StorageLevel.MEMORY_ONLY());
+        train.count();
+        DictionaryModel<?> ref = fit(p, train, true, referenceRounds, 0);
+        train.unpersist();
+        double[] h = ref.objectiveHistory();
+        target = relative(p, h[h.length - 1]);
+        source = String.format(Locale.ROOT, "%d exact rounds on %d partitions in %.1f s", h.length, most,
+            ref.roundSeconds()[h.length - 1]);
+      }
       double reached = Double.NaN;
       for (int t = 0; t < warmMost.objectives().length; t++) {
         if (relative(p, warmMost.objectives()[t]) <= target) {
@@ -246,8 +278,8 @@ public final class DictionaryBench extends Benchmark {
           break;
         }
       }
-      line(report, "NMF reference: %d exact rounds on %d partitions in %.1f s reach relative error %.6f; warm codes "
-          + "on %d partitions reach it after %s", h.length, most, ref.roundSeconds()[h.length - 1], target, most,
+      line(report, "NMF reference: relative error %.6f (%s); warm codes on %d partitions reach it after %s",
+          target, source, most,
           Double.isNaN(reached) ? "more than " + budget + " s" : String.format(Locale.ROOT, "%.1f s", reached));
       figure(tag + ": s to the relative error of " + referenceRounds + " exact rounds", reached,
           "seconds (warm, " + most + " partitions)");
@@ -265,11 +297,13 @@ public final class DictionaryBench extends Benchmark {
 
   private DictionaryModel<?> fit(Problem p, Dataset<Row> train, boolean exact, int maxIter, double seconds) {
     if (p.nmf()) {
-      return new NMF().setRank(p.m).setMaxIter(maxIter).setTol(0).setSeed(42).setExactCodes(exact)
-          .setMaxSeconds(seconds).fit(train);
+      NMF nmf = new NMF().setRank(p.m).setMaxIter(maxIter).setTol(0).setSeed(42).setExactCodes(exact)
+          .setMaxSeconds(seconds);
+      return (codeSweeps > 0 ? nmf.setCodeSweeps(codeSweeps) : nmf).fit(train);
     }
-    return new SparseCoding().setNumAtoms(p.m).setLambda(p.lambda).setMaxIter(maxIter).setTol(0).setSeed(42)
-        .setExactCodes(exact).setMaxSeconds(seconds).fit(train);
+    SparseCoding sc = new SparseCoding().setNumAtoms(p.m).setLambda(p.lambda).setMaxIter(maxIter).setTol(0)
+        .setSeed(42).setExactCodes(exact).setMaxSeconds(seconds);
+    return (codeSweeps > 0 ? sc.setCodeSweeps(codeSweeps) : sc).fit(train);
   }
 
   /** FLOPs of the round as defined in the header line, from the median coordinate updates of the fit. */
@@ -296,7 +330,10 @@ public final class DictionaryBench extends Benchmark {
   /** Rows per block of the gemm-rate measurement (the default block size for d = 784 and 144 is larger). */
   static final int BLOCK = 2048;
 
-  /** FLOP/s of C = Phi^T X (m x d by d x BLOCK) on this thread, best of repeats for at least 0.5 s. */
+  /**
+   * FLOP/s of C = Phi^T X (m x d by d x BLOCK) on this thread, best of repeats for at least 0.5 s, alternating the
+   * two orientations (Phi^T X and X^T Phi).
+   */
   static double gemmRate(int d, int m) {
     SplittableRandom r = new SplittableRandom(1);
     DenseMatrix phi = new DenseMatrix(d, m);
@@ -314,7 +351,12 @@ public final class DictionaryBench extends Benchmark {
     int reps = 0;
     while (System.nanoTime() < end || reps < 5) {
       long t0 = System.nanoTime();
-      DenseMatrix.gemm(1.0, phi, true, x, false, 0.0, c);
+      if (reps % 2 == 0) {
+        DenseMatrix.gemm(1.0, phi, true, x, false, 0.0, c);
+      } else {
+        // The orientation SparseCoder#correlations uses (C^T = X^T Phi), the faster one: the floor takes the best.
+        Blas.blas().dgemm("T", "N", BLOCK, m, d, 1.0, x.values, 0, d, phi.values, 0, d, 0.0, c.values, 0, BLOCK);
+      }
       double s = (System.nanoTime() - t0) / 1e9;
       best = Math.max(best, flops / s);
       reps++;

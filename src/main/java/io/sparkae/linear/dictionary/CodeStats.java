@@ -1,6 +1,8 @@
 package io.sparkae.linear.dictionary;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.sparkae.data.Block;
+import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -121,7 +123,8 @@ public final class CodeStats implements Serializable {
       if (c.length < m * n) {
         c = new double[m * n];
         q = new double[m * n];
-        scratch = new double[m * n];
+        // The scratch of SparseCoder#correlations' transposed gemm, only where it takes that path (4 m <= d).
+        scratch = 4 * m <= d ? new double[m * n] : scratch;
         if (!warm) {
           zbuf = new double[m * n];
           xx = new double[n];
@@ -190,20 +193,16 @@ public final class CodeStats implements Serializable {
     DenseMatrix.gemm(1.0, xs, false, zs, true, 1.0, bm);
     double[] z = zs.values;
     double[] phi = coder.phiView().values;
+    BLAS vb = Blas.vectorBlas();
     for (int j = 0; j < n; j++) {
       int off = j * m;
-      double zc = 0;
-      double zq = 0;
+      // Per row, beside the gemms: z^T c, z^T q and ||z||_1 vectorized (see Blas#vectorBlas), the count a plain loop.
+      double zc = vb.ddot(m, z, off, 1, c, off, 1);
+      double zq = vb.ddot(m, z, off, 1, q, off, 1);
+      double s = vb.dasum(m, z, off, 1);
       int nnz = 0;
-      double s = 0;
       for (int i = 0; i < m; i++) {
-        double v = z[off + i];
-        if (v != 0) {
-          nnz++;
-          s += Math.abs(v);
-          zc += v * c[off + i];
-          zq += v * q[off + i];
-        }
+        nnz += z[off + i] != 0 ? 1 : 0;
       }
       double err = Math.max(0, xx[j] - zc - zq);
       squaredError += err;

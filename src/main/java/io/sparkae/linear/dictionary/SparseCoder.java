@@ -169,42 +169,55 @@ public final class SparseCoder implements Serializable {
     }
   }
 
-  /** {@code C[:, 0..n) := Phi^T X[:, 0..n)} (C is m x (>= n)); a scratch of m n doubles is allocated. */
+  /** {@code C[:, 0..n) := Phi^T X[:, 0..n)} (C is m x (>= n)); a scratch of m n doubles is allocated if needed. */
   void correlations(DenseMatrix x, int n, DenseMatrix c) {
-    correlations(x, n, c, new double[phi.cols * n]);
+    correlations(x, n, c, 4 * phi.cols > phi.rows ? new double[0] : new double[phi.cols * n]);
   }
 
   /**
-   * {@code C[:, 0..n) := Phi^T X[:, 0..n)} as one dgemm {@code C^T = X^T Phi} into {@code scratch} (n x m, at least
-   * m n doubles), then a blocked transpose into C (m n copies against the dgemm's 2 d m n flops). That orientation
-   * is the faster one for both BLAS backends: measured on this project's 2-core machine for a 784 x 1337 block,
-   * m = 20, single-threaded OpenBLAS 24 to 25 GFLOP/s against 17 for {@code Phi^T X} directly, netlib's Java BLAS
-   * 13.8 against 10.6; at d = m = 144 about 39 against 34 (OpenBLAS).
+   * {@code C[:, 0..n) := Phi^T X[:, 0..n)}, one dgemm. With few atoms ({@code 4 m <= d}) it is computed as
+   * {@code C^T = X^T Phi} into {@code scratch} (n x m, at least m n doubles) and then transposed into C in 16 x 16
+   * tiles (m n copies against the dgemm's 2 d m n flops): with m rows, {@code Phi^T X} is too flat for the gemm
+   * kernel. Measured on this project's 2-core machine, single-threaded, 784 x 1337 blocks, m = 20: OpenBLAS 24 to
+   * 25 GFLOP/s against 17 for {@code Phi^T X} directly, netlib's Java BLAS 13.8 against 10.6. At d = m = 144
+   * (sparse coding) the gain is 15% of the gemm, which the transpose costs back, so square shapes stay direct.
    */
   void correlations(DenseMatrix x, int n, DenseMatrix c, double[] scratch) {
     int m = phi.cols;
     int d = phi.rows;
-    if (x.rows != d || x.cols < n || c.rows != m || c.cols < n || scratch.length < m * n) {
-      throw new IllegalArgumentException("correlations: X is " + x.shape() + ", C is " + c.shape() + ", scratch "
-          + scratch.length + " for " + n + " rows and a dictionary of " + phi.shape());
+    if (x.rows != d || x.cols < n || c.rows != m || c.cols < n) {
+      throw new IllegalArgumentException("correlations: X is " + x.shape() + ", C is " + c.shape() + " for " + n
+          + " rows and a dictionary of " + phi.shape());
     }
     if (n == 0) {
       return;
+    }
+    if (4 * m > d) {
+      DenseMatrix xs = x.cols == n ? x : new DenseMatrix(x.rows, n, x.values);
+      DenseMatrix cs = c.cols == n ? c : new DenseMatrix(c.rows, n, c.values);
+      DenseMatrix.gemm(1.0, phi, true, xs, false, 0.0, cs);
+      return;
+    }
+    if (scratch.length < m * n) {
+      throw new IllegalArgumentException("correlations: a scratch of " + scratch.length + " doubles for " + m * n);
     }
     Blas.blas().dgemm("T", "N", n, m, d, 1.0, x.values, 0, d, phi.values, 0, d, 0.0, scratch, 0, n);
     double[] cv = c.values;
     for (int j0 = 0; j0 < n; j0 += TRANSPOSE_TILE) {
       int j1 = Math.min(n, j0 + TRANSPOSE_TILE);
-      for (int i = 0; i < m; i++) {
-        for (int j = j0, t = i * n + j0; j < j1; j++, t++) {
-          cv[j * m + i] = scratch[t];
+      for (int i0 = 0; i0 < m; i0 += TRANSPOSE_TILE) {
+        int i1 = Math.min(m, i0 + TRANSPOSE_TILE);
+        for (int j = j0; j < j1; j++) {
+          for (int i = i0, o = j * m; i < i1; i++) {
+            cv[o + i] = scratch[i * n + j];
+          }
         }
       }
     }
   }
 
-  /** Columns of C^T copied per tile of the transpose (keeps the m read streams in L1 for m up to a few hundred). */
-  private static final int TRANSPOSE_TILE = 32;
+  /** Side of the square tiles of the transpose in {@link #correlations}. */
+  private static final int TRANSPOSE_TILE = 16;
 
   /** {@code out[j] = ||x_j||_2^2} for the first n columns of X. */
   static void squaredNorms(DenseMatrix x, int n, double[] out) {

@@ -132,6 +132,38 @@ class SparseCoderTest {
   }
 
   @Test
+  void correlationsArePhiTransposeXInBothOrientations() {
+    // 4 m <= d takes the transposed gemm and the tiled transpose (m = 5 and 25 at d = 100, with n = 37 and m = 25
+    // not multiples of the 16 x 16 tiles), m = 26 and 40 the direct one. Same sums in another order: the entries
+    // agree to a few units in the last place of their magnitude, 1e-12 relative is a wide margin.
+    int d = 100;
+    int n = 37;
+    SplittableRandom r = new SplittableRandom(41);
+    DenseMatrix x = new DenseMatrix(d, n + 3);
+    for (int i = 0; i < x.values.length; i++) {
+      x.values[i] = r.nextDouble() - 0.5;
+    }
+    for (int m : new int[] {5, 25, 26, 40}) {
+      DenseMatrix phi = PlantedDictionary.atoms(d, m, 42 + m);
+      SparseCoder coder = new SparseCoder(phi, SparseCoder.Solver.LASSO, 0.1, 1, false);
+      DenseMatrix c = new DenseMatrix(m, n + 3);
+      java.util.Arrays.fill(c.values, 7.0);
+      coder.correlations(x, n, c);
+      DenseMatrix expected = DenseMatrix.multiply(phi, true, new DenseMatrix(d, n, java.util.Arrays.copyOf(x.values,
+          d * n)), false);
+      for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+          assertEquals(expected.get(i, j), c.get(i, j), 1e-12 * (1 + Math.abs(expected.get(i, j))), "m " + m
+              + ", C(" + i + ", " + j + ")");
+        }
+      }
+      for (int k = m * n; k < c.values.length; k++) {
+        assertEquals(7.0, c.values[k], "m " + m + ": columns past n untouched");
+      }
+    }
+  }
+
+  @Test
   void tiledPlainPassesReachTheLeastSquaresAndNnlsSolutions() {
     // lambda = 0 (NMF's codes, and plain least squares) runs its passes over tiles of 64 rows at once: N = 200
     // rows give three full tiles and a partial one of 8. With 12 atoms in R^20 the Gram is nonsingular, so both

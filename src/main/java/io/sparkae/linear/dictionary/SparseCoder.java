@@ -473,9 +473,9 @@ public final class SparseCoder implements Serializable {
    */
   private void screen(double[] c, double[] z, double[] q, int off, double xx, boolean[] screened) {
     int m = phi.cols;
-    Arrays.fill(screened, false);
     double mu = lambda / 2;
     if (!(mu > 0)) {
+      Arrays.fill(screened, false);
       return;
     }
     // Vectorized reductions (see Blas#vectorBlas): this test runs once per row and round, beside the row's passes.
@@ -496,15 +496,11 @@ public final class SparseCoder implements Serializable {
     double dual = t * rx - 0.5 * t * t * rr;
     double gap = Math.max(0, primal - dual);
     double rho = Math.sqrt(2 * gap) / mu;
+    // Branch-free: every entry is written (the test is random per atom, so branches on it mispredict).
     for (int i = 0; i < m; i++) {
-      if (z[off + i] != 0) {
-        continue;
-      }
       double qi = q[off + i];
       double corr = (nonnegative ? qi : Math.abs(qi)) / s;
-      if (corr + rho * norms[i] < 1 - 1e-9) {
-        screened[i] = true;
-      }
+      screened[i] = z[off + i] == 0 & corr + rho * norms[i] < 1 - 1e-9;
     }
   }
 

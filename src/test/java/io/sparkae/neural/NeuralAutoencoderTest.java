@@ -98,14 +98,19 @@ class NeuralAutoencoderTest extends SparkTest {
     LocalTrainer local = new LocalTrainer(net, cfg, blocks, 0);
     float[] p = new AveragingTrainer(net, cfg, 2).initialParameters();
     float[] opt = new float[cfg.optimizer.stateSize(p.length)];
-    // An epoch is a pass's worth of rows: ceil(300 / (1 partition x B 16 x H 3)) = 7 rounds.
+    // An epoch is one pass over the rows: ceil(300 / (1 partition x B 16 x H 3)) = 7 rounds, 6 of 3 steps and a
+    // last one of ceil((300 - 288) / 16) = 1 step: 19 steps, ceil(300 / 16), every row once.
     int roundsPerEpoch = (300 + 47) / 48;
     assertEquals(roundsPerEpoch, m.history().roundsPerEpoch());
     double[] losses = new double[2 * roundsPerEpoch];
+    long step = 0;
     for (int round = 1; round <= 2 * roundsPerEpoch; round++) {
-      LocalTrainer.Stats s = local.run(p, opt, (round - 1) * 3L, 3, cfg.learningRate((round - 1) / roundsPerEpoch));
+      int steps = round % roundsPerEpoch == 0 ? 1 : 3;
+      LocalTrainer.Stats s = local.run(p, opt, step, steps, cfg.learningRate((round - 1) / roundsPerEpoch));
+      step += steps;
       losses[round - 1] = s.lossSum / s.samples;
     }
+    assertEquals(2 * local.stepsPerEpoch(), step, "two epochs are two passes over the partition's rows");
     assertArrayEquals(p, m.autoencoder().parameters(), 0f, "bit for bit");
     assertArrayEquals(losses, m.history().values(), 0.0);
   }

@@ -11,6 +11,9 @@ import io.sparkae.neural.Loss;
 import io.sparkae.neural.Network;
 import io.sparkae.neural.Optimizer;
 import io.sparkae.neural.TrainingConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Option;
  * {@code jobs/bench autoencoder}: the neural autoencoder's trainer on MNIST (784-256-32-256-784, relu, sigmoid
  * output, squared error, Adam). Measures in one run: sgemm peak (one 1024^3 call, best of 3) and the network's own
  * forward+backward+Adam rate at batch 128 called from one thread (OpenBLAS may use its own threads), as a
- * fraction of that peak; training samples/s with 1 and 2 partitions; and the test loss after the same number
+ * fraction of that peak; training samples/s with 1 and 2 partitions (the median of {@code --repeats} fits of
+ * {@code --rate-epochs} epochs each, the two partition counts alternated); and the test loss after the same number
  * of epochs for averaging frequencies H = 1, 4, 16, 64.
  */
 @Command(name = "autoencoder", mixinStandardHelpOptions = true, description = "neural autoencoder trainer: samples/s on 1 and 2 partitions against the sgemm peak, "
@@ -50,6 +54,12 @@ public final class AutoencoderBench extends Benchmark {
   @Option(names = "--lr", description = "Adam learning rate (default: 0.001)")
   double lr = 1e-3;
 
+  @Option(names = "--rate-epochs", description = "epochs of each throughput fit (default: 3)")
+  int rateEpochs = 3;
+
+  @Option(names = "--repeats", description = "throughput fits per partition count, alternated; medians (default: 3)")
+  int repeats = 3;
+
   @Override
   protected void run(SparkSession spark) throws Exception {
     String path = mnist.path();
@@ -70,33 +80,55 @@ public final class AutoencoderBench extends Benchmark {
     int d = arch.inputSize();
     JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0,
         2, 0).blocks();
-    double[] rate = new double[3];
-    for (int partitions : new int[] {1, 2}) {
-      JavaRDD<FloatBlock> train = AveragingTrainer.cache(InputColumn.internalRows(split[0], "features"), "features", d,
-          0, partitions, 0).blocks();
-      AveragingTrainer t = new AveragingTrainer(net, config(16), 1);
-      AveragingTrainer.Result r = t.fit(train, null, null);
-      System.out.printf(Locale.ROOT, "%d partition(s), H = 16, 1 epoch of %d rows: %.0f samples/s = %.1f GFLOP/s "
-          + "= %.0f%% of sgemm peak%n", partitions, r.rows, r.samplesPerSecond,
-          r.samplesPerSecond * flops / 1e9, 100 * r.samplesPerSecond * flops / peak);
-      rate[partitions] = r.samplesPerSecond;
-      figure(String.format(Locale.ROOT, "%s, %d partition(s): share of the sgemm peak", arch, partitions),
-          r.samplesPerSecond * flops / peak, "GFLOP/s reached / sgemm GFLOP/s");
-      if (partitions == 2) {
-        for (int h : hs) {
-          long t0 = System.nanoTime();
-          AveragingTrainer th = new AveragingTrainer(net, config(h), epochs);
-          AveragingTrainer.Result rh = th.fit(train, null, null);
-          double secs = (System.nanoTime() - t0) / 1e9;
-          System.out.printf(Locale.ROOT, "2 partitions, H = %d, %d epochs: test loss %.4f, final train loss %.4f, "
-              + "%.1f s, %.0f samples/s%n", h, epochs, th.meanLoss(test, rh.params),
-              rh.trainLoss[rh.trainLoss.length - 1], secs, rh.samplesPerSecond);
-        }
-      }
-      train.unpersist(false);
+    // Throughput: fits of rateEpochs epochs on 1 and 2 partitions, alternated, repeats times; medians. (A single
+    // one-epoch fit lasts 2 to 4 s here, and two such runs of the same build gave ratios from 1.35 to 2.22.)
+    List<JavaRDD<FloatBlock>> trains = new ArrayList<>();
+    for (int partitions = 1; partitions <= 2; partitions++) {
+      trains.add(AveragingTrainer.cache(InputColumn.internalRows(split[0], "features"), "features", d, 0,
+          partitions, 0).blocks());
     }
+    double[][] rates = new double[3][Math.max(1, repeats)];
+    long rows = 0;
+    for (int rep = 0; rep < Math.max(1, repeats); rep++) {
+      for (int partitions = 1; partitions <= 2; partitions++) {
+        AveragingTrainer.Result r = new AveragingTrainer(net, config(16), rateEpochs).fit(trains.get(partitions - 1),
+            null, null);
+        rates[partitions][rep] = r.samplesPerSecond;
+        rows = r.rows;
+      }
+    }
+    double[] rate = new double[3];
+    for (int partitions = 1; partitions <= 2; partitions++) {
+      rate[partitions] = RoundBench.median(rates[partitions]);
+      System.out.printf(Locale.ROOT, "%d partition(s), H = 16, %d epoch(s) of %d rows, median of %d fits (alternated "
+          + "with the other partition count): %.0f samples/s = %.1f GFLOP/s = %.0f%% of sgemm peak  %s%n", partitions,
+          rateEpochs, rows, rates[partitions].length, rate[partitions], rate[partitions] * flops / 1e9,
+          100 * rate[partitions] * flops / peak, Arrays.toString(round(rates[partitions])));
+      figure(String.format(Locale.ROOT, "%s, %d partition(s): share of the sgemm peak", arch, partitions),
+          rate[partitions] * flops / peak, "GFLOP/s reached / sgemm GFLOP/s");
+    }
+    trains.get(0).unpersist(false);
+    JavaRDD<FloatBlock> train = trains.get(1);
+    for (int h : hs) {
+      long t0 = System.nanoTime();
+      AveragingTrainer th = new AveragingTrainer(net, config(h), epochs);
+      AveragingTrainer.Result rh = th.fit(train, null, null);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "2 partitions, H = %d, %d epochs: test loss %.4f, final train loss %.4f, "
+          + "%.1f s, %.0f samples/s%n", h, epochs, th.meanLoss(test, rh.params),
+          rh.trainLoss[rh.trainLoss.length - 1], secs, rh.samplesPerSecond);
+    }
+    train.unpersist(false);
     test.unpersist(false);
     figure(arch + ": 2 vs 1 partition(s)", rate[2] / rate[1], "ratio of samples/s");
+  }
+
+  private static long[] round(double[] v) {
+    long[] out = new long[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = Math.round(v[i]);
+    }
+    return out;
   }
 
   private TrainingConfig config(int h) {

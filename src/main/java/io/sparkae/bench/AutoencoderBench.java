@@ -81,15 +81,19 @@ public final class AutoencoderBench extends Benchmark {
     JavaRDD<FloatBlock> test = AveragingTrainer.cache(InputColumn.internalRows(split[1], "features"), "features", d, 0,
         2, 0).blocks();
     // Throughput: fits of rateEpochs epochs on 1 and 2 partitions, alternated, repeats times; medians. (A single
-    // one-epoch fit lasts 2 to 4 s here, and two such runs of the same build gave ratios from 1.35 to 2.22.)
+    // one-epoch fit lasts 2 to 4 s here: six such runs of two builds gave 2-vs-1 ratios from 1.35 to 2.22.)
+    if (rateEpochs < 1 || repeats < 1) {
+      throw new IllegalArgumentException("--rate-epochs and --repeats must be >= 1, found " + rateEpochs + " and "
+          + repeats);
+    }
     List<JavaRDD<FloatBlock>> trains = new ArrayList<>();
     for (int partitions = 1; partitions <= 2; partitions++) {
       trains.add(AveragingTrainer.cache(InputColumn.internalRows(split[0], "features"), "features", d, 0,
           partitions, 0).blocks());
     }
-    double[][] rates = new double[3][Math.max(1, repeats)];
+    double[][] rates = new double[3][repeats];
     long rows = 0;
-    for (int rep = 0; rep < Math.max(1, repeats); rep++) {
+    for (int rep = 0; rep < repeats; rep++) {
       for (int partitions = 1; partitions <= 2; partitions++) {
         AveragingTrainer.Result r = new AveragingTrainer(net, config(16), rateEpochs).fit(trains.get(partitions - 1),
             null, null);

@@ -107,7 +107,7 @@ public final class AutoencoderBench extends Benchmark {
       System.out.printf(Locale.ROOT, "%d partition(s), H = 16, %d epoch(s) of %d rows, median of %d fits (alternated "
           + "with the other partition count): %.0f samples/s = %.1f GFLOP/s = %.0f%% of sgemm peak  %s%n", partitions,
           rateEpochs, rows, rates[partitions].length, rate[partitions], rate[partitions] * flops / 1e9,
-          100 * rate[partitions] * flops / peak, Arrays.toString(round(rates[partitions])));
+          100 * rate[partitions] * flops / peak, Arrays.toString(Arrays.stream(rates[partitions]).mapToLong(Math::round).toArray()));
       figure(String.format(Locale.ROOT, "%s, %d partition(s): share of the sgemm peak", arch, partitions),
           rate[partitions] * flops / peak, "GFLOP/s reached / sgemm GFLOP/s");
     }
@@ -125,14 +125,6 @@ public final class AutoencoderBench extends Benchmark {
     train.unpersist(false);
     test.unpersist(false);
     figure(arch + ": 2 vs 1 partition(s)", rate[2] / rate[1], "ratio of samples/s");
-  }
-
-  private static long[] round(double[] v) {
-    long[] out = new long[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = Math.round(v[i]);
-    }
-    return out;
   }
 
   private TrainingConfig config(int h) {

@@ -92,16 +92,24 @@ public final class AveragingTrainer {
       return (long) (roundsPerEpoch - 1) * steps + lastSteps;
     }
 
+    /** The epoch (from 0) of round {@code round} (from 1). */
+    int epoch(int round) {
+      return (round - 1) / roundsPerEpoch;
+    }
+
+    /** Whether round {@code round} (from 1) is the last of its epoch. */
+    boolean endsEpoch(int round) {
+      return round % roundsPerEpoch == 0;
+    }
+
     /** The steps of round {@code round} (from 1). */
     int steps(int round) {
-      return (round - 1) % roundsPerEpoch == roundsPerEpoch - 1 ? lastSteps : steps;
+      return endsEpoch(round) ? lastSteps : steps;
     }
 
     /** The first step (from 0, over the fit) of round {@code round} (from 1). */
     long firstStep(int round) {
-      int epoch = (round - 1) / roundsPerEpoch;
-      int index = (round - 1) % roundsPerEpoch;
-      return epoch * stepsPerEpoch() + (long) index * steps;
+      return epoch(round) * stepsPerEpoch() + (long) ((round - 1) % roundsPerEpoch) * steps;
     }
   }
 
@@ -246,7 +254,7 @@ public final class AveragingTrainer {
     long start = System.nanoTime();
     long seen = 0;
     for (int round = firstRound; round <= rounds; round++) {
-      int epoch = (round - 1) / roundsPerEpoch;
+      int epoch = schedule.epoch(round);
       long t0 = System.nanoTime();
       float[] from = bmuf && cfg.blockNesterov ? lookAhead(params, delta, cfg.blockMomentum) : params;
       PartitionSums sums = loop.round(new State(fitId, from, opt, schedule.firstStep(round), schedule.steps(round),
@@ -267,7 +275,7 @@ public final class AveragingTrainer {
       trainLoss[round - 1] = loss;
       seen += sums.samples;
       double secs = (System.nanoTime() - start) / 1e9;
-      boolean epochEnd = round % roundsPerEpoch == 0;
+      boolean epochEnd = schedule.endsEpoch(round);
       String line = String.format(Locale.ROOT, "epoch %d/%d round %d/%d: train loss %.6g, %.0f "
           + "samples/s, ~%.1f s left", epoch + 1, epochs, round, rounds, loss,
           sums.samples / Math.max(1e-9, (System.nanoTime() - t0) / 1e9),

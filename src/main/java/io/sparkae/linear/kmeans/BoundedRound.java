@@ -2,6 +2,7 @@ package io.sparkae.linear.kmeans;
 
 import io.sparkae.core.PartitionStore;
 import io.sparkae.core.RoundLoop.RoundContext;
+import io.sparkae.linalg.Blas;
 import io.sparkae.linalg.DenseMatrix;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -29,18 +30,41 @@ import java.util.List;
  * computes every distance: the same labels, sums and cost, only slower. Farthest rows (to re-seed an empty
  * cluster) are not tracked: the driver asks for them in an extra full round when a cluster is empty. Weighted rows
  * enter the sums, squares and cost with their weights (S = sum w x, n = sum w). Dense blocks only.
+ *
+ * <p>With few centers ({@code 2 <= k <= }{@link #PER_CENTER_MAX_K} and {@code k <= d}) a row keeps one lower bound
+ * per center instead of one for all (Elkan 2003, "Using the triangle inequality to accelerate k-means"): each
+ * decays by its own center's move, and {@code ||c_a - c_i|| - U} bounds the distance to c_i too. A row whose bounds
+ * rule out every other center keeps c_a as above; otherwise only the distances to the centers not ruled out are
+ * computed (one vectorized dot product each, from the row while it is in cache), and the nearest of those is kept
+ * when its upper bound is below every other center's lower bound by more than the rounding allowance, so the kernel
+ * would have picked it too. Rows where that margin is missing (near ties) go through the kernel as above. The
+ * labels, sums and cost are the full round's, as with one bound.
+ *
+ * <p>Every block is processed in chunks of rows small enough (about 256 KB) to stay in the core's L2 cache from the
+ * bounds test through the kernel to the sums, so a row crosses the memory bus once per round.
  */
 final class BoundedRound {
   private BoundedRound() {}
 
-  /** Columns gathered per kernel call: the kernel's own chunk size for d = 784 is about this. */
-  private static final int GATHER = 256;
+  /** Most centers for which a row keeps one lower bound per center (k doubles per row, beside its d values). */
+  static final int PER_CENTER_MAX_K = 32;
+  /** Fewest rows per chunk of a block (a chunk is about the kernel's: 256 KB of rows). */
+  private static final int MIN_ROWS = 16;
   /** Relative rounding of the bound updates themselves (a few operations per round). */
   private static final double DRIFT = 1e-14;
   /** As the full round: the per-cluster cost formula is used while it loses at most ten bits. */
   private static final double CANCELLATION = 1024;
 
-  /** What a partition keeps between rounds: per block (in block order), each row's center and its two bounds. */
+  /** Whether rows keep one lower bound per center (see the class comment) for k centers in d dimensions. */
+  static boolean perCenter(int d, int k) {
+    return k >= 2 && k <= PER_CENTER_MAX_K && k <= d;
+  }
+
+  /**
+   * What a partition keeps between rounds: per block (in block order), each row's center, its upper bound and its
+   * lower bound ({@code lower[b][j]}), or with per-center bounds one per center ({@code lower[b][j k + i]}, 0 at the
+   * row's own center).
+   */
   static final class Kept implements Serializable {
     private static final long serialVersionUID = 1L;
     final int[][] label;
@@ -66,16 +90,18 @@ final class BoundedRound {
     Kept prev = s.moves == null ? null : PartitionStore.get(s.fit, partition, round - 1, Kept.class);
     Kept spare = round > 2 ? PartitionStore.take(s.fit, partition, round - 2, Kept.class) : null;
     ClusterStats st = new ClusterStats(d, k, true, 0);
+    boolean pc = perCenter(d, k) && s.between != null;
+    int width = pc ? k : 1;
     double[] squares = new double[k];
     List<PointBlock> seen = new ArrayList<>();
     List<int[]> labels = new ArrayList<>();
     List<double[]> uppers = new ArrayList<>();
     List<double[]> lowers = new ArrayList<>();
     NearestCenter kernel = null;
+    int rowsPerChunk = Math.max(MIN_ROWS, NearestCenter.CHUNK_DOUBLES / Math.max(1, d));
     DenseMatrix gathered = null;
-    double[] gatheredNorms = new double[GATHER];
+    double[] gatheredNorms = new double[rowsPerChunk];
     int[] idx = new int[0];
-    double[] cv = s.centers.values;
     long position = 0;
     while (blocks.hasNext()) {
       PointBlock b = blocks.next();
@@ -83,88 +109,70 @@ final class BoundedRound {
       seen.add(b);
       int n = b.size;
       if (kernel == null) {
-        kernel = new NearestCenter(d, k, Math.max(b.x.cols, GATHER));
-        gathered = new DenseMatrix(d, GATHER);
+        kernel = new NearestCenter(d, k, b.x.cols);
+        gathered = new DenseMatrix(d, rowsPerChunk);
+      }
+      if (pc && (kernel.expanded == null || kernel.expanded.length < k * Math.max(n, rowsPerChunk))) {
+        kernel.expanded = new double[k * Math.max(n, rowsPerChunk)];
       }
       int[] lab = reuse(spare == null ? null : spare.label, bi, n, int[].class);
       double[] up = reuse(spare == null ? null : spare.upper, bi, n, double[].class);
-      double[] lo = reuse(spare == null ? null : spare.lower, bi, n, double[].class);
+      double[] lo = reuse(spare == null ? null : spare.lower, bi, n * width, double[].class);
       if (idx.length < n) {
         idx = new int[n];
       }
       double[] xn = b.norms;
-      int m = 0;
-      if (prev != null && bi < prev.label.length && prev.label[bi] != null && prev.label[bi].length == n) {
-        int[] pl = prev.label[bi];
-        double[] pu = prev.upper[bi];
-        double[] plo = prev.lower[bi];
-        for (int j = 0; j < n; j++) {
-          int a = pl[j];
-          double u = (pu[j] + s.moves[a]) * (1 + DRIFT);
-          // L bounds the distances to the other centers: the largest move among those.
-          double l = plo[j] - (a == s.maxMover ? s.otherMove : s.maxMove);
-          l = l > 0 ? l * (1 - DRIFT) : l;
-          double h = 2 * s.half[a] * (1 - DRIFT);
-          double lm = Math.max(l, h - u);
-          double allow = kernel.allowance * (xn[j] + s.maxNorm);
-          if (lm > 0 && u * u + allow < lm * lm - allow) {
-            lab[j] = a;
-            up[j] = u;
-            lo[j] = l;
-            continue;
-          }
-          // Tighten U to the distance to c_a itself (d multiply-adds, against k d for every center), test again.
-          u = Math.sqrt(distance2(b.x.values, j * d, cv, a * d, d) + allow);
-          lm = Math.max(l, h - u);
-          if (lm > 0 && u * u + allow < lm * lm - allow) {
-            lab[j] = a;
-            up[j] = u;
-            lo[j] = l;
-          } else {
-            idx[m++] = j;
-          }
-        }
-      } else {
-        for (int j = 0; j < n; j++) {
-          idx[m++] = j;
-        }
-      }
-      st.computed += m;
-      if (m == n) {
-        kernel.assign(s.centers, s.norms, b.x, xn, n, null);
-        bounds(kernel, s, xn, idx, 0, n, lab, up, lo);
-      } else {
-        for (int start = 0; start < m; start += GATHER) {
-          int c = Math.min(GATHER, m - start);
-          for (int t = 0; t < c; t++) {
-            int j = idx[start + t];
-            System.arraycopy(b.x.values, j * d, gathered.values, t * d, d);
-            gatheredNorms[t] = xn[j];
-          }
-          kernel.assign(s.centers, s.norms, gathered, gatheredNorms, c, null);
-          bounds(kernel, s, xn, idx, start, c, lab, up, lo);
-        }
-      }
-      // The statistics of every row, in block order: the same sums, counts and squares as a full round.
       double[] xv = b.x.values;
-      double[] sums = st.sums;
       double[] w = b.weights;
       if (w != null && st.mass == null) {
         st.mass = new double[k];
         st.massLo = new double[k];
       }
-      for (int j = 0; j < n; j++) {
-        int a = lab[j];
-        st.counts[a]++;
-        int xo = j * d;
-        int co = a * d;
-        // Weight 1 when unweighted: 1 * v is v exactly, so this is the plain sum.
-        double wj = w == null ? 1.0 : w[j];
-        if (w != null) {
-          st.mass[a] += wj;
+      if (prev == null || bi >= prev.label.length || prev.label[bi] == null || prev.label[bi].length != n
+          || prev.lower[bi] == null || prev.lower[bi].length != n * width) {
+        // No bounds for this block: every distance, and the kernel adds each row into its cluster's sum as it
+        // labels it, in row order (the full round's own call).
+        kernel.assign(s.centers, s.norms, b.x, xn, n, st.sums, w);
+        for (int j = 0; j < n; j++) {
+          idx[j] = j;
         }
-        squares[a] += wj * xn[j];
-        NearestCenter.addRow(sums, co, xv, xo, d, wj);
+        kernelBounds(kernel, s, xn, idx, 0, n, lab, up, lo, pc);
+        st.computed += n;
+        st.distances += (long) n * k;
+        for (int j = 0; j < n; j++) {
+          count(st, squares, lab[j], w == null ? 1.0 : w[j], xn[j], w != null);
+        }
+      } else {
+        Rows rows = new Rows(s, kernel.allowance, xv, xn, prev.label[bi], prev.upper[bi], prev.lower[bi], lab, up,
+            lo, st);
+        for (int start = 0; start < n; start += rowsPerChunk) {
+          int end = Math.min(n, start + rowsPerChunk);
+          int m = 0;
+          for (int j = start; j < end; j++) {
+            if (!(pc ? rows.perCenter(j) : rows.one(j))) {
+              idx[m++] = j;
+            }
+          }
+          if (m > 0) {
+            for (int t = 0; t < m; t++) {
+              int j = idx[t];
+              System.arraycopy(xv, j * d, gathered.values, t * d, d);
+              gatheredNorms[t] = xn[j];
+            }
+            kernel.assign(s.centers, s.norms, gathered, gatheredNorms, m, null);
+            kernelBounds(kernel, s, xn, idx, 0, m, lab, up, lo, pc);
+            st.computed += m;
+            st.distances += (long) m * k;
+          }
+          // The statistics of every row of the chunk, in row order: the same sums, counts and squares as a full
+          // round.
+          for (int j = start; j < end; j++) {
+            int a = lab[j];
+            double wj = w == null ? 1.0 : w[j];
+            count(st, squares, a, wj, xn[j], w != null);
+            NearestCenter.addRow(st.sums, a * d, xv, j * d, d, wj);
+          }
+        }
       }
       labels.add(lab);
       uppers.add(up);
@@ -183,41 +191,203 @@ final class BoundedRound {
     return st;
   }
 
-  /** {@code ||x - c||^2} for x at {@code xo} and c at {@code co}, directly (four partial sums). */
-  private static double distance2(double[] xv, int xo, double[] cv, int co, int d) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int t = 0;
-    for (; t + 3 < d; t += 4) {
-      double r0 = xv[xo + t] - cv[co + t];
-      double r1 = xv[xo + t + 1] - cv[co + t + 1];
-      double r2 = xv[xo + t + 2] - cv[co + t + 2];
-      double r3 = xv[xo + t + 3] - cv[co + t + 3];
-      s0 += r0 * r0;
-      s1 += r1 * r1;
-      s2 += r2 * r2;
-      s3 += r3 * r3;
+  /** Counts a row (weight w, squared norm xn) in cluster a: its count, its weight and its squared norm. */
+  private static void count(ClusterStats st, double[] squares, int a, double w, double xn, boolean weighted) {
+    st.counts[a]++;
+    if (weighted) {
+      st.mass[a] += w;
     }
-    for (; t < d; t++) {
-      double r = xv[xo + t] - cv[co + t];
-      s0 += r * r;
-    }
-    return (s0 + s1) + (s2 + s3);
+    // Weight 1 when unweighted: 1 * v is v exactly, so this is the plain sum.
+    squares[a] += w * xn;
   }
 
-  /** New bounds of the rows {@code idx[from..from+count)} from the kernel's last call (columns 0..count). */
-  private static void bounds(NearestCenter kernel, KMeansState s, double[] xn, int[] idx, int from, int count,
-      int[] lab, double[] up, double[] lo) {
+  /**
+   * The bound tests of one block's rows against the round's centers, from the previous round's bounds ({@code pl},
+   * {@code pu}, {@code plo}) to this round's ({@code lab}, {@code up}, {@code lo}). A test that settles a row's center
+   * writes its new bounds and returns true; one that cannot returns false and the row goes through the kernel.
+   */
+  private static final class Rows {
+    final KMeansState s;
+    final double allowance;
+    final double[] xv;
+    final double[] xn;
+    final double[] cv;
+    final int d;
+    final int k;
+    final int[] pl;
+    final double[] pu;
+    final double[] plo;
+    final int[] lab;
+    final double[] up;
+    final double[] lo;
+    final ClusterStats st;
+    final dev.ludovic.netlib.blas.BLAS blas = Blas.vectorBlas();
+
+    Rows(KMeansState s, double allowance, double[] xv, double[] xn, int[] pl, double[] pu, double[] plo, int[] lab,
+        double[] up, double[] lo, ClusterStats st) {
+      this.s = s;
+      this.allowance = allowance;
+      this.xv = xv;
+      this.xn = xn;
+      this.cv = s.centers.values;
+      this.d = s.dim();
+      this.k = s.k();
+      this.pl = pl;
+      this.pu = pu;
+      this.plo = plo;
+      this.lab = lab;
+      this.up = up;
+      this.lo = lo;
+      this.st = st;
+    }
+
+    /**
+     * Row j's expanded squared distance to center i, {@code ||x||^2 - 2 c_i^T x + ||c_i||^2}: within the rounding
+     * allowance of the exact value, as the kernel's (a d-term dot product, vectorized).
+     */
+    private double expanded(int j, int i) {
+      st.distances++;
+      return xn[j] - 2 * blas.ddot(d, xv, j * d, 1, cv, i * d, 1) + s.norms[i];
+    }
+
+    /** The allowance of every expanded squared distance of row j. */
+    private double allow(int j) {
+      return allowance * (xn[j] + s.maxNorm);
+    }
+
+    /** One lower bound per row (Hamerly). */
+    boolean one(int j) {
+      int a = pl[j];
+      double u = (pu[j] + s.moves[a]) * (1 + DRIFT);
+      // L bounds the distances to the other centers: the largest move among those.
+      double l = plo[j] - (a == s.maxMover ? s.otherMove : s.maxMove);
+      l = l > 0 ? l * (1 - DRIFT) : l;
+      double h = 2 * s.half[a] * (1 - DRIFT);
+      double allow = allow(j);
+      if (!separated(u, Math.max(l, h - u), allow)) {
+        // Tighten U to the distance to c_a itself (d multiply-adds, against k d for every center), test again.
+        u = Math.sqrt(Math.max(0, expanded(j, a)) + allow);
+        if (!separated(u, Math.max(l, h - u), allow)) {
+          return false;
+        }
+      }
+      lab[j] = a;
+      up[j] = u;
+      lo[j] = l;
+      return true;
+    }
+
+    /** One lower bound per center (Elkan); see the class comment. */
+    boolean perCenter(int j) {
+      int a = pl[j];
+      int o = j * k;
+      double u = (pu[j] + s.moves[a]) * (1 + DRIFT);
+      double lmin = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < k; i++) {
+        double v = plo[o + i] - s.moves[i];
+        v = v > 0 ? v * (1 - DRIFT) : v;
+        lo[o + i] = v;
+        if (i != a) {
+          lmin = Math.min(lmin, v);
+        }
+      }
+      lo[o + a] = 0;
+      double h = 2 * s.half[a] * (1 - DRIFT);
+      double allow = allow(j);
+      if (separated(u, Math.max(lmin, h - u), allow)) {
+        lab[j] = a;
+        up[j] = u;
+        return true;
+      }
+      double ea = expanded(j, a);
+      u = Math.sqrt(Math.max(0, ea) + allow);
+      if (separated(u, Math.max(lmin, h - u), allow)) {
+        lab[j] = a;
+        up[j] = u;
+        return true;
+      }
+      // The centers that the bounds do not rule out against c_a. With more than half of them left, the kernel's
+      // gemm (all k distances) is cheaper than a dot product each.
+      int ab = a * k;
+      int open = 0;
+      for (int i = 0; i < k; i++) {
+        if (i != a) {
+          // D_i >= ||c_a - c_i|| - D_a >= between - U.
+          double bound = Math.max(lo[o + i], s.between[ab + i] - u);
+          if (separated(u, bound, allow)) {
+            lo[o + i] = bound;
+          } else {
+            lo[o + i] = -1;
+            open++;
+          }
+        }
+      }
+      if (2 * open > k) {
+        return false;
+      }
+      // The distance to each open center; the nearest is the candidate.
+      int best = a;
+      double eBest = ea;
+      for (int i = 0; i < k; i++) {
+        if (i == a || lo[o + i] != -1) {
+          continue;
+        }
+        double ei = expanded(j, i);
+        lo[o + i] = Math.sqrt(Math.max(0, ei - 3 * allow));
+        if (ei < eBest) {
+          best = i;
+          eBest = ei;
+        }
+      }
+      double ub = Math.sqrt(Math.max(0, eBest) + allow);
+      if (best != a) {
+        lo[o + a] = Math.sqrt(Math.max(0, ea - 3 * allow));
+      }
+      // The candidate stands if its upper bound is below every other center's lower bound by the allowance.
+      for (int i = 0; i < k; i++) {
+        if (i != best && !separated(ub, lo[o + i], allow)) {
+          return false;
+        }
+      }
+      lo[o + best] = 0;
+      lab[j] = best;
+      up[j] = ub;
+      return true;
+    }
+  }
+
+  /**
+   * Whether an upper bound u on the distance to a row's center and a lower bound l on the distance to another show
+   * that the kernel, had it computed both, would have picked the first by more than its rounding:
+   * {@code u^2 + allow < l^2 - allow}.
+   */
+  private static boolean separated(double u, double l, double allow) {
+    return l > 0 && u * u + allow < l * l - allow;
+  }
+
+  /**
+   * New bounds of the rows {@code idx[from..from+count)} from the kernel's last call (columns 0..count), one lower
+   * bound per row or, with {@code perCenter}, one per center from the kernel's expanded distances.
+   */
+  private static void kernelBounds(NearestCenter kernel, KMeansState s, double[] xn, int[] idx, int from, int count,
+      int[] lab, double[] up, double[] lo, boolean perCenter) {
+    int k = s.k();
     for (int t = 0; t < count; t++) {
       int j = idx[from + t];
       double allow = kernel.allowance * (xn[j] + s.maxNorm);
-      lab[j] = kernel.label[t];
+      int a = kernel.label[t];
+      lab[j] = a;
       // dist2 is within allow of the exact squared distance D_a^2, so U >= D_a. The second smallest expanded value
       // is within allow of its exact one and at most allow above any other center's, so L <= D_i for i != a.
       up[j] = Math.sqrt(kernel.dist2[t] + allow);
-      lo[j] = Math.sqrt(Math.max(0, kernel.second2[t] - 3 * allow));
+      if (perCenter) {
+        double[] e = kernel.expanded;
+        for (int i = 0; i < k; i++) {
+          lo[j * k + i] = i == a ? 0 : Math.sqrt(Math.max(0, e[t * k + i] - 3 * allow));
+        }
+      } else {
+        lo[j] = Math.sqrt(Math.max(0, kernel.second2[t] - 3 * allow));
+      }
     }
   }
 

@@ -19,6 +19,8 @@ final class ClusterStats implements Serializable {
   long rows;
   /** Rows whose distances to every center were computed (all of them, but in a bounded round). */
   long computed;
+  /** Row-center distances computed (k per row, but in a bounded round). */
+  long distances;
   final long[] counts;
   /** Per-cluster sums of the rows' weights (high parts), or null when the rows are unweighted. */
   double[] mass;
@@ -80,6 +82,7 @@ final class ClusterStats implements Serializable {
   ClusterStats merge(ClusterStats o) {
     rows += o.rows;
     computed += o.computed;
+    distances += o.distances;
     for (int j = 0; j < k; j++) {
       counts[j] += o.counts[j];
     }
@@ -148,6 +151,7 @@ final class ClusterStats implements Serializable {
     }
     st.rows = position;
     st.computed = position;
+    st.distances = position * st.k;
     return st;
   }
 }

@@ -108,7 +108,8 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     predictionCol = KMeansParams.predictionCol(this);
     distanceCol = KMeansParams.distanceCol(this);
     bounds = new BooleanParam(this, "bounds", "Lloyd: skip the distances that triangle-inequality bounds (Hamerly "
-        + "2010) show cannot change a row's center; the same model, fewer distances (default: true)");
+        + "2010; one per center, Elkan 2003, when k <= 32 and k <= d) show cannot change a row's center; the same "
+        + "model, fewer distances (default: true)");
     restarts = new IntParam(this, "restarts", "runs from different seeds (run 0 from seed, run r from seed and r), "
         + "the one of lowest training cost kept (>= 1, default: 1)", ParamValidators.gtEq(1));
     weightCol = new Param<>(this, "weightCol", "column of row weights (numeric, finite, >= 0): weighted Lloyd, "
@@ -346,7 +347,7 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     return getDistanceMeasure().equals("cosine");
   }
 
-  /** Lloyd rounds; Hamerly's bounds (when asked for) only on dense blocks. */
+  /** Lloyd rounds; distance bounds (when asked for) only on dense blocks. */
   private RoundLoop.Result<KMeansState> lloyd(JavaRDD<PointBlock> blocks, DenseMatrix start, long seed,
       boolean sparse) {
     int far = Math.min(getK(), 16);
@@ -362,8 +363,8 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
     long[] work = new long[2];
     try {
       RoundLoop.Result<KMeansState> r = loop.run(new KMeansState(start, fit, null), getMaxIter(), (s, st, round) -> {
-        work[0] += st.computed;
-        work[1] += st.rows;
+        work[0] += st.distances;
+        work[1] += st.rows * s.k();
         if (fit != null && st.assigned() > 0 && hasEmpty(st.counts)) {
           st.farthest = farthest.round(s, round).farthest;
         }
@@ -372,8 +373,8 @@ public final class KMeans extends IterativeEstimator<KMeansModel, KMeans> {
             u.maxMove2 <= tol2);
       }, LOG, "k-means (Lloyd)", getMaxIter() > 0);
       if (fit != null && work[1] > 0) {
-        LOG.info("k-means (Lloyd): distances to every center computed for {}% of the rows over {} rounds; the "
-            + "bounds skipped the rest", String.format(Locale.ROOT, "%.1f", 100.0 * work[0] / work[1]), r.rounds());
+        LOG.info("k-means (Lloyd): {}% of the row-center distances computed over {} rounds; the bounds ruled out "
+            + "the rest", String.format(Locale.ROOT, "%.1f", 100.0 * work[0] / work[1]), r.rounds());
       }
       return r;
     } finally {

@@ -28,6 +28,11 @@ final class KMeansState implements Serializable {
   final double otherMove;
   /** Lower bounds on half the distance from center j to its nearest other center (+inf when k = 1), or null. */
   final double[] half;
+  /**
+   * Lower bounds on {@code ||c_a - c_j||} ({@code [a k + j]}; 0 on the diagonal) for a bounded fit with per-center
+   * bounds ({@link BoundedRound#PER_CENTER_MAX_K}), else null.
+   */
+  final double[] between;
   /** The largest squared center norm: the rounding allowance of every expanded distance of a row scales with it. */
   final double maxNorm;
 
@@ -83,17 +88,23 @@ final class KMeansState implements Serializable {
     }
     if (fit == null) {
       half = null;
+      between = null;
     } else {
       // ||c_a - c_j||^2 = ||c_a||^2 + ||c_j||^2 - 2 c_a^T c_j, less its rounding allowance: a lower bound.
       double[] gram = new double[k * k];
       Blas.blas().dgemm("T", "N", k, k, d, 1.0, centers.values, 0, d, centers.values, 0, d, 0.0, gram, 0, k);
       half = new double[k];
+      between = k <= BoundedRound.PER_CENTER_MAX_K ? new double[k * k] : null;
       for (int a = 0; a < k; a++) {
         double nearest = Double.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {
           if (j != a) {
             double sum = norms[a] + norms[j];
-            nearest = Math.min(nearest, sum - 2 * gram[a * k + j] - slack * sum);
+            double lower = sum - 2 * gram[a * k + j] - slack * sum;
+            if (between != null) {
+              between[a * k + j] = Math.sqrt(Math.max(0, lower));
+            }
+            nearest = Math.min(nearest, lower);
           }
         }
         half[a] = nearest == Double.POSITIVE_INFINITY ? nearest : 0.5 * Math.sqrt(Math.max(0, nearest));

@@ -55,6 +55,12 @@ final class NearestCenter {
    * start from it.
    */
   double[] second2 = new double[0];
+  /**
+   * When set (k entries per column, at least k times the columns of a call), {@link #assign} also writes every
+   * expanded squared distance of column j there, {@code [j k + i] = ||x_j||^2 - 2 c_i^T x_j + ||c_i||^2} as rounded
+   * (within {@link #allowance} times {@code ||x||^2 + ||c_i||^2} of the exact value); needs the column norms.
+   */
+  double[] expanded;
 
   /** A kernel for d-dimensional rows, k centers and blocks of at most {@code maxColumns} columns. */
   NearestCenter(int d, int k, int maxColumns) {
@@ -120,6 +126,11 @@ final class NearestCenter {
         int col = start + j;
         label[col] = a;
         second2[col] = xNorms == null ? Double.NaN : xNorms[col] + next;
+        if (expanded != null) {
+          for (int i = 0; i < k; i++) {
+            expanded[col * k + i] = xNorms[col] + (g[go + i] + norms[i]);
+          }
+        }
         int xo = col * d;
         int co = a * d;
         double fast = xNorms == null ? 0 : xNorms[col] + best;

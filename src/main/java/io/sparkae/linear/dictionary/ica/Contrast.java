@@ -38,4 +38,42 @@ public enum Contrast {
       case CUBE -> 3 * u * u;
     };
   }
+
+  /**
+   * For the first n columns of y (k x n, column-major): {@code gp[i] += g'(y_it)} and {@code y_it := g(y_it)}, with the
+   * transcendental function evaluated once per entry (the same values as {@link #g} and {@link #gPrime}).
+   */
+  void applyInPlace(double[] y, int k, int n, double[] gp) {
+    switch (this) {
+      case LOGCOSH -> {
+        for (int t = 0; t < n; t++) {
+          for (int i = 0; i < k; i++) {
+            double th = Math.tanh(y[t * k + i]);
+            y[t * k + i] = th;
+            gp[i] += 1 - th * th;
+          }
+        }
+      }
+      case EXP -> {
+        for (int t = 0; t < n; t++) {
+          for (int i = 0; i < k; i++) {
+            double u = y[t * k + i];
+            double e = Math.exp(-u * u / 2);
+            y[t * k + i] = u * e;
+            gp[i] += (1 - u * u) * e;
+          }
+        }
+      }
+      case CUBE -> {
+        for (int t = 0; t < n; t++) {
+          for (int i = 0; i < k; i++) {
+            double u = y[t * k + i];
+            y[t * k + i] = u * u * u;
+            gp[i] += 3 * u * u;
+          }
+        }
+      }
+      default -> throw new IllegalStateException(name());
+    }
+  }
 }

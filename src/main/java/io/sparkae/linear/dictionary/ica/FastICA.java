@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * sparkae's {@link PCA} ({@code w = diag(l)^(-1/2) U^T (x - mu)}, k components, identity covariance), then an
  * orthogonal W (k x k) is found that maximises the negentropy approximation {@code sum_i (E G(w_i^T w) -
  * E G(nu))^2} (nu standard normal, G a {@link Contrast}), i.e. makes the k outputs as non-Gaussian, hence as
- * independent, as possible. Each round broadcasts (PCA, W); partitions return {@code sum w g(w_i^T w)} and
+ * independent, as possible. The whitened rows are computed once and cached (k values per row). Each round broadcasts
+ * W; partitions return {@code sum w g(w_i^T w)} and
  * {@code sum g'(w_i^T w)} ({@link IcaStats}); the driver applies the fixed point
  * {@code w_i = E[w g(w_i^T w)] - E[g'(w_i^T w)] w_i} and the symmetric decorrelation
  * {@code W = (W W^T)^(-1/2) W} ({@link FastIcaStep}); it stops when {@code max_i (1 - |w_i^T w_i,old|) < tol}.
@@ -76,9 +77,11 @@ public final class FastICA extends IterativeEstimator<ICAModel, FastICA> {
     PcaAutoencoder pca = pcaModel.autoencoder();
     String column = input.column();
     int blockRows = getBlockSize();
-    JavaRDD<Block> blocks = InputColumn.internalRows(input.data(), column).mapPartitionsWithIndex(
-        (p, it) -> new Blocker(column, d, blockRows, false, p).allBlocks(RowCursor.ofInternalRows(it))
-            .iterator(), true)
+    // The rounds only ever see the whitened rows: whiten each block once and cache those (k x n, k/d of the rows'
+    // size), not the rows, which every round would otherwise project again.
+    JavaRDD<DenseMatrix> blocks = InputColumn.internalRows(input.data(), column).mapPartitionsWithIndex(
+        (p, it) -> IcaStats.whiten(pca, new Blocker(column, d, blockRows, false, p).allBlocks(
+            RowCursor.ofInternalRows(it)).iterator()), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     LOG.info("FastICA fit: k={}, d={}, contrast={}, maxIter={}, tol={}, partitions={}, column '{}'", kk, d,
         getContrast(), getMaxIter(), getTol(), blocks.getNumPartitions(), column);
@@ -89,14 +92,14 @@ public final class FastICA extends IterativeEstimator<ICAModel, FastICA> {
         w0.values[i] = r.nextDouble() * 2 - 1;
       }
       w0 = FastIcaStep.symmetricDecorrelation(w0);
-      RoundLoop<Block, IcaStats.IcaState, IcaStats> loop = new RoundLoop<>(blocks, getSeed(),
+      RoundLoop<DenseMatrix, IcaStats.IcaState, IcaStats> loop = new RoundLoop<>(blocks, getSeed(),
           (state, it, ctx) -> IcaStats.of(state, it), IcaStats::merge);
       double tol = getTol();
-      RoundLoop.Result<IcaStats.IcaState> res = loop.run(new IcaStats.IcaState(pca, w0, g), getMaxIter(),
+      RoundLoop.Result<IcaStats.IcaState> res = loop.run(new IcaStats.IcaState(w0, g), getMaxIter(),
           (state, st, round) -> {
             DenseMatrix next = FastIcaStep.update(state.w, st.s, st.gp, st.n);
             double change = FastIcaStep.change(next, state.w);
-            return new RoundLoop.Outcome<>(new IcaStats.IcaState(pca, next, g), change, change < tol);
+            return new RoundLoop.Outcome<>(new IcaStats.IcaState(next, g), change, change < tol);
           }, LOG, "FastICA (max 1 - |w_new . w_old|)", true);
       return new ICAModel(uid(), new IcaAutoencoder(pca, res.state().w), res.objectives(),
           provenance(input, pcaModel.provenance().rows()));

@@ -40,8 +40,9 @@ import java.util.List;
  * would have picked it too. Rows where that margin is missing (near ties) go through the kernel as above. The
  * labels, sums and cost are the full round's, as with one bound.
  *
- * <p>Every block is processed in chunks of rows small enough (about 256 KB) to stay in the core's L2 cache from the
- * bounds test through the kernel to the sums, so a row crosses the memory bus once per round.
+ * <p>With per-center bounds a block is processed in chunks of rows small enough (about 256 KB) to stay in the core's
+ * L2 cache from the bound tests through the sums, so a row crosses the memory bus once per round; with one bound the
+ * rows left are gathered across the block, 256 per kernel call, to amortize packing the many centers.
  */
 final class BoundedRound {
   private BoundedRound() {}
@@ -50,6 +51,8 @@ final class BoundedRound {
   static final int PER_CENTER_MAX_K = 32;
   /** Fewest rows per chunk of a block (a chunk is about the kernel's: 256 KB of rows). */
   private static final int MIN_ROWS = 16;
+  /** Rows gathered per kernel call with one bound per row. */
+  private static final int GATHER = 256;
   /** Relative rounding of the bound updates themselves (a few operations per round). */
   private static final double DRIFT = 1e-14;
   /** As the full round: the per-cluster cost formula is used while it loses at most ten bits. */
@@ -100,7 +103,8 @@ final class BoundedRound {
     NearestCenter kernel = null;
     int rowsPerChunk = Math.max(MIN_ROWS, NearestCenter.CHUNK_DOUBLES / Math.max(1, d));
     DenseMatrix gathered = null;
-    double[] gatheredNorms = new double[rowsPerChunk];
+    int gatherColumns = Math.max(rowsPerChunk, GATHER);
+    double[] gatheredNorms = new double[gatherColumns];
     int[] idx = new int[0];
     long position = 0;
     while (blocks.hasNext()) {
@@ -110,7 +114,7 @@ final class BoundedRound {
       int n = b.size;
       if (kernel == null) {
         kernel = new NearestCenter(d, k, b.x.cols);
-        gathered = new DenseMatrix(d, rowsPerChunk);
+        gathered = new DenseMatrix(d, gatherColumns);
       }
       if (pc && (kernel.expanded == null || kernel.expanded.length < k * Math.max(n, rowsPerChunk))) {
         kernel.expanded = new double[k * Math.max(n, rowsPerChunk)];
@@ -145,33 +149,37 @@ final class BoundedRound {
       } else {
         Rows rows = new Rows(s, kernel.allowance, xv, xn, prev.label[bi], prev.upper[bi], prev.lower[bi], lab, up,
             lo, st);
-        for (int start = 0; start < n; start += rowsPerChunk) {
-          int end = Math.min(n, start + rowsPerChunk);
+        if (!pc) {
+          // One bound per row (many centers): the rows the bounds cannot settle are gathered across the whole block,
+          // so that each kernel call has GATHER columns to amortize packing the k centers.
           int m = 0;
-          for (int j = start; j < end; j++) {
-            if (!(pc ? rows.perCenter(j) : rows.one(j))) {
+          for (int j = 0; j < n; j++) {
+            if (!rows.one(j)) {
               idx[m++] = j;
             }
           }
-          if (m > 0) {
-            for (int t = 0; t < m; t++) {
-              int j = idx[t];
+          for (int start = 0; start < m; start += GATHER) {
+            int c = Math.min(GATHER, m - start);
+            for (int t = 0; t < c; t++) {
+              int j = idx[start + t];
               System.arraycopy(xv, j * d, gathered.values, t * d, d);
               gatheredNorms[t] = xn[j];
             }
-            kernel.assign(s.centers, s.norms, gathered, gatheredNorms, m, null);
-            kernelBounds(kernel, s, xn, idx, 0, m, lab, up, lo, pc);
-            st.computed += m;
-            st.distances += (long) m * k;
+            kernel.assign(s.centers, s.norms, gathered, gatheredNorms, c, null);
+            kernelBounds(kernel, s, xn, idx, start, c, lab, up, lo, false);
           }
-          // The statistics of every row of the chunk, in row order: the same sums, counts and squares as a full
-          // round.
-          for (int j = start; j < end; j++) {
+          st.computed += m;
+          st.distances += (long) m * k;
+          for (int j = 0; j < n; j++) {
             int a = lab[j];
             double wj = w == null ? 1.0 : w[j];
             count(st, squares, a, wj, xn[j], w != null);
             NearestCenter.addRow(st.sums, a * d, xv, j * d, d, wj);
           }
+        } else {
+          // One bound per center: chunks of rows small enough to stay in the core's L2 cache from the bound tests
+          // (which read a row for its dot products) to the sums; the kernel sees only the rare near ties.
+          perCenterChunks(rows, kernel, s, b, w, idx, gathered, gatheredNorms, rowsPerChunk, lab, up, lo, squares);
         }
       }
       labels.add(lab);
@@ -189,6 +197,47 @@ final class BoundedRound {
     }
     PartitionStore.put(s.fit, partition, round, kept);
     return st;
+  }
+
+  /**
+   * A block's rows with per-center bounds, chunk by chunk: the bound tests, the kernel for the rows they cannot
+   * settle, then every row's statistics in row order (the same sums, counts and squares as a full round).
+   */
+  private static void perCenterChunks(Rows rows, NearestCenter kernel, KMeansState s, PointBlock b, double[] w,
+      int[] idx, DenseMatrix gathered, double[] gatheredNorms, int rowsPerChunk, int[] lab, double[] up, double[] lo,
+      double[] squares) {
+    ClusterStats st = rows.st;
+    int d = s.dim();
+    int k = s.k();
+    int n = b.size;
+    double[] xv = b.x.values;
+    double[] xn = b.norms;
+    for (int start = 0; start < n; start += rowsPerChunk) {
+      int end = Math.min(n, start + rowsPerChunk);
+      int m = 0;
+      for (int j = start; j < end; j++) {
+        if (!rows.perCenter(j)) {
+          idx[m++] = j;
+        }
+      }
+      if (m > 0) {
+        for (int t = 0; t < m; t++) {
+          int j = idx[t];
+          System.arraycopy(xv, j * d, gathered.values, t * d, d);
+          gatheredNorms[t] = xn[j];
+        }
+        kernel.assign(s.centers, s.norms, gathered, gatheredNorms, m, null);
+        kernelBounds(kernel, s, xn, idx, 0, m, lab, up, lo, true);
+        st.computed += m;
+        st.distances += (long) m * k;
+      }
+      for (int j = start; j < end; j++) {
+        int a = lab[j];
+        double wj = w == null ? 1.0 : w[j];
+        count(st, squares, a, wj, xn[j], w != null);
+        NearestCenter.addRow(st.sums, a * d, xv, j * d, d, wj);
+      }
+    }
   }
 
   /** Counts a row (weight w, squared norm xn) in cluster a: its count, its weight and its squared norm. */

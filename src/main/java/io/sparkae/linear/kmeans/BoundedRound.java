@@ -159,27 +159,16 @@ final class BoundedRound {
             }
           }
           for (int start = 0; start < m; start += GATHER) {
-            int c = Math.min(GATHER, m - start);
-            for (int t = 0; t < c; t++) {
-              int j = idx[start + t];
-              System.arraycopy(xv, j * d, gathered.values, t * d, d);
-              gatheredNorms[t] = xn[j];
-            }
-            kernel.assign(s.centers, s.norms, gathered, gatheredNorms, c, null);
-            kernelBounds(kernel, s, xn, idx, start, c, lab, up, lo, false);
+            gatherAndAssign(kernel, s, b, idx, start, Math.min(GATHER, m - start), gathered, gatheredNorms, lab, up,
+                lo, false);
           }
           st.computed += m;
           st.distances += (long) m * k;
-          for (int j = 0; j < n; j++) {
-            int a = lab[j];
-            double wj = w == null ? 1.0 : w[j];
-            count(st, squares, a, wj, xn[j], w != null);
-            NearestCenter.addRow(st.sums, a * d, xv, j * d, d, wj);
-          }
+          addRows(st, squares, b, lab, 0, n);
         } else {
           // One bound per center: chunks of rows small enough to stay in the core's L2 cache from the bound tests
           // (which read a row for its dot products) to the sums; the kernel sees only the rare near ties.
-          perCenterChunks(rows, kernel, s, b, w, idx, gathered, gatheredNorms, rowsPerChunk, lab, up, lo, squares);
+          perCenterChunks(rows, kernel, s, b, idx, gathered, gatheredNorms, rowsPerChunk, lab, up, lo, squares);
         }
       }
       labels.add(lab);
@@ -203,15 +192,12 @@ final class BoundedRound {
    * A block's rows with per-center bounds, chunk by chunk: the bound tests, the kernel for the rows they cannot
    * settle, then every row's statistics in row order (the same sums, counts and squares as a full round).
    */
-  private static void perCenterChunks(Rows rows, NearestCenter kernel, KMeansState s, PointBlock b, double[] w,
-      int[] idx, DenseMatrix gathered, double[] gatheredNorms, int rowsPerChunk, int[] lab, double[] up, double[] lo,
+  private static void perCenterChunks(Rows rows, NearestCenter kernel, KMeansState s, PointBlock b, int[] idx,
+      DenseMatrix gathered, double[] gatheredNorms, int rowsPerChunk, int[] lab, double[] up, double[] lo,
       double[] squares) {
     ClusterStats st = rows.st;
-    int d = s.dim();
     int k = s.k();
     int n = b.size;
-    double[] xv = b.x.values;
-    double[] xn = b.norms;
     for (int start = 0; start < n; start += rowsPerChunk) {
       int end = Math.min(n, start + rowsPerChunk);
       int m = 0;
@@ -221,22 +207,36 @@ final class BoundedRound {
         }
       }
       if (m > 0) {
-        for (int t = 0; t < m; t++) {
-          int j = idx[t];
-          System.arraycopy(xv, j * d, gathered.values, t * d, d);
-          gatheredNorms[t] = xn[j];
-        }
-        kernel.assign(s.centers, s.norms, gathered, gatheredNorms, m, null);
-        kernelBounds(kernel, s, xn, idx, 0, m, lab, up, lo, true);
+        gatherAndAssign(kernel, s, b, idx, 0, m, gathered, gatheredNorms, lab, up, lo, true);
         st.computed += m;
         st.distances += (long) m * k;
       }
-      for (int j = start; j < end; j++) {
-        int a = lab[j];
-        double wj = w == null ? 1.0 : w[j];
-        count(st, squares, a, wj, xn[j], w != null);
-        NearestCenter.addRow(st.sums, a * d, xv, j * d, d, wj);
-      }
+      addRows(st, squares, b, lab, start, end);
+    }
+  }
+
+  /** Labels rows {@code idx[from..from+count)} of block b with the kernel (gathered first) and writes their bounds. */
+  private static void gatherAndAssign(NearestCenter kernel, KMeansState s, PointBlock b, int[] idx, int from,
+      int count, DenseMatrix gathered, double[] gatheredNorms, int[] lab, double[] up, double[] lo, boolean perCenter) {
+    int d = b.dim;
+    for (int t = 0; t < count; t++) {
+      int j = idx[from + t];
+      System.arraycopy(b.x.values, j * d, gathered.values, t * d, d);
+      gatheredNorms[t] = b.norms[j];
+    }
+    kernel.assign(s.centers, s.norms, gathered, gatheredNorms, count, null);
+    kernelBounds(kernel, s, b.norms, idx, from, count, lab, up, lo, perCenter);
+  }
+
+  /** The statistics of rows [from, to) of block b, in row order: the same sums, counts and squares as a full round. */
+  private static void addRows(ClusterStats st, double[] squares, PointBlock b, int[] lab, int from, int to) {
+    int d = b.dim;
+    double[] w = b.weights;
+    for (int j = from; j < to; j++) {
+      int a = lab[j];
+      double wj = w == null ? 1.0 : w[j];
+      count(st, squares, a, wj, b.norms[j], w != null);
+      NearestCenter.addRow(st.sums, a * d, b.x.values, j * d, d, wj);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkae.linear.kmeans;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.sparkae.core.PartitionStore;
 import io.sparkae.core.RoundLoop.RoundContext;
 import io.sparkae.linalg.Blas;
@@ -270,7 +271,7 @@ final class BoundedRound {
     final double[] up;
     final double[] lo;
     final ClusterStats st;
-    final dev.ludovic.netlib.blas.BLAS blas = Blas.vectorBlas();
+    final BLAS blas = Blas.vectorBlas();
 
     Rows(KMeansState s, double allowance, double[] xv, double[] xn, int[] pl, double[] pu, double[] plo, int[] lab,
         double[] up, double[] lo, ClusterStats st) {

@@ -1,9 +1,11 @@
 package io.sparkae.linear.dictionary.ica;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkae.linalg.DenseMatrix;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +38,7 @@ class FastIcaStepTest {
   void fusedContrastPassEqualsGAndGPrime() {
     int k = 3;
     int n = 5;
-    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    SplittableRandom r = new SplittableRandom(11);
     for (Contrast c : Contrast.values()) {
       double[] y = new double[k * n];
       for (int i = 0; i < y.length; i++) {
@@ -52,8 +54,8 @@ class FastIcaStepTest {
         }
       }
       c.applyInPlace(y, k, n, gp);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expectG, y, 0.0, c + ": g");
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expectGp, gp, 0.0, c + ": sums of g' added to gp");
+      assertArrayEquals(expectG, y, 0.0, c + ": g");
+      assertArrayEquals(expectGp, gp, 0.0, c + ": sums of g' added to gp");
     }
   }
 }

@@ -94,7 +94,8 @@ final class BoundedRound {
     Kept prev = s.moves == null ? null : PartitionStore.get(s.fit, partition, round - 1, Kept.class);
     Kept spare = round > 2 ? PartitionStore.take(s.fit, partition, round - 2, Kept.class) : null;
     ClusterStats st = new ClusterStats(d, k, true, 0);
-    boolean pc = perCenter(d, k) && s.between != null;
+    // The state carries the center distances exactly when rows keep one bound per center.
+    boolean pc = s.between != null;
     int width = pc ? k : 1;
     double[] squares = new double[k];
     List<PointBlock> seen = new ArrayList<>();
@@ -367,6 +368,7 @@ final class BoundedRound {
           if (separated(u, bound, allow)) {
             lo[o + i] = bound;
           } else {
+            // Marks c_i open: every bound that settles a center is positive.
             lo[o + i] = -1;
             open++;
           }

@@ -29,8 +29,8 @@ final class KMeansState implements Serializable {
   /** Lower bounds on half the distance from center j to its nearest other center (+inf when k = 1), or null. */
   final double[] half;
   /**
-   * Lower bounds on {@code ||c_a - c_j||} ({@code [a k + j]}; 0 on the diagonal) for a bounded fit with per-center
-   * bounds ({@link BoundedRound#PER_CENTER_MAX_K}), else null.
+   * Lower bounds on {@code ||c_a - c_j||} ({@code [a k + j]}; 0 on the diagonal) for a bounded fit whose rows keep
+   * one bound per center ({@link BoundedRound#perCenter}), else null.
    */
   final double[] between;
   /** The largest squared center norm: the rounding allowance of every expanded distance of a row scales with it. */
@@ -94,7 +94,7 @@ final class KMeansState implements Serializable {
       double[] gram = new double[k * k];
       Blas.blas().dgemm("T", "N", k, k, d, 1.0, centers.values, 0, d, centers.values, 0, d, 0.0, gram, 0, k);
       half = new double[k];
-      between = k <= BoundedRound.PER_CENTER_MAX_K ? new double[k * k] : null;
+      between = BoundedRound.perCenter(d, k) ? new double[k * k] : null;
       for (int a = 0; a < k; a++) {
         double nearest = Double.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {

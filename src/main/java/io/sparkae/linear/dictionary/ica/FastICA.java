@@ -5,7 +5,6 @@ import io.sparkae.core.IterativeEstimator;
 import io.sparkae.core.RoundLoop;
 import io.sparkae.core.Seeds;
 import io.sparkae.core.StageReader;
-import io.sparkae.data.Block;
 import io.sparkae.data.Blocker;
 import io.sparkae.data.RowCursor;
 import io.sparkae.linalg.DenseMatrix;

@@ -75,9 +75,10 @@ public final class VaeLiteratureFigure extends Demo {
     try {
       List<LinePlot.Series> series = new ArrayList<>();
       StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-          "# 784-400-20 Bernoulli VAE, dynamically binarised MNIST (60,000 training, 10,000 test images), "
+          "# %s, dynamically binarised MNIST (60,000 training, 10,000 test images), "
           + "2 partitions with parameter averaging%n"
-          + "%-12s %7s %9s %11s %22s%n", "objective", "epochs", "minutes", "test -ELBO", "test -log p(x) K=5000"));
+          + "%-12s %7s %9s %11s %22s%n", network(out), "objective", "epochs", "minutes", "test -ELBO",
+          "test -log p(x) K=5000"));
       for (int r = 0; r < RUNS.length; r++) {
         Path dir = out.resolve(RUNS[r]);
         Path tsv = dir.resolve("curve.tsv");
@@ -122,6 +123,13 @@ public final class VaeLiteratureFigure extends Demo {
       spark.stop();
     }
     return 0;
+  }
+
+  /** The network the demo trained, from the OUT_DIR/network.txt it writes (older runs: its first default). */
+  static String network(Path out) throws IOException {
+    Path f = out.resolve("network.txt");
+    String line = Files.exists(f) ? Files.readString(f).strip() : "";
+    return line.isEmpty() ? "784-400-20 ReLU Bernoulli VAE" : line;
   }
 
   private static String format(double v) {

@@ -32,6 +32,11 @@ class VaeLiteratureFigureTest {
     assertEquals(7.5 / 60, VaeLiteratureFigure.minutesAt(curve, 1), 1e-12);
     assertEquals(225.0 / 60, VaeLiteratureFigure.minutesAt(curve, 41), 1e-12); // past the last segment: its end
 
+    // the table names the network the demo wrote into network.txt, and the first default without one
+    assertEquals("784-400-20 ReLU Bernoulli VAE", VaeLiteratureFigure.network(dir));
+    Files.writeString(dir.resolve("network.txt"), "784-200-200-50 ReLU Bernoulli VAE, block momentum 0.5\n");
+    assertEquals("784-200-200-50 ReLU Bernoulli VAE, block momentum 0.5", VaeLiteratureFigure.network(dir));
+
     VaeLiteratureFigure v = new VaeLiteratureFigure();
     new CommandLine(v).parseArgs("out/vae-literature");
     assertEquals(Path.of("out/vae-literature"), v.out);

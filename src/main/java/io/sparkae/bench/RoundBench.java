@@ -15,6 +15,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
@@ -107,8 +108,7 @@ public final class RoundBench extends Benchmark {
   }
 
   /** The barrier stage's task: {@code total} rounds of compute, all-gather, ordered merge. */
-  private static final class AllGatherRounds
-      extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<double[]>>
+  private static final class AllGatherRounds extends AbstractFunction1<Iterator<Integer>, Iterator<double[]>>
       implements Serializable {
     private final Broadcast<double[]> bc;
     private final int total;
@@ -119,7 +119,7 @@ public final class RoundBench extends Benchmark {
     }
 
     @Override
-    public scala.collection.Iterator<double[]> apply(scala.collection.Iterator<Integer> rows) {
+    public Iterator<double[]> apply(Iterator<Integer> rows) {
       BarrierTaskContext ctx = BarrierTaskContext.get();
       int partition = ctx.partitionId();
       double[] s = bc.value();

@@ -35,6 +35,9 @@ public final class RoundBench extends Benchmark {
   @Option(names = "--rounds", description = "rounds measured per payload and method (default: ${DEFAULT-VALUE})")
   int rounds = 30;
 
+  /** Rounds run and not timed before each payload's measured rounds, in both designs. */
+  private static final int WARM_UP = 3;
+
   @Option(names = "--barrier", description = "also time rounds inside one barrier stage, whose tasks exchange "
       + "their results with BarrierTaskContext.allGather (the alternative to one job per round)")
   boolean barrier;
@@ -60,9 +63,9 @@ public final class RoundBench extends Benchmark {
       }, RoundBench::add);
       double[] ours = new double[rounds];
       double[] plain = new double[rounds];
-      for (int r = -3; r < rounds; r++) { // three warm-up rounds of each
+      for (int r = -WARM_UP; r < rounds; r++) { // warm-up rounds of each first
         long t0 = System.nanoTime();
-        loop.round(state, r + 4);
+        loop.round(state, r + WARM_UP + 1);
         long t1 = System.nanoTime();
         treeAggregate(sc, data, state);
         long t2 = System.nanoTime();
@@ -99,9 +102,9 @@ public final class RoundBench extends Benchmark {
     Broadcast<double[]> bc = sc.broadcast(state);
     try {
       List<double[]> times = data.rdd().barrier()
-          .mapPartitions(new AllGatherRounds(bc, rounds + 3), false, ClassTag$.MODULE$.apply(double[].class))
+          .mapPartitions(new AllGatherRounds(bc, WARM_UP + rounds), false, ClassTag$.MODULE$.apply(double[].class))
           .toJavaRDD().collect();
-      return Arrays.copyOfRange(times.get(0), 3, rounds + 3);
+      return Arrays.copyOfRange(times.get(0), WARM_UP, WARM_UP + rounds);
     } finally {
       bc.destroy();
     }
